@@ -1,0 +1,70 @@
+package org.ferretdboperator.api.ferretdb;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import org.ferretdboperator.api.common.PodTemplate;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.common.StreamingMode;
+
+/** The highly available PostgreSQL that stores FerretDB's data; becomes the Postgres object {@code <name>-pg-backend}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.storageType) || self.storageType != 'Ephemeral' || !has(self.storage)", message = "spec.backend.storage must be empty when spec.backend.storageType is Ephemeral")
+public class BackendSpec {
+
+    @Min(1)
+    @Default("3")
+    private Integer replicas;
+
+    private PodTemplate podTemplate;
+
+    @Default("Durable")
+    private StorageType storageType;
+
+    private PersistentVolumeClaimSpec storage;
+
+    @Default("Synchronous")
+    private StreamingMode streamingMode;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public PodTemplate getPodTemplate() {
+        return podTemplate;
+    }
+
+    public void setPodTemplate(PodTemplate podTemplate) {
+        this.podTemplate = podTemplate;
+    }
+
+    public StorageType getStorageType() {
+        return storageType;
+    }
+
+    public void setStorageType(StorageType storageType) {
+        this.storageType = storageType;
+    }
+
+    public PersistentVolumeClaimSpec getStorage() {
+        return storage;
+    }
+
+    public void setStorage(PersistentVolumeClaimSpec storage) {
+        this.storage = storage;
+    }
+
+    public StreamingMode getStreamingMode() {
+        return streamingMode;
+    }
+
+    public void setStreamingMode(StreamingMode streamingMode) {
+        this.streamingMode = streamingMode;
+    }
+}

@@ -1,0 +1,30 @@
+package org.ferretdboperator.api.ferretdb;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Min;
+import org.ferretdboperator.api.common.PodTemplate;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServerGroupSpec {
+
+    @Min(0)
+    private Integer replicas;
+
+    private PodTemplate podTemplate;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public PodTemplate getPodTemplate() {
+        return podTemplate;
+    }
+
+    public void setPodTemplate(PodTemplate podTemplate) {
+        this.podTemplate = podTemplate;
+    }
+}

@@ -1,0 +1,151 @@
+package org.ferretdboperator.api.postgres;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import org.ferretdboperator.api.common.PodTemplate;
+import org.ferretdboperator.api.common.DeletionPolicy;
+import org.ferretdboperator.api.common.SecretReference;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.common.StreamingMode;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.storageType) || self.storageType != 'Ephemeral' || !has(self.storage)", message = "spec.storage must be empty when spec.storageType is Ephemeral")
+public class PostgresSpec {
+
+    @Min(1)
+    @Default("3")
+    private Integer replicas;
+
+    @JsonPropertyDescription("PostgreSQL version, e.g. 15 or 17.4.")
+    @Required
+    @Pattern("^[0-9]+(\\.[0-9]+)?(-[a-z0-9.]+)?$")
+    private String version;
+
+    @JsonPropertyDescription("PostgreSQL image; defaults to the official image of spec.version.")
+    private String image;
+
+    @Default("Durable")
+    private StorageType storageType;
+
+    private PersistentVolumeClaimSpec storage;
+
+    @Default("Hot")
+    private StandbyMode standbyMode;
+
+    @Default("Synchronous")
+    private StreamingMode streamingMode;
+
+    private LeaderElectionSpec leaderElection;
+
+    private SecretReference authSecret;
+
+    private PodTemplate podTemplate;
+
+    @Default("Delete")
+    private DeletionPolicy deletionPolicy;
+
+    private Boolean halted;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getVersion() {
+        return version;
+    }
+
+    public void setVersion(String version) {
+        this.version = version;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public StorageType getStorageType() {
+        return storageType;
+    }
+
+    public void setStorageType(StorageType storageType) {
+        this.storageType = storageType;
+    }
+
+    public PersistentVolumeClaimSpec getStorage() {
+        return storage;
+    }
+
+    public void setStorage(PersistentVolumeClaimSpec storage) {
+        this.storage = storage;
+    }
+
+    public StandbyMode getStandbyMode() {
+        return standbyMode;
+    }
+
+    public void setStandbyMode(StandbyMode standbyMode) {
+        this.standbyMode = standbyMode;
+    }
+
+    public StreamingMode getStreamingMode() {
+        return streamingMode;
+    }
+
+    public void setStreamingMode(StreamingMode streamingMode) {
+        this.streamingMode = streamingMode;
+    }
+
+    public LeaderElectionSpec getLeaderElection() {
+        return leaderElection;
+    }
+
+    public void setLeaderElection(LeaderElectionSpec leaderElection) {
+        this.leaderElection = leaderElection;
+    }
+
+    public SecretReference getAuthSecret() {
+        return authSecret;
+    }
+
+    public void setAuthSecret(SecretReference authSecret) {
+        this.authSecret = authSecret;
+    }
+
+    public PodTemplate getPodTemplate() {
+        return podTemplate;
+    }
+
+    public void setPodTemplate(PodTemplate podTemplate) {
+        this.podTemplate = podTemplate;
+    }
+
+    public DeletionPolicy getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
+    }
+
+    public Boolean getHalted() {
+        return halted;
+    }
+
+    public void setHalted(Boolean halted) {
+        this.halted = halted;
+    }
+}

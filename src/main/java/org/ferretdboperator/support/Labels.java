@@ -1,0 +1,37 @@
+package org.ferretdboperator.support;
+
+import java.util.Map;
+
+/** Label keys and the label sets that select each object's pods. */
+public final class Labels {
+
+    private Labels() {
+    }
+
+    public static final String NAME = "app.kubernetes.io/name";
+    public static final String INSTANCE = "app.kubernetes.io/instance";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String COMPONENT = "app.kubernetes.io/component";
+    public static final String MANAGED_BY_VALUE = "ferretdb-operator";
+
+    /** Written only by the pg-coordinator of the pod itself: {@code primary} or {@code secondary}. */
+    public static final String ROLE = "kubedb.com/role";
+    public static final String ROLE_PRIMARY = "primary";
+    public static final String ROLE_SECONDARY = "secondary";
+
+    /** Which FerretDB server group a FerretDB pod belongs to: {@code primary} or {@code secondary}. */
+    public static final String SERVER_GROUP = "ferretdb.kubedb.com/server";
+
+    public static final String POSTGRES_KIND_NAME = "postgreses.kubedb.com";
+    public static final String FERRETDB_KIND_NAME = "ferretdbs.kubedb.com";
+
+    /** Selects every pod of a Postgres object's StatefulSet. */
+    public static Map<String, String> postgresSelector(String postgres) {
+        return Map.of(NAME, POSTGRES_KIND_NAME, INSTANCE, postgres);
+    }
+
+    /** Selects the pods of one FerretDB server group. */
+    public static Map<String, String> ferretdbSelector(String ferretdb, String serverGroup) {
+        return Map.of(NAME, FERRETDB_KIND_NAME, INSTANCE, ferretdb, SERVER_GROUP, serverGroup);
+    }
+}
