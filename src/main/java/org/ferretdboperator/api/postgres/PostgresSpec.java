@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import java.util.List;
 import org.ferretdboperator.api.common.PodTemplate;
 import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.common.SecretReference;
@@ -52,6 +53,9 @@ public class PostgresSpec {
     private DeletionPolicy deletionPolicy;
 
     private Boolean halted;
+
+    @JsonPropertyDescription("Application roles the primary keeps in place (FerretDB's own role among them).")
+    private List<DatabaseUser> users;
 
     public Integer getReplicas() {
         return replicas;
@@ -147,5 +151,13 @@ public class PostgresSpec {
 
     public void setHalted(Boolean halted) {
         this.halted = halted;
+    }
+
+    public List<DatabaseUser> getUsers() {
+        return users;
+    }
+
+    public void setUsers(List<DatabaseUser> users) {
+        this.users = users;
     }
 }
