@@ -39,6 +39,12 @@ public final class PodContract {
     public static final String SOCKET_DIR = "/var/run/postgresql";
     /** Secrets mounted read-only into the coordinator: superuser, replication, application users. */
     public static final String SECRETS_DIR = "/etc/pg-coordinator/secrets";
+    /** Coordinator HTTP endpoints on {@link #COORDINATOR_METRICS_PORT}: readiness means its PostgreSQL serves its role. */
+    public static final String COORDINATOR_READY_PATH = "/q/health/ready";
+    public static final String COORDINATOR_LIVE_PATH = "/q/health/live";
+    public static final String COORDINATOR_METRICS_PATH = "/q/metrics";
+    /** Annotation on its own pod where each coordinator publishes its member state (JSON) for its peers and the operator. */
+    public static final String MEMBER_STATE_ANNOTATION = "kubedb.com/member-state";
     /** ConfigMap key of the runner script executed by the postgres container. */
     public static final String RUNNER_SCRIPT_KEY = "runner.sh";
 
@@ -59,4 +65,6 @@ public final class PodContract {
     public static final String ENV_MAX_LAG_BYTES = "MAXIMUM_LAG_BEFORE_FAILOVER";
     /** Comma-separated {@code secretDir:database} pairs of application users the primary must ensure. */
     public static final String ENV_APP_USERS = "APP_USERS";
+    /** host:port peers use to reach this member's PostgreSQL (in a pod: {@code <pod>.<governing>.<ns>.svc:5432}). */
+    public static final String ENV_ADVERTISE_ADDRESS = "ADVERTISE_ADDRESS";
 }
