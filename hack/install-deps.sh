@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite runs for real: PostgreSQL 15 (server, pg_basebackup, pg_rewind),
+# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root) and procps.
+# Does nothing when everything is present; needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+PG_MAJOR=${PG_MAJOR:-15}
+missing=()
+[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] || missing+=("postgresql-$PG_MAJOR")
+[ -x "/usr/lib/postgresql/$PG_MAJOR/bin/pg_rewind" ] || missing+=("postgresql-$PG_MAJOR")
+command -v openssl >/dev/null || missing+=(openssl)
+command -v runuser >/dev/null || missing+=(util-linux)
+command -v pkill >/dev/null || missing+=(procps)
+command -v python3 >/dev/null || missing+=(python3)
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all Debian packages present"
+  exit 0
+fi
+# De-duplicate.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root to install ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The Debian package starts a cluster of its own on 5432; the tests start their own servers on free ports.
+if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
+  $sudo pg_ctlcluster "$PG_MAJOR" main stop || true
+fi
