@@ -18,6 +18,7 @@ set -euo pipefail
 
 HACK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE=${LOCAL_CLUSTER_DIR:-$HOME/.cache/ferretdb-operator/local-cluster}
+[[ $STATE == /* ]] || STATE=$PWD/$STATE
 TIMEOUT=${LOCAL_CLUSTER_TIMEOUT:-60}
 PKI=$STATE/pki
 LOGS=$STATE/logs
@@ -168,6 +169,11 @@ subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes,DNS:kuberne
   sign admin "/O=system:masters/CN=admin" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
+  # Client cert the apiserver uses towards aggregated API servers (requestheader auth); also gives the controller-manager's
+  # delegated authentication the requestheader CA it looks up.
+  sign front-proxy-client "/CN=front-proxy-client" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
   touch "$PKI/.complete"
@@ -289,7 +295,9 @@ cmd_up() {
     --initial-cluster="local=http://127.0.0.1:$ETCD_PEER_PORT"
     --log-level=warn
   )
-  if "$ETCD" --help 2>&1 | grep -q -- '--unsafe-no-fsync'; then etcd_flags+=(--unsafe-no-fsync); fi
+  local etcd_help
+  etcd_help=$("$ETCD" --help 2>&1 || true) # not `| grep -q`: with pipefail an early grep exit fails the pipeline
+  if [[ $etcd_help == *--unsafe-no-fsync* ]]; then etcd_flags+=(--unsafe-no-fsync); fi
   start etcd "$ETCD" "${etcd_flags[@]}"
   wait_for "etcd on 127.0.0.1:$ETCD_PORT" running_and etcd healthy etcd || die "etcd not healthy after ${TIMEOUT}s (log: $LOGS/etcd.log)"
 
@@ -303,7 +311,12 @@ cmd_up() {
     --service-account-issuer=https://kubernetes.default.svc \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 \
-    --allow-privileged=true
+    --allow-privileged=true \
+    --requestheader-client-ca-file="$PKI/ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
+    --endpoint-reconciler-type=none
   wait_for "kube-apiserver /readyz on 127.0.0.1:$APISERVER_PORT" running_and kube-apiserver healthy kube-apiserver \
     || die "kube-apiserver not ready after ${TIMEOUT}s (log: $LOGS/kube-apiserver.log)"
 

@@ -180,6 +180,7 @@ ensure() {
     [[ -x $tmp/$bin ]] || { rm -rf "$tmp"; die "$name $version: build produced no $bin"; }
   done
   stamp_content "$name" "$version" >"$tmp/.stamp"
+  chmod 755 "$tmp"
   rm -rf "$dir"
   mv "$tmp" "$dir"
   log "$name $version: built in $((SECONDS - start))s"
