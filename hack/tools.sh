@@ -39,6 +39,9 @@ tool() {
 tool kubernetes v1.34.2 kube-apiserver kube-controller-manager kubectl
 tool etcd       v3.6.16 etcd
 tool helm       v3.19.5 helm
+tool ferretdb   v1.24.2 ferretdb
+tool promtool   v0.316.0 promtool
+tool patroni    4.1.5   bin/patroni bin/patronictl
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -145,6 +148,50 @@ build_helm() {
   CGO_ENABLED=0 go_ build -trimpath \
     -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
     -o "$dest/helm" helm.sh/helm/v3/cmd/helm || die "go build of helm $version failed"
+}
+
+# FerretDB 1.x, the version the HA harness and the failover benchmark put in front of PostgreSQL.
+# `go install` builds it but the binary panics at start: build/version/version.txt is generated upstream and missing
+# from the module zip (FerretDB#2982). So: copy the module source, write version.txt, build with -buildvcs=false.
+build_ferretdb() {
+  local dest=$1 version=$2 src
+  throwaway_module ferretdb
+  src=$(go_ mod download -json "github.com/FerretDB/FerretDB@$version" | awk -F'"' '$2 == "Dir" { print $4 }')
+  [[ -n $src && -d $src ]] || die "go mod download github.com/FerretDB/FerretDB@$version failed"
+  cp -r "$src" source && chmod -R u+w source
+  echo "$version" > source/build/version/version.txt
+  (cd source && CGO_ENABLED=0 go_ build -trimpath -buildvcs=false -ldflags "-s -w" -o "$dest/ferretdb" ./cmd/ferretdb) \
+    || die "go build of FerretDB $version failed"
+  "$dest/ferretdb" --version >/dev/null || die "the built FerretDB $version does not start"
+}
+
+# promtool checks and unit-tests the PrometheusRule alerts. The module's v0.N.M tags are Prometheus v3.N.M.
+build_promtool() {
+  local dest=$1 version=$2
+  throwaway_module promtool
+  go_ get "github.com/prometheus/prometheus/cmd/promtool@$version" || die "go get promtool@$version failed"
+  CGO_ENABLED=0 go_ build -trimpath -ldflags "-s -w" -o "$dest/promtool" github.com/prometheus/prometheus/cmd/promtool \
+    || die "go build of promtool $version failed"
+}
+
+# Patroni, the peer the failover benchmark measures us against, in a virtual environment from PyPI. A venv cannot be
+# moved (its scripts name their interpreter by absolute path), so it lives at a fixed place and the tool dir gets
+# wrappers.
+build_patroni() {
+  local dest=$1 version=$2 venv
+  venv=$TOOLS_DIR/.venv/patroni-$version
+  command -v python3 >/dev/null || die "python3 not found (hack/install-deps.sh installs it)"
+  rm -rf "$venv"
+  python3 -m venv "$venv" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  "$venv/bin/pip" install -q --disable-pip-version-check "patroni[etcd3,psycopg2-binary]==$version" \
+    || die "pip install patroni==$version failed"
+  mkdir -p "$dest/bin"
+  local cmd
+  for cmd in patroni patronictl; do
+    printf '#!/bin/sh\nexec "%s/bin/%s" "$@"\n' "$venv" "$cmd" >"$dest/bin/$cmd"
+    chmod 755 "$dest/bin/$cmd"
+  done
+  "$dest/bin/patroni" --version >/dev/null || die "the installed Patroni $version does not start"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
