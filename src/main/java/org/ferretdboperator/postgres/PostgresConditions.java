@@ -21,6 +21,8 @@ public final class PostgresConditions {
     public static final String VALID = "Valid";
     /** Whether the StatefulSet's storage matches spec.storage (its claim templates cannot change after creation). */
     public static final String STORAGE_UP_TO_DATE = "StorageUpToDate";
+    /** Whether the last reconciliation brought every owned object to its desired state. */
+    public static final String SYNCED = "Synced";
     /** Set while deletion is refused because spec.deletionPolicy is DoNotTerminate. */
     public static final String DELETION_BLOCKED = "DeletionBlocked";
 
@@ -43,4 +45,6 @@ public final class PostgresConditions {
     public static final String REASON_STORAGE_MATCHES = "StorageMatchesSpec";
     public static final String REASON_STORAGE_IMMUTABLE = "StorageChangeNotApplied";
     public static final String REASON_DO_NOT_TERMINATE = "DoNotTerminate";
+    public static final String REASON_RECONCILE_SUCCEEDED = "ReconcileSucceeded";
+    public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
 }

@@ -8,7 +8,9 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
@@ -56,7 +59,8 @@ import org.ferretdboperator.support.Labels;
 // Beyond what the dependents need: the pod and user-Secret informers, the Cleaner's deletions, events, and the
 // permissions the coordinators' Role grants (RBAC lets the operator grant only what it holds itself).
 @RBACRule(apiGroups = "", resources = "pods", verbs = { "get", "list", "watch", "patch" })
-@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch", "create", "delete" })
+// patch: with Server-Side Apply, JOSDK creates the create-only dependents (Secrets, Lease) by an apply PATCH.
+@RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch", "create", "patch", "delete" })
 @RBACRule(apiGroups = "", resources = "persistentvolumeclaims", verbs = { "get", "list", "delete" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "get", "create", "patch" })
 @RBACRule(apiGroups = "coordination.k8s.io", resources = "leases",
@@ -68,6 +72,7 @@ import org.ferretdboperator.support.Labels;
 public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgres> {
 
     static final String PODS_EVENT_SOURCE = "postgres-pods";
+    private static final int MAX_MESSAGE = 1024;
 
     @Override
     public List<EventSource<?, Postgres>> prepareEventSources(EventSourceContext<Postgres> context) {
@@ -101,6 +106,38 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
             return UpdateControl.noUpdate();
         }
         return UpdateControl.patchStatus(statusPatch(pg, status));
+    }
+
+    /**
+     * A failed reconciliation (e.g. the API server rejected a field of spec.podTemplate) is reported as
+     * {@code Synced=False} with the API server's message, which names the field; retries continue with back-off.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Postgres> updateErrorStatus(Postgres pg, Context<Postgres> context, Exception e) {
+        String message = failureMessage(e);
+        new EventRecorder(context.getClient()).record(pg, EventRecorder.WARNING, PostgresConditions.REASON_RECONCILE_FAILED,
+                message);
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(pg, PostgresStatusBuilder.failed(pg, message, Instant.now())));
+    }
+
+    static String failureMessage(Exception e) {
+        String message;
+        if (e instanceof AggregatedOperatorException aggregated && !aggregated.getAggregatedExceptions().isEmpty()) {
+            message = aggregated.getAggregatedExceptions().entrySet().stream()
+                    .map(entry -> entry.getKey() + ": " + rootMessage(entry.getValue()))
+                    .collect(Collectors.joining("; "));
+        } else {
+            message = rootMessage(e);
+        }
+        return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     @Override

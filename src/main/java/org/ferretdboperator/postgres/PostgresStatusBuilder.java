@@ -93,7 +93,9 @@ final class PostgresStatusBuilder {
                 halted ? "spec.halted is true" : "spec.halted is not set");
         if (problems.isEmpty()) {
             conditions.set(VALID, TRUE, REASON_SPEC_VALID, "The spec can be acted on");
+            conditions.set(SYNCED, TRUE, REASON_RECONCILE_SUCCEEDED, "Every owned object is in its desired state");
         } else {
+            conditions.set(SYNCED, FALSE, REASON_INVALID_SPEC, "Waiting for a valid spec");
             conditions.set(VALID, FALSE, REASON_INVALID_SPEC, problems.stream().map(SpecProblem::toString)
                     .collect(Collectors.joining("; ")) + ". Nothing is created or changed until this is fixed.");
         }
@@ -103,6 +105,20 @@ final class PostgresStatusBuilder {
         status.setObservedGeneration(pg.getMetadata().getGeneration());
         status.setPhase(phase);
         status.setPrimary(halted ? null : members.primaryName().orElse(null));
+        status.setConditions(conditions.list());
+        return status;
+    }
+
+    /** The previous status with {@code Synced=False} naming the failure; everything else as it was. */
+    static PostgresStatus failed(Postgres pg, String message, Instant now) {
+        PostgresStatus previous = pg.getStatus() == null ? new PostgresStatus() : pg.getStatus();
+        Conditions conditions = new Conditions(previous.getConditions(), pg.getMetadata().getGeneration(), now);
+        previous.getConditions().stream().filter(c -> !SYNCED.equals(c.getType())).forEach(conditions::keep);
+        conditions.set(SYNCED, FALSE, REASON_RECONCILE_FAILED, message);
+        PostgresStatus status = new PostgresStatus();
+        status.setObservedGeneration(previous.getObservedGeneration());
+        status.setPhase(previous.getPhase() == null ? Phase.PROVISIONING : previous.getPhase());
+        status.setPrimary(previous.getPrimary());
         status.setConditions(conditions.list());
         return status;
     }
@@ -269,6 +285,11 @@ final class PostgresStatusBuilder {
                     .withObservedGeneration(generation)
                     .withLastTransitionTime(since)
                     .build());
+        }
+
+        void keep(Condition condition) {
+            remove(condition.getType());
+            current.add(condition);
         }
 
         void remove(String type) {

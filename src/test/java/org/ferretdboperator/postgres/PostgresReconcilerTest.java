@@ -83,21 +83,33 @@ class PostgresReconcilerTest {
     }
 
     @Test
-    void generatedPasswordSurvivesLaterReconciliations() {
+    void generatedPasswordSurvivesLaterReconciliationsScalingAndHalting() {
         String ns = "password";
         create(PostgresFixtures.postgres(ns, "db", 1, DeletionPolicy.DELETE));
         Secret first = await().atMost(TIMEOUT).until(() -> get(Secret.class, ns, "db-auth"), o -> o != null);
         await().atMost(TIMEOUT).until(() -> get(StatefulSet.class, ns, "db"), o -> o != null);
+        assertThat(get(PodDisruptionBudget.class, ns, "db")).as("no PDB over a single member").isNull();
         // Trigger further reconciliations with a spec change.
         client.resources(Postgres.class).inNamespace(ns).withName("db").edit(p -> {
             p.getSpec().setReplicas(2);
             return p;
         });
         await().atMost(TIMEOUT).until(() -> get(StatefulSet.class, ns, "db").getSpec().getReplicas() == 2);
+        await().atMost(TIMEOUT).until(() -> get(PodDisruptionBudget.class, ns, "db") != null);
         assertThat(decode(get(Secret.class, ns, "db-auth"), "password")).isEqualTo(decode(first, "password"));
         assertThat(get(Role.class, ns, "db-coordinator").getRules().stream()
                 .filter(r -> r.getVerbs().contains("patch") && r.getResources().contains("pods"))
                 .findFirst().orElseThrow().getResourceNames()).containsExactly("db-0", "db-1");
+
+        // Halting stops the members and drops the PDB, which would otherwise block node drains for nothing.
+        client.resources(Postgres.class).inNamespace(ns).withName("db").edit(p -> {
+            p.getSpec().setHalted(true);
+            return p;
+        });
+        await().atMost(TIMEOUT).until(() -> get(PodDisruptionBudget.class, ns, "db") == null);
+        assertThat(get(StatefulSet.class, ns, "db").getSpec().getReplicas()).isZero();
+        assertThat(awaitPhase(ns, "db", Phase.HALTED).getStatus().getPrimary()).isNull();
+        assertThat(decode(get(Secret.class, ns, "db-auth"), "password")).isEqualTo(decode(first, "password"));
     }
 
     @Test

@@ -169,6 +169,35 @@ class PostgresStatusBuilderTest {
     }
 
     @Test
+    void aFailedReconciliationOnlyTurnsSyncedFalse() {
+        PostgresStatus ready = build(allReady());
+        assertThat(conditionStatus(ready, PostgresConditions.SYNCED)).isEqualTo("True");
+        PostgresStatus failed = PostgresStatusBuilder.failed(pg, "statefulset: spec.template.spec.tolerations[0].operator: Unsupported value",
+                T0.plusSeconds(5));
+        assertThat(failed.getPhase()).isEqualTo(Phase.READY);
+        assertThat(failed.getPrimary()).isEqualTo("pg-0");
+        Condition synced = condition(failed, PostgresConditions.SYNCED).orElseThrow();
+        assertThat(synced.getStatus()).isEqualTo("False");
+        assertThat(synced.getReason()).isEqualTo(PostgresConditions.REASON_RECONCILE_FAILED);
+        assertThat(synced.getMessage()).contains("tolerations[0].operator");
+        assertThat(synced.getLastTransitionTime()).isEqualTo(T0.plusSeconds(5).toString());
+        assertThat(failed.getConditions()).filteredOn(c -> !c.getType().equals(PostgresConditions.SYNCED))
+                .containsExactlyInAnyOrderElementsOf(ready.getConditions().stream()
+                        .filter(c -> !c.getType().equals(PostgresConditions.SYNCED)).toList());
+    }
+
+    @Test
+    void failureMessagesNameTheDependentAndTheApiServersReason() {
+        var apiError = new io.fabric8.kubernetes.client.KubernetesClientException(
+                "StatefulSet.apps \"pg\" is invalid: spec.template.spec.tolerations[0].operator: Unsupported value: \"Sometimes\"");
+        var aggregated = new io.javaoperatorsdk.operator.AggregatedOperatorException("workflow failed",
+                java.util.Map.of("statefulset", new RuntimeException(null, apiError)));
+        assertThat(PostgresReconciler.failureMessage(aggregated))
+                .startsWith("statefulset: StatefulSet.apps \"pg\" is invalid: spec.template.spec.tolerations[0].operator");
+        assertThat(PostgresReconciler.failureMessage(new RuntimeException("x".repeat(5000)))).hasSize(1027);
+    }
+
+    @Test
     void specProblemsAreReportedByField() {
         PostgresStatus status = PostgresStatusBuilder.build(pg, Optional.empty(), List.of(),
                 List.of(new SpecProblem("spec.authSecret.name", "Secret \"x\" not found in namespace ns")), T0);
