@@ -3,6 +3,7 @@ package org.ferretdboperator.postgres;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -133,6 +134,12 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
     }
 
     private static String rootMessage(Throwable e) {
+        // The API server's own message names the object and field; fabric8's wraps it in the request and the full Status.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException kce && kce.getStatus() != null && kce.getStatus().getMessage() != null) {
+                return kce.getStatus().getMessage();
+            }
+        }
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() == null) {
             cause = cause.getCause();

@@ -188,12 +188,14 @@ class PostgresStatusBuilderTest {
 
     @Test
     void failureMessagesNameTheDependentAndTheApiServersReason() {
-        var apiError = new io.fabric8.kubernetes.client.KubernetesClientException(
-                "StatefulSet.apps \"pg\" is invalid: spec.template.spec.tolerations[0].operator: Unsupported value: \"Sometimes\"");
+        var apiError = new io.fabric8.kubernetes.client.KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(422)
+                .withMessage("StatefulSet.apps \"pg\" is invalid: spec.template.spec.tolerations[0].operator: Unsupported value: \"Sometimes\"")
+                .build());
         var aggregated = new io.javaoperatorsdk.operator.AggregatedOperatorException("workflow failed",
                 java.util.Map.of("statefulset", new RuntimeException(null, apiError)));
         assertThat(PostgresReconciler.failureMessage(aggregated))
-                .startsWith("statefulset: StatefulSet.apps \"pg\" is invalid: spec.template.spec.tolerations[0].operator");
+                .isEqualTo("statefulset: StatefulSet.apps \"pg\" is invalid: spec.template.spec.tolerations[0].operator: Unsupported value: \"Sometimes\"");
         assertThat(PostgresReconciler.failureMessage(new RuntimeException("x".repeat(5000)))).hasSize(1027);
     }
 
