@@ -56,6 +56,10 @@ class PostgresReconcilerTest {
         StatefulSet sts = await().atMost(TIMEOUT).until(() -> get(StatefulSet.class, ns, "db"), o -> o != null);
         assertOwnedBy(sts, pg);
         assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+        // The coordinator runs the operator's own image, from configuration with the project version filled in.
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers()).filteredOn(c -> c.getName().equals("pg-coordinator"))
+                .singleElement().satisfies(c -> assertThat(c.getImage())
+                        .matches("ghcr\\.io/ferretdb-operator/ferretdb-operator:[0-9][^$]*"));
         for (String service : List.of("db", "db-standby", "db-pods")) {
             assertOwnedBy(await().atMost(TIMEOUT).until(() -> get(Service.class, ns, service), o -> o != null), pg);
         }
