@@ -102,7 +102,7 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
         Optional<StatefulSet> statefulSet = context.getSecondaryResource(StatefulSet.class);
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         PostgresStatus status = PostgresStatusBuilder.build(pg, statefulSet, pods, problems, Instant.now());
-        announce(pg, status, problems, new EventRecorder(context.getClient()));
+        announce(pg, status, new EventRecorder(context.getClient()));
         if (sameStatus(pg.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
@@ -153,7 +153,7 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
     }
 
     /** Events on transitions only: a spec problem that is new or changed, and each phase change. */
-    private static void announce(Postgres pg, PostgresStatus status, List<SpecProblem> problems, EventRecorder events) {
+    private static void announce(Postgres pg, PostgresStatus status, EventRecorder events) {
         PostgresStatus previous = pg.getStatus();
         String oldInvalid = previous == null ? null : message(previous, PostgresConditions.VALID, PostgresConditions.FALSE);
         String newInvalid = message(status, PostgresConditions.VALID, PostgresConditions.FALSE);
