@@ -56,6 +56,16 @@ public final class Names {
         return postgres + "-leader";
     }
 
+    /** ConfigMap holding the runner script of the postgres containers. */
+    public static String runnerConfigMap(String postgres) {
+        return postgres + "-runner";
+    }
+
+    /** PVC of one member's data volume, as the StatefulSet controller names it. */
+    public static String dataClaim(String statefulSet, int ordinal) {
+        return PodContract.DATA_VOLUME + "-" + pod(statefulSet, ordinal);
+    }
+
     public static String pod(String statefulSet, int ordinal) {
         return statefulSet + "-" + ordinal;
     }

@@ -9,6 +9,29 @@ package org.ferretdboperator.support;
  * pg_rewind) which the coordinator requests by writing request files into the shared {@link #CONTROL_DIR} volume, and
  * writes back their exit status and output. PostgreSQL's data and its unix socket live on volumes both containers
  * mount, so the coordinator reads state over JDBC and never parses program output to decide anything.
+ *
+ * <p>Runner protocol (both sides must follow it exactly):
+ * <ol>
+ * <li>The coordinator writes one program invocation as NUL-separated argv (program name first, no path, no trailing
+ * NUL needed) to {@code CONTROL_DIR/requests/<id>.cmd.tmp} and renames it to {@code <id>.cmd}, so the runner never
+ * sees a half-written request. {@code <id>} matches {@link #RUNNER_REQUEST_ID_PATTERN}; requests run one at a time in
+ * lexical order of their file names, so ids should sort in submission order (e.g. a zero-padded sequence).</li>
+ * <li>The program must be one of {@link #RUNNER_ALLOWED_PROGRAMS}; anything else is refused with exit code
+ * {@link #RUNNER_RC_REFUSED}. It runs with the PostgreSQL bin dir first on PATH, stdin from /dev/null, working
+ * directory {@code CONTROL_DIR}.</li>
+ * <li>The runner claims a request by renaming it to {@code <id>.running} before starting it, writes the combined
+ * stdout/stderr (the last {@link #RUNNER_OUTPUT_LIMIT_BYTES} bytes) to {@code CONTROL_DIR/responses/<id>.out}, then the
+ * decimal exit code to {@code responses/<id>.rc}, each by atomic rename, and only then deletes the claim. The
+ * coordinator waits for {@code .rc}, then reads {@code .out}, then deletes both.</li>
+ * <li>At-most-once: a runner that restarts finds leftover {@code .running} claims and answers them with
+ * {@link #RUNNER_RC_INTERRUPTED} without running them again.</li>
+ * <li>A program that leaves a process behind ({@code pg_ctl start|restart}) must be given {@code -l}
+ * ({@link #RUNNER_LOG_LINK} sends the server log to the container's log); without it the runner refuses it, because
+ * the postmaster would otherwise write into the response file forever.</li>
+ * <li>The runner polls every 50 ms, refreshes {@link #RUNNER_HEARTBEAT} (epoch seconds) at least once a second, also
+ * while a program runs, and never exits because a program failed. On SIGTERM it keeps serving requests until no
+ * postmaster runs in PGDATA, so the coordinator can stop PostgreSQL cleanly within the grace period.</li>
+ * </ol>
  */
 public final class PodContract {
 
@@ -47,6 +70,46 @@ public final class PodContract {
     public static final String MEMBER_STATE_ANNOTATION = "kubedb.com/member-state";
     /** ConfigMap key of the runner script executed by the postgres container. */
     public static final String RUNNER_SCRIPT_KEY = "runner.sh";
+    /** ConfigMap volume holding the runner script, mounted read-only into the postgres container. */
+    public static final String RUNNER_VOLUME = "runner";
+    public static final String RUNNER_DIR = "/etc/pg-runner";
+    /** Environment variable of the postgres container naming the control directory (the runner's only input). */
+    public static final String ENV_CONTROL_DIR = "PG_CONTROL_DIR";
+    public static final String RUNNER_REQUESTS_DIR = CONTROL_DIR + "/requests";
+    public static final String RUNNER_RESPONSES_DIR = CONTROL_DIR + "/responses";
+    public static final String RUNNER_REQUEST_SUFFIX = ".cmd";
+    public static final String RUNNER_CLAIM_SUFFIX = ".running";
+    public static final String RUNNER_OUTPUT_SUFFIX = ".out";
+    public static final String RUNNER_EXIT_CODE_SUFFIX = ".rc";
+    public static final String RUNNER_REQUEST_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
+    public static final java.util.List<String> RUNNER_ALLOWED_PROGRAMS =
+            java.util.List.of("initdb", "pg_ctl", "pg_basebackup", "pg_rewind", "pg_controldata", "postgres");
+    public static final int RUNNER_OUTPUT_LIMIT_BYTES = 65536;
+    /** Exit code for a request the runner refused (unknown program, malformed request, pg_ctl start without -l). */
+    public static final int RUNNER_RC_REFUSED = 126;
+    /** Exit code for a request that was running when the runner died; it is never run twice. */
+    public static final int RUNNER_RC_INTERRUPTED = 137;
+    /** File holding the epoch second of the runner loop's last turn; the postgres container's liveness probe reads it. */
+    public static final String RUNNER_HEARTBEAT = CONTROL_DIR + "/runner.heartbeat";
+    /** Symlink to the runner's stdout: pass it to {@code pg_ctl start -l} so the server log reaches the container log. */
+    public static final String RUNNER_LOG_LINK = CONTROL_DIR + "/server.log";
+
+    /** emptyDir at /tmp for both containers: their root filesystems are read-only. */
+    public static final String TMP_VOLUME = "tmp";
+    public static final String TMP_DIR = "/tmp";
+    /** Memory-backed emptyDir at /dev/shm: PostgreSQL's dynamic shared memory needs more than the runtime's 64 MiB. */
+    public static final String SHM_VOLUME = "shm";
+    public static final String SHM_DIR = "/dev/shm";
+    /** Projected volume with the username/password of every Secret the coordinator needs, under {@link #SECRETS_DIR}. */
+    public static final String SECRETS_VOLUME = "secrets";
+
+    /** UID and GID of the postgres user in the official PostgreSQL images; both containers run as it. */
+    public static final long POSTGRES_UID = 999L;
+
+    /** Directory of one mounted Secret (files {@code username} and {@code password}). */
+    public static String secretDir(String secretName) {
+        return SECRETS_DIR + "/" + secretName;
+    }
 
     // Environment of the coordinator container.
     public static final String ENV_MODE = "FERRETDB_OPERATOR_MODE";
@@ -63,6 +126,10 @@ public final class PodContract {
     public static final String ENV_RENEW_DEADLINE_MS = "RENEW_DEADLINE_MS";
     public static final String ENV_RETRY_PERIOD_MS = "RETRY_PERIOD_MS";
     public static final String ENV_MAX_LAG_BYTES = "MAXIMUM_LAG_BEFORE_FAILOVER";
+    /** Directory ({@link #secretDir}) of the superuser's Secret. */
+    public static final String ENV_AUTH_SECRET_DIR = "AUTH_SECRET_DIR";
+    /** Directory ({@link #secretDir}) of the replication user's Secret. */
+    public static final String ENV_REPLICATION_SECRET_DIR = "REPLICATION_SECRET_DIR";
     /** Comma-separated {@code secretDir:database} pairs of application users the primary must ensure. */
     public static final String ENV_APP_USERS = "APP_USERS";
     /** host:port peers use to reach this member's PostgreSQL (in a pod: {@code <pod>.<governing>.<ns>.svc:5432}). */

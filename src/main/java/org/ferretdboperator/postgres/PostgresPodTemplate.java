@@ -1,0 +1,282 @@
+package org.ferretdboperator.postgres;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretProjection;
+import io.fabric8.kubernetes.api.model.SecretProjectionBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
+import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.support.PodTemplateApplier;
+
+/**
+ * The backend pod: a stock PostgreSQL container that only runs the runner loop, and the pg-coordinator beside it
+ * that decides everything. Pod readiness is the coordinator's readiness ("my PostgreSQL serves its role"), so the
+ * Services route only to members that really serve.
+ */
+final class PostgresPodTemplate {
+
+    /** Pod template annotation carrying the runner script's digest: a new script rolls the pods. */
+    static final String RUNNER_SCRIPT_ANNOTATION = "ferretdb-operator.io/runner-script-sha256";
+    static final String RUNNER_SCRIPT_PATH = PodContract.RUNNER_DIR + "/" + PodContract.RUNNER_SCRIPT_KEY;
+
+    static final ResourceRequirements DEFAULT_POSTGRES_RESOURCES = new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("500m"), "memory", new Quantity("1Gi")))
+            .withLimits(Map.of("memory", new Quantity("1Gi")))
+            .build();
+    static final ResourceRequirements COORDINATOR_RESOURCES = new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+            .withLimits(Map.of("memory", new Quantity("256Mi")))
+            .build();
+
+    private PostgresPodTemplate() {
+    }
+
+    static Map<String, String> podLabels(Postgres pg) {
+        Map<String, String> labels = new HashMap<>(Labels.postgresOwned(PostgresObjects.name(pg)));
+        labels.put(Labels.COMPONENT, Labels.COMPONENT_DATABASE);
+        return labels;
+    }
+
+    static PodTemplateSpec build(Postgres pg, String coordinatorImage) {
+        String name = PostgresObjects.name(pg);
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(podLabels(pg))
+                .withAnnotations(new HashMap<>(Map.of(RUNNER_SCRIPT_ANNOTATION, RunnerConfigMapDependent.scriptSha256())))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(Names.coordinatorAccount(name))
+                // Only the coordinator talks to the API server, and only with its own Role.
+                .withAutomountServiceAccountToken(true)
+                // The coordinator fences by signalling the postmaster, which runs in the other container.
+                .withShareProcessNamespace(true)
+                // Service links would put a variable per Service of the namespace into both containers' environment.
+                .withEnableServiceLinks(false)
+                .withContainers(postgres(pg), coordinator(pg, coordinatorImage))
+                .withVolumes(volumes(pg))
+                .withAffinity(spreadMembers(name))
+                .endSpec()
+                .build();
+        PodTemplateApplier.apply(pg.getSpec() == null ? null : pg.getSpec().getPodTemplate(), template,
+                PodContract.POSTGRES_CONTAINER, PodContract.POSTGRES_UID);
+        // Ours win over the user's labels: the selector must keep selecting.
+        template.getMetadata().getLabels().putAll(podLabels(pg));
+        return template;
+    }
+
+    private static Container postgres(Postgres pg) {
+        return new ContainerBuilder()
+                .withName(PodContract.POSTGRES_CONTAINER)
+                .withImage(PostgresSpecs.image(pg))
+                .withCommand("bash", RUNNER_SCRIPT_PATH)
+                .withEnv(env(PodContract.ENV_CONTROL_DIR, PodContract.CONTROL_DIR), env("PGDATA", PodContract.PGDATA))
+                .addNewPort()
+                .withName(PodContract.POSTGRES_PORT_NAME)
+                .withContainerPort(PodContract.POSTGRES_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .withVolumeMounts(
+                        mount(PodContract.DATA_VOLUME, PodContract.DATA_MOUNT, false),
+                        mount(PodContract.CONTROL_VOLUME, PodContract.CONTROL_DIR, false),
+                        mount(PodContract.SOCKET_VOLUME, PodContract.SOCKET_DIR, false),
+                        mount(PodContract.RUNNER_VOLUME, PodContract.RUNNER_DIR, true),
+                        mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false),
+                        mount(PodContract.SHM_VOLUME, PodContract.SHM_DIR, false))
+                // Liveness here only proves the runner loop turns (it refreshes a heartbeat file every second, also
+                // while a long program such as pg_basebackup runs). Whether PostgreSQL serves is the coordinator's
+                // readiness; restarting this container for a slow database would only make things worse.
+                .withLivenessProbe(new ProbeBuilder()
+                        .withNewExec().withCommand("bash", RUNNER_SCRIPT_PATH, "--alive").endExec()
+                        .withPeriodSeconds(10)
+                        .withTimeoutSeconds(5)
+                        .withFailureThreshold(3)
+                        .build())
+                .withResources(DEFAULT_POSTGRES_RESOURCES)
+                .withSecurityContext(containerSecurityContext())
+                .build();
+    }
+
+    private static Container coordinator(Postgres pg, String image) {
+        return new ContainerBuilder()
+                .withName(PodContract.COORDINATOR_CONTAINER)
+                .withImage(image)
+                .withArgs(PodContract.MODE_COORDINATOR)
+                .withEnv(coordinatorEnv(pg))
+                .addNewPort()
+                .withName(PodContract.COORDINATOR_METRICS_PORT_NAME)
+                .withContainerPort(PodContract.COORDINATOR_METRICS_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .withVolumeMounts(
+                        mount(PodContract.DATA_VOLUME, PodContract.DATA_MOUNT, false),
+                        mount(PodContract.CONTROL_VOLUME, PodContract.CONTROL_DIR, false),
+                        mount(PodContract.SOCKET_VOLUME, PodContract.SOCKET_DIR, false),
+                        mount(PodContract.SECRETS_VOLUME, PodContract.SECRETS_DIR, true),
+                        mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false))
+                // Readiness gates the Services: checked every second so a new primary is routed to quickly.
+                .withReadinessProbe(httpProbe(PodContract.COORDINATOR_READY_PATH, 1, 1, 2))
+                .withLivenessProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, 10, 3, 3))
+                .withStartupProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, 1, 1, 120))
+                .withResources(COORDINATOR_RESOURCES)
+                .withSecurityContext(containerSecurityContext())
+                .build();
+    }
+
+    static List<EnvVar> coordinatorEnv(Postgres pg) {
+        String name = PostgresObjects.name(pg);
+        String governing = Names.governing(Names.primaryService(name));
+        List<EnvVar> env = new ArrayList<>();
+        env.add(env(PodContract.ENV_MODE, PodContract.MODE_COORDINATOR));
+        env.add(fieldRef(PodContract.ENV_POD_NAME, "metadata.name"));
+        env.add(fieldRef(PodContract.ENV_POD_NAMESPACE, "metadata.namespace"));
+        env.add(fieldRef(PodContract.ENV_POD_IP, "status.podIP"));
+        env.add(env(PodContract.ENV_POSTGRES_NAME, name));
+        env.add(env(PodContract.ENV_GOVERNING_SERVICE, governing));
+        env.add(env(PodContract.ENV_REPLICAS, String.valueOf(PostgresSpecs.replicas(pg))));
+        env.add(env(PodContract.ENV_STREAMING_MODE,
+                PostgresSpecs.streamingMode(pg) == StreamingMode.SYNCHRONOUS ? "Synchronous" : "Asynchronous"));
+        env.add(env(PodContract.ENV_STANDBY_MODE, PostgresSpecs.standbyMode(pg) == StandbyMode.HOT ? "Hot" : "Warm"));
+        env.add(env(PodContract.ENV_LEASE_DURATION_MS, String.valueOf(PostgresSpecs.leaseDurationMs(pg))));
+        env.add(env(PodContract.ENV_RENEW_DEADLINE_MS, String.valueOf(PostgresSpecs.renewDeadlineMs(pg))));
+        env.add(env(PodContract.ENV_RETRY_PERIOD_MS, String.valueOf(PostgresSpecs.retryPeriodMs(pg))));
+        env.add(env(PodContract.ENV_MAX_LAG_BYTES, String.valueOf(PostgresSpecs.maximumLagBytes(pg))));
+        // $(POD_NAME) is expanded by the kubelet from the variable defined above.
+        env.add(env(PodContract.ENV_ADVERTISE_ADDRESS, "$(" + PodContract.ENV_POD_NAME + ")." + governing + "."
+                + pg.getMetadata().getNamespace() + ".svc:" + PodContract.POSTGRES_PORT));
+        env.add(env(PodContract.ENV_AUTH_SECRET_DIR, PodContract.secretDir(PostgresSpecs.authSecretName(pg))));
+        env.add(env(PodContract.ENV_REPLICATION_SECRET_DIR, PodContract.secretDir(Names.replicationSecret(name))));
+        env.add(env(PodContract.ENV_APP_USERS, PostgresSpecs.users(pg).stream()
+                .map(u -> PodContract.secretDir(u.getSecretName()) + ":" + u.getDatabase())
+                .collect(Collectors.joining(","))));
+        return env;
+    }
+
+    static List<Volume> volumes(Postgres pg) {
+        String name = PostgresObjects.name(pg);
+        List<Volume> volumes = new ArrayList<>();
+        if (PostgresSpecs.storageType(pg) == StorageType.EPHEMERAL) {
+            volumes.add(new VolumeBuilder().withName(PodContract.DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        }
+        volumes.add(new VolumeBuilder().withName(PodContract.CONTROL_VOLUME)
+                .withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(PodContract.SOCKET_VOLUME)
+                .withNewEmptyDir().withSizeLimit(new Quantity("1Mi")).endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(PodContract.TMP_VOLUME)
+                .withNewEmptyDir().withSizeLimit(new Quantity("256Mi")).endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(PodContract.SHM_VOLUME)
+                .withNewEmptyDir().withMedium("Memory").endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName(PodContract.RUNNER_VOLUME)
+                .withNewConfigMap().withName(Names.runnerConfigMap(name)).withDefaultMode(0444).endConfigMap()
+                .build());
+        volumes.add(new VolumeBuilder().withName(PodContract.SECRETS_VOLUME)
+                .withNewProjected()
+                // Group-readable: files are owned by root with the pod's fsGroup (the postgres GID).
+                .withDefaultMode(0440)
+                .withSources(PostgresSpecs.mountedSecrets(pg).stream()
+                        .map(secret -> new VolumeProjectionBuilder().withSecret(secretProjection(secret)).build())
+                        .toList())
+                .endProjected()
+                .build());
+        return volumes;
+    }
+
+    /** Only the two keys the coordinator reads, under a directory named after the Secret. */
+    private static SecretProjection secretProjection(String secret) {
+        return new SecretProjectionBuilder()
+                .withName(secret)
+                .withItems(
+                        new KeyToPathBuilder().withKey("username").withPath(secret + "/username").build(),
+                        new KeyToPathBuilder().withKey("password").withPath(secret + "/password").build())
+                .build();
+    }
+
+    /** Members prefer different nodes, then different zones, unless the user set an affinity. */
+    private static Affinity spreadMembers(String name) {
+        return new AffinityBuilder()
+                .withNewPodAntiAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                .withWeight(100)
+                .withNewPodAffinityTerm()
+                .withTopologyKey("kubernetes.io/hostname")
+                .withNewLabelSelector().withMatchLabels(Labels.postgresSelector(name)).endLabelSelector()
+                .endPodAffinityTerm()
+                .endPreferredDuringSchedulingIgnoredDuringExecution()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                .withWeight(50)
+                .withNewPodAffinityTerm()
+                .withTopologyKey("topology.kubernetes.io/zone")
+                .withNewLabelSelector().withMatchLabels(Labels.postgresSelector(name)).endLabelSelector()
+                .endPodAffinityTerm()
+                .endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity()
+                .build();
+    }
+
+    static SecurityContext containerSecurityContext() {
+        Capabilities dropAll = new CapabilitiesBuilder().withDrop("ALL").build();
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withCapabilities(dropAll)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .build();
+    }
+
+    private static Probe httpProbe(String path, int period, int timeout, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(path)
+                .withPort(new IntOrString(PodContract.COORDINATOR_METRICS_PORT_NAME))
+                .endHttpGet()
+                .withPeriodSeconds(period)
+                .withTimeoutSeconds(timeout)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    private static EnvVar env(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar fieldRef(String name, String fieldPath) {
+        return new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewFieldRef().withFieldPath(fieldPath).endFieldRef().endValueFrom()
+                .build();
+    }
+}

@@ -1,0 +1,84 @@
+package org.ferretdboperator.postgres;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.postgres.DatabaseUser;
+import org.ferretdboperator.api.postgres.Postgres;
+
+/**
+ * Checks what the CRD schema cannot: that the Secrets the user names exist with non-empty {@code username} and
+ * {@code password}, and that a Durable storage spec asks for a size. With a problem the reconciler creates and
+ * changes nothing, because pods could not start (or would start with the wrong credentials).
+ */
+final class PostgresSpecValidator {
+
+    static final String USERNAME = "username";
+    static final String PASSWORD = "password";
+
+    private PostgresSpecValidator() {
+    }
+
+    /** @param secrets looks a Secret up by name in the object's namespace */
+    static List<SpecProblem> validate(Postgres pg, Function<String, Optional<Secret>> secrets) {
+        List<SpecProblem> problems = new ArrayList<>();
+        String namespace = pg.getMetadata().getNamespace();
+        if (!PostgresSpecs.authSecretGenerated(pg)) {
+            checkCredentials("spec.authSecret.name", PostgresSpecs.authSecretName(pg), namespace, secrets, problems);
+        }
+        List<DatabaseUser> users = PostgresSpecs.users(pg);
+        for (int i = 0; i < users.size(); i++) {
+            String field = "spec.users[" + i + "].secretName";
+            String secret = users.get(i).getSecretName();
+            if (secret == null || secret.isBlank()) {
+                problems.add(new SpecProblem(field, "is required"));
+            } else if (secret.equals(PostgresSpecs.authSecretName(pg))) {
+                problems.add(new SpecProblem(field, "must not be the superuser's Secret \"" + secret + "\""));
+            } else {
+                checkCredentials(field, secret, namespace, secrets, problems);
+            }
+        }
+        if (PostgresSpecs.storageType(pg) == StorageType.DURABLE && pg.getSpec() != null && pg.getSpec().getStorage() != null
+                && PostgresSpecs.storageRequest(pg).isEmpty()) {
+            problems.add(new SpecProblem("spec.storage.resources.requests.storage", "is required when spec.storage is set"));
+        }
+        return problems;
+    }
+
+    private static void checkCredentials(String field, String name, String namespace,
+            Function<String, Optional<Secret>> secrets, List<SpecProblem> problems) {
+        Optional<Secret> secret = secrets.apply(name);
+        if (secret.isEmpty()) {
+            problems.add(new SpecProblem(field, "Secret \"" + name + "\" not found in namespace " + namespace));
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String key : List.of(USERNAME, PASSWORD)) {
+            if (isEmpty(secret.get(), key)) {
+                missing.add(key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            problems.add(new SpecProblem(field, "Secret \"" + name + "\" has no non-empty key(s) " + String.join(", ", missing)));
+        }
+    }
+
+    private static boolean isEmpty(Secret secret, String key) {
+        Map<String, String> data = secret.getData();
+        String encoded = data == null ? null : data.get(key);
+        if (encoded != null) {
+            try {
+                return Base64.getDecoder().decode(encoded).length == 0;
+            } catch (IllegalArgumentException e) {
+                return true;
+            }
+        }
+        Map<String, String> stringData = secret.getStringData();
+        return stringData == null || stringData.get(key) == null || stringData.get(key).isEmpty();
+    }
+}

@@ -1,0 +1,161 @@
+package org.ferretdboperator.postgres;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.ferretdboperator.api.common.DeletionPolicy;
+import org.ferretdboperator.api.common.SecretReference;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.api.postgres.DatabaseUser;
+import org.ferretdboperator.api.postgres.LeaderElectionSpec;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.api.postgres.PostgresSpec;
+import org.ferretdboperator.support.Names;
+
+/**
+ * The effective value of each Postgres spec field: the CRD's defaults apply only to fields that are present, so an
+ * object without e.g. {@code spec.leaderElection} gets the same values here as the schema would give.
+ */
+public final class PostgresSpecs {
+
+    public static final int DEFAULT_REPLICAS = 3;
+    public static final int DEFAULT_LEASE_DURATION_MS = 3000;
+    public static final int DEFAULT_RENEW_DEADLINE_MS = 1800;
+    public static final int DEFAULT_RETRY_PERIOD_MS = 300;
+    public static final long DEFAULT_MAXIMUM_LAG_BYTES = 64L * 1024 * 1024;
+    public static final Quantity DEFAULT_STORAGE = new Quantity("1Gi");
+    public static final String SUPERUSER = "postgres";
+    public static final String REPLICATION_USER = "replicator";
+
+    private PostgresSpecs() {
+    }
+
+    private static PostgresSpec spec(Postgres pg) {
+        return pg.getSpec() == null ? new PostgresSpec() : pg.getSpec();
+    }
+
+    public static int replicas(Postgres pg) {
+        Integer r = spec(pg).getReplicas();
+        return r == null ? DEFAULT_REPLICAS : r;
+    }
+
+    public static boolean halted(Postgres pg) {
+        return Boolean.TRUE.equals(spec(pg).getHalted());
+    }
+
+    /** Replicas the StatefulSet should run: none while halted. */
+    public static int runningReplicas(Postgres pg) {
+        return halted(pg) ? 0 : replicas(pg);
+    }
+
+    public static DeletionPolicy deletionPolicy(Postgres pg) {
+        DeletionPolicy p = spec(pg).getDeletionPolicy();
+        return p == null ? DeletionPolicy.DELETE : p;
+    }
+
+    public static StorageType storageType(Postgres pg) {
+        StorageType t = spec(pg).getStorageType();
+        return t == null ? StorageType.DURABLE : t;
+    }
+
+    public static StreamingMode streamingMode(Postgres pg) {
+        StreamingMode m = spec(pg).getStreamingMode();
+        return m == null ? StreamingMode.SYNCHRONOUS : m;
+    }
+
+    public static StandbyMode standbyMode(Postgres pg) {
+        StandbyMode m = spec(pg).getStandbyMode();
+        return m == null ? StandbyMode.HOT : m;
+    }
+
+    private static LeaderElectionSpec leaderElection(Postgres pg) {
+        LeaderElectionSpec le = spec(pg).getLeaderElection();
+        return le == null ? new LeaderElectionSpec() : le;
+    }
+
+    public static int leaseDurationMs(Postgres pg) {
+        Integer v = leaderElection(pg).getLeaseDurationMillis();
+        return v == null ? DEFAULT_LEASE_DURATION_MS : v;
+    }
+
+    public static int renewDeadlineMs(Postgres pg) {
+        Integer v = leaderElection(pg).getRenewDeadlineMillis();
+        return v == null ? DEFAULT_RENEW_DEADLINE_MS : v;
+    }
+
+    public static int retryPeriodMs(Postgres pg) {
+        Integer v = leaderElection(pg).getRetryPeriodMillis();
+        return v == null ? DEFAULT_RETRY_PERIOD_MS : v;
+    }
+
+    public static long maximumLagBytes(Postgres pg) {
+        Long v = leaderElection(pg).getMaximumLagBeforeFailover();
+        return v == null ? DEFAULT_MAXIMUM_LAG_BYTES : v;
+    }
+
+    /** spec.image, else the official image of spec.version. */
+    public static String image(Postgres pg) {
+        String image = spec(pg).getImage();
+        return image != null && !image.isBlank() ? image : "postgres:" + spec(pg).getVersion();
+    }
+
+    /** Name of the superuser's Secret: the user's, or the generated {@code <name>-auth}. */
+    public static String authSecretName(Postgres pg) {
+        SecretReference ref = spec(pg).getAuthSecret();
+        if (ref != null && ref.getName() != null && !ref.getName().isBlank()) {
+            return ref.getName();
+        }
+        return Names.postgresAuthSecret(pg.getMetadata().getName());
+    }
+
+    /**
+     * The operator generates the superuser's Secret unless the user named another one or declared it externally
+     * managed; a user's Secret is only read, never created, changed or deleted.
+     */
+    public static boolean authSecretGenerated(Postgres pg) {
+        SecretReference ref = spec(pg).getAuthSecret();
+        if (ref == null) {
+            return true;
+        }
+        boolean defaultName = authSecretName(pg).equals(Names.postgresAuthSecret(pg.getMetadata().getName()));
+        return defaultName && !Boolean.TRUE.equals(ref.getExternallyManaged());
+    }
+
+    public static List<DatabaseUser> users(Postgres pg) {
+        List<DatabaseUser> users = spec(pg).getUsers();
+        return users == null ? List.of() : users;
+    }
+
+    /** Every Secret the pods mount, each once: superuser, replication, then application users in spec order. */
+    public static List<String> mountedSecrets(Postgres pg) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(authSecretName(pg));
+        names.add(Names.replicationSecret(pg.getMetadata().getName()));
+        users(pg).forEach(u -> names.add(u.getSecretName()));
+        return new ArrayList<>(names);
+    }
+
+    /** Secrets the user provides and the operator only reads. */
+    public static List<String> userSecrets(Postgres pg) {
+        Set<String> names = new LinkedHashSet<>();
+        if (!authSecretGenerated(pg)) {
+            names.add(authSecretName(pg));
+        }
+        users(pg).forEach(u -> names.add(u.getSecretName()));
+        return new ArrayList<>(names);
+    }
+
+    /** The storage request of the data volume when Durable. */
+    public static Optional<Quantity> storageRequest(Postgres pg) {
+        var storage = spec(pg).getStorage();
+        if (storage == null || storage.getResources() == null || storage.getResources().getRequests() == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(storage.getResources().getRequests().get("storage"));
+    }
+}

@@ -1,0 +1,24 @@
+package org.ferretdboperator.postgres;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
+
+/** Service {@code <name>-standby}: the ready standbys ({@code kubedb.com/role=secondary}), for read-only clients. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.POSTGRES_OWNED_SELECTOR))
+public class PostgresStandbyServiceDependent extends CRUDKubernetesDependentResource<Service, Postgres> {
+
+    public PostgresStandbyServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    protected Service desired(Postgres pg, Context<Postgres> context) {
+        return PostgresServices.roleService(pg, Names.standbyService(PostgresObjects.name(pg)), Labels.ROLE_SECONDARY);
+    }
+}

@@ -1,0 +1,133 @@
+package org.ferretdboperator.postgres;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicy;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetPersistentVolumeClaimRetentionPolicyBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import org.ferretdboperator.api.common.DeletionPolicy;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
+import org.ferretdboperator.support.PodContract;
+
+/**
+ * StatefulSet {@code <name>}: the members, created all at once (Parallel: the coordinators, not the StatefulSet
+ * controller, order bootstrap), scaled to zero while halted. What happens to the data PVCs when the StatefulSet goes
+ * away follows spec.deletionPolicy.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.POSTGRES_OWNED_SELECTOR))
+public class PostgresStatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, Postgres> {
+
+    @Inject
+    OperatorImageConfig operatorImage;
+
+    public PostgresStatefulSetDependent() {
+        super(StatefulSet.class);
+    }
+
+    @Override
+    protected StatefulSet desired(Postgres pg, Context<Postgres> context) {
+        return desired(pg, operatorImage.image(), context.getSecondaryResource(StatefulSet.class));
+    }
+
+    /**
+     * @param existing the StatefulSet as it is, if any: its volumeClaimTemplates are immutable, so they are kept as
+     *                 created (see {@link PostgresStatusBuilder} for the condition that reports a spec change there)
+     */
+    static StatefulSet desired(Postgres pg, String coordinatorImage, Optional<StatefulSet> existing) {
+        String name = PostgresObjects.name(pg);
+        List<PersistentVolumeClaim> claimTemplates = existing
+                .map(sts -> sts.getSpec().getVolumeClaimTemplates().stream().map(PostgresStatefulSetDependent::withoutStatus).toList())
+                .orElseGet(() -> claimTemplates(pg));
+        var template = PostgresPodTemplate.build(pg, coordinatorImage);
+        if (existing.isPresent()) {
+            // The data volume's source was fixed at creation as well: a claim template, or an emptyDir.
+            boolean hasClaim = claimTemplates.stream().anyMatch(c -> PodContract.DATA_VOLUME.equals(c.getMetadata().getName()));
+            template.getSpec().getVolumes().removeIf(v -> PodContract.DATA_VOLUME.equals(v.getName()));
+            if (!hasClaim) {
+                template.getSpec().getVolumes().add(0, new VolumeBuilder()
+                        .withName(PodContract.DATA_VOLUME).withNewEmptyDir().endEmptyDir().build());
+            }
+        }
+        return new StatefulSetBuilder()
+                .withMetadata(PostgresObjects.metadata(pg, Names.primaryService(name)))
+                .withNewSpec()
+                .withReplicas(PostgresSpecs.runningReplicas(pg))
+                .withServiceName(Names.governing(Names.primaryService(name)))
+                .withPodManagementPolicy("Parallel")
+                .withNewSelector().withMatchLabels(Labels.postgresSelector(name)).endSelector()
+                .withTemplate(template)
+                .withVolumeClaimTemplates(claimTemplates)
+                .withPersistentVolumeClaimRetentionPolicy(retentionPolicy(PostgresSpecs.deletionPolicy(pg)))
+                .endSpec()
+                .build();
+    }
+
+    static List<PersistentVolumeClaim> claimTemplates(Postgres pg) {
+        if (PostgresSpecs.storageType(pg) == StorageType.EPHEMERAL) {
+            return List.of();
+        }
+        PersistentVolumeClaimSpec storage = pg.getSpec() == null ? null : pg.getSpec().getStorage();
+        PersistentVolumeClaimSpec spec = storage != null
+                ? new PersistentVolumeClaimSpecBuilder(storage).build()
+                : new PersistentVolumeClaimSpecBuilder()
+                        .withAccessModes("ReadWriteOnce")
+                        .withNewResources().addToRequests("storage", PostgresSpecs.DEFAULT_STORAGE).endResources()
+                        .build();
+        if (spec.getAccessModes() == null || spec.getAccessModes().isEmpty()) {
+            spec.setAccessModes(List.of("ReadWriteOnce"));
+        }
+        var labels = new HashMap<>(Labels.postgresOwned(PostgresObjects.name(pg)));
+        labels.put(Labels.COMPONENT, Labels.COMPONENT_DATABASE);
+        return List.of(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName(PodContract.DATA_VOLUME).withLabels(labels).endMetadata()
+                .withSpec(spec)
+                .build());
+    }
+
+    /** Delete and WipeOut take the data with the StatefulSet; Halt and DoNotTerminate keep it. Scaling down keeps it. */
+    static StatefulSetPersistentVolumeClaimRetentionPolicy retentionPolicy(DeletionPolicy policy) {
+        boolean dropData = policy == DeletionPolicy.DELETE || policy == DeletionPolicy.WIPE_OUT;
+        return new StatefulSetPersistentVolumeClaimRetentionPolicyBuilder()
+                .withWhenDeleted(dropData ? "Delete" : "Retain")
+                .withWhenScaled("Retain")
+                .build();
+    }
+
+    /** The storage request the StatefulSet was created with, if it has a data claim template. */
+    static Optional<Quantity> createdStorageRequest(StatefulSet sts) {
+        return sts.getSpec().getVolumeClaimTemplates().stream()
+                .filter(c -> PodContract.DATA_VOLUME.equals(c.getMetadata().getName()))
+                .findFirst()
+                .map(c -> c.getSpec().getResources() == null || c.getSpec().getResources().getRequests() == null
+                        ? null
+                        : c.getSpec().getResources().getRequests().get("storage"));
+    }
+
+    private static PersistentVolumeClaim withoutStatus(PersistentVolumeClaim claim) {
+        return new PersistentVolumeClaimBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName(claim.getMetadata().getName())
+                        .withLabels(claim.getMetadata().getLabels())
+                        .withAnnotations(claim.getMetadata().getAnnotations())
+                        .build())
+                .withSpec(claim.getSpec())
+                .build();
+    }
+}

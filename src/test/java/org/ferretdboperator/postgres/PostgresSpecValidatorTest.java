@@ -1,0 +1,104 @@
+package org.ferretdboperator.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpecBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ferretdboperator.api.common.DeletionPolicy;
+import org.ferretdboperator.api.common.SecretReference;
+import org.ferretdboperator.api.postgres.DatabaseUser;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.junit.jupiter.api.Test;
+
+class PostgresSpecValidatorTest {
+
+    private final Postgres pg = PostgresFixtures.postgres("ns", "pg", 3, DeletionPolicy.DELETE);
+    private final Map<String, Secret> secrets = new HashMap<>();
+
+    private List<SpecProblem> validate() {
+        return PostgresSpecValidator.validate(pg, name -> Optional.ofNullable(secrets.get(name)));
+    }
+
+    private void secret(String name, String username, String password) {
+        Map<String, String> data = new HashMap<>();
+        if (username != null) {
+            data.put("username", Base64.getEncoder().encodeToString(username.getBytes()));
+        }
+        if (password != null) {
+            data.put("password", Base64.getEncoder().encodeToString(password.getBytes()));
+        }
+        secrets.put(name, new SecretBuilder().withNewMetadata().withName(name).endMetadata().withData(data).build());
+    }
+
+    private void authSecret(String name) {
+        SecretReference ref = new SecretReference();
+        ref.setName(name);
+        pg.getSpec().setAuthSecret(ref);
+    }
+
+    @Test
+    void generatedCredentialsNeedNothingFromTheUser() {
+        assertThat(validate()).isEmpty();
+    }
+
+    @Test
+    void userAuthSecretMustExist() {
+        authSecret("mine");
+        assertThat(validate()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.authSecret.name");
+            assertThat(p.message()).isEqualTo("Secret \"mine\" not found in namespace ns");
+        });
+    }
+
+    @Test
+    void userAuthSecretMustHaveNonEmptyUsernameAndPassword() {
+        authSecret("mine");
+        secret("mine", "admin", "");
+        assertThat(validate()).singleElement().satisfies(p -> assertThat(p.toString())
+                .isEqualTo("spec.authSecret.name: Secret \"mine\" has no non-empty key(s) password"));
+        secret("mine", null, null);
+        assertThat(validate()).singleElement().satisfies(p -> assertThat(p.message()).endsWith("username, password"));
+        secret("mine", "admin", "pw");
+        assertThat(validate()).isEmpty();
+    }
+
+    @Test
+    void redactedSecretsFromTheInformerCacheValidateTheSame() {
+        authSecret("mine");
+        secret("mine", "admin", "");
+        secrets.put("mine", ReferencedSecrets.KeysOnlyStore.redact(secrets.get("mine")));
+        assertThat(validate()).singleElement().satisfies(p -> assertThat(p.message()).endsWith("password"));
+        secret("mine", "admin", "pw");
+        Secret redacted = ReferencedSecrets.KeysOnlyStore.redact(secrets.get("mine"));
+        assertThat(redacted.getData().values()).noneMatch(v -> v.equals(Base64.getEncoder().encodeToString("pw".getBytes())));
+        secrets.put("mine", redacted);
+        assertThat(validate()).isEmpty();
+    }
+
+    @Test
+    void applicationUsersAreCheckedByIndex() {
+        secret("app-a", "a", "pa");
+        pg.getSpec().setUsers(List.of(user("app-a", "a"), user("app-b", "b"), user("pg-auth", "c")));
+        assertThat(validate()).extracting(SpecProblem::field).containsExactly("spec.users[1].secretName", "spec.users[2].secretName");
+        assertThat(validate().get(1).message()).contains("superuser");
+    }
+
+    @Test
+    void durableStorageMustNameASize() {
+        pg.getSpec().setStorage(new PersistentVolumeClaimSpecBuilder().withStorageClassName("fast").build());
+        assertThat(validate()).extracting(SpecProblem::field).containsExactly("spec.storage.resources.requests.storage");
+    }
+
+    private static DatabaseUser user(String secret, String database) {
+        DatabaseUser u = new DatabaseUser();
+        u.setSecretName(secret);
+        u.setDatabase(database);
+        return u;
+    }
+}
