@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("kubedb.com")
 @Version("v1")
+@Plural("postgreses")
 @ShortNames("pg")
 @ValidationRule(value = "size(self.metadata.name) <= 50",
         message = "metadata.name must be at most 50 characters: derived names such as <name>-standby and <name>-N must fit Kubernetes' 63-character limits")
