@@ -3,6 +3,7 @@
 # where kubectl, the Helm chart and the tests take them from. CrdDriftIT fails when they differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+rm -f target/kubernetes/*.kubedb.com-v1.yml kubernetes/crds/*.yaml
 ./mvnw -q -B package -DskipTests
 for f in target/kubernetes/*.kubedb.com-v1.yml; do
   name=$(basename "$f" -v1.yml)
