@@ -39,6 +39,11 @@ tool() {
 tool kubernetes v1.34.2 kube-apiserver kube-controller-manager kubectl
 tool etcd       v3.6.16 etcd
 tool helm       v3.19.5 helm
+# More tools, each in its own file: `tool` lines plus their build_<name> functions.
+for tools_d_file in "$(dirname "${BASH_SOURCE[0]}")"/tools.d/*.sh; do
+  # shellcheck disable=SC1090
+  [[ -e $tools_d_file ]] && source "$tools_d_file"
+done
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Helpers
