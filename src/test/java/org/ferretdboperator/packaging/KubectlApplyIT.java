@@ -39,7 +39,7 @@ class KubectlApplyIT {
 
     @Test
     void manifestsApplyAndInstallWhatTheChartInstalls() throws Exception {
-        apply("apply", "--server-side", "-f", "kubernetes/crds/");
+        apply("apply", "--server-side", "--force-conflicts", "-f", "kubernetes/crds/");
         apply("wait", "--for", "condition=established", "--timeout=60s", "-f", "kubernetes/crds/");
         apply("apply", "--server-side", "-f", "kubernetes/operator/", "-f", "kubernetes/catalog/", "-f", "kubernetes/admission/");
 
