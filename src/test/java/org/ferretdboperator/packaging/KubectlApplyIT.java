@@ -59,19 +59,19 @@ class KubectlApplyIT {
         // The OLM bundle's examples are valid objects for these CRDs (server-side dry run).
         JsonNode csv = Yaml.one(Path.of("bundle", "manifests", "ferretdb-operator.clusterserviceversion.yaml"));
         JsonNode examples = Yaml.MAPPER.readTree(csv.at("/metadata/annotations/alm-examples").asText());
-        boolean demoExisted = client.namespaces().withName("demo").get() != null;
-        if (!demoExisted) {
-            apply("create", "namespace", "demo");
-        }
+        // In a namespace of their own, so a "demo" namespace of another test does not matter.
+        String ns = "packaging-alm-examples";
+        apply("create", "namespace", ns);
         for (JsonNode example : examples) {
+            if (example.path("metadata").has("namespace")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) example.path("metadata")).put("namespace", ns);
+            }
             Path file = Files.createTempFile("example", ".json");
             Files.writeString(file, example.toString());
             Cmd.Result r = LocalCluster.kubectl("create", "--dry-run=server", "-f", file.toString());
             assertThat(r.ok()).as("alm-example %s: %s", example.path("kind").asText(), r.err()).isTrue();
         }
-        if (!demoExisted) {
-            apply("delete", "namespace", "demo", "--wait=false");
-        }
+        apply("delete", "namespace", ns, "--wait=false");
 
         apply("delete", "-f", "kubernetes/admission/", "-f", "kubernetes/catalog/", "-f", "kubernetes/operator/", "--wait=true");
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {

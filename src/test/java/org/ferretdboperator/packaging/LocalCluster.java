@@ -38,6 +38,9 @@ final class LocalCluster {
         Tools.kubectl(); // fails in CI, skips elsewhere, when the control-plane tools are not built
         Path state = Path.of("target", "local-cluster-packaging").toAbsolutePath();
         Map<String, String> env = Map.of("LOCAL_CLUSTER_DIR", state.toString());
+        // A fresh control plane per run: objects a failed earlier run left (e.g. a namespace stuck terminating on a
+        // finalizer nobody removes any more) must not decide this run.
+        Cmd.run(Duration.ofMinutes(1), env, List.of("hack/local-cluster.sh", "down", "--purge"));
         Cmd.Result up = Cmd.run(Duration.ofMinutes(5), env, List.of("hack/local-cluster.sh", "up"));
         assertThat(up.ok()).as(up.describe()).isTrue();
         Runtime.getRuntime().addShutdownHook(new Thread(
