@@ -43,6 +43,12 @@ tool ferretdb   v1.24.2 ferretdb
 tool promtool   v0.316.0 promtool
 tool patroni    4.1.5   bin/patroni bin/patronictl
 
+# More tools, each in its own file: `tool` lines plus their build_<name> functions.
+for tools_d_file in "$(dirname "${BASH_SOURCE[0]}")"/tools.d/*.sh; do
+  # shellcheck disable=SC1090
+  [[ -e $tools_d_file ]] && source "$tools_d_file"
+done
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+package org.ferretdboperator.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Helm chart, rendered with the helm binary of hack/tools.sh. */
+final class Chart {
+
+    static final Path DIR = Path.of("helm", "ferretdb-operator");
+    static final String RELEASE = "ferretdb-operator";
+    static final String NAMESPACE = "ferretdb-operator-system";
+    /** The local control plane's version (hack/tools.sh); helm's built-in default is older than the chart allows. */
+    static final String KUBE_VERSION = "1.34.2";
+
+    private Chart() {
+    }
+
+    /** {@code helm template} with the given extra arguments (e.g. --set k=v); does not fail on a non-zero exit. */
+    static Cmd.Result template(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Tools.helm().toString(), "template", RELEASE, DIR.toString(),
+                "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION));
+        cmd.addAll(List.of(args));
+        return Cmd.run(Duration.ofMinutes(1), cmd);
+    }
+
+    static List<JsonNode> render(String... args) {
+        return Yaml.docs(template(args).check().out());
+    }
+}

@@ -1,0 +1,176 @@
+package org.ferretdboperator.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ferretdboperator.operator.OperatorLeaderElection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** helm lint and helm template of helm/ferretdb-operator, with default and non-default values. */
+class HelmChartTest {
+
+    @Test
+    void lintPassesStrict() {
+        Cmd.Result r = Cmd.run(Duration.ofMinutes(1), List.of(Tools.helm().toString(), "lint", "--strict",
+                Chart.DIR.toString(), "--kube-version", Chart.KUBE_VERSION));
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(r.out()).contains("0 chart(s) failed");
+    }
+
+    @Test
+    void defaultRenderIsTheOperatorWithTwoLeaderElectedReplicas() {
+        List<JsonNode> docs = Chart.render();
+        assertThat(docs).extracting(d -> d.path("kind").asText()).contains("ServiceAccount", "ClusterRole",
+                "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service", "PodDisruptionBudget");
+        assertThat(Yaml.ofKind(docs, "ServiceMonitor")).isEmpty();
+        assertThat(Yaml.ofKind(docs, "PodMonitor")).isEmpty();
+        assertThat(Yaml.ofKind(docs, "PrometheusRule")).isEmpty();
+        for (JsonNode doc : docs) {
+            if (!doc.path("metadata").path("namespace").isMissingNode()) {
+                assertThat(doc.path("metadata").path("namespace").asText()).as(doc.path("kind").asText())
+                        .isEqualTo(Chart.NAMESPACE);
+            }
+        }
+
+        JsonNode deployment = Yaml.single(docs, "Deployment", "ferretdb-operator");
+        assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
+        JsonNode pod = deployment.at("/spec/template/spec");
+        assertThat(pod.path("serviceAccountName").asText()).isEqualTo("ferretdb-operator");
+        JsonNode container = pod.path("containers").get(0);
+        assertThat(container.path("image").asText()).isEqualTo("ghcr.io/ferretdb-operator/ferretdb-operator:0.1.0");
+        assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/q/health/started");
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        Map<String, JsonNode> env = env(container);
+        assertThat(env.get("FERRETDB_OPERATOR_COORDINATOR_IMAGE").path("value").asText())
+                .as("the coordinator runs from the operator image").isEqualTo(container.path("image").asText());
+        assertThat(env.get("KUBERNETES_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.namespace");
+        assertThat(env.get("FERRETDB_OPERATOR_LEADER_ELECTION_IDENTITY").at("/valueFrom/fieldRef/fieldPath").asText())
+                .isEqualTo("metadata.name");
+        assertThat(env).as("all namespaces are watched by default").doesNotContainKey("QUARKUS_OPERATOR_SDK_NAMESPACES");
+        assertThat(RestrictedPodSecurity.violations(pod)).isEmpty();
+
+        // Watching all namespaces: the namespaced role is bound cluster-wide.
+        JsonNode binding = Yaml.single(docs, "ClusterRoleBinding", "ferretdb-operator");
+        assertThat(binding.at("/roleRef/name").asText()).isEqualTo("ferretdb-operator");
+        assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+        assertThat(Yaml.ofKind(docs, "RoleBinding")).extracting(d -> d.at("/metadata/name").asText())
+                .containsExactly("ferretdb-operator-leader-election");
+    }
+
+    @Test
+    void leaderElectionRoleGrantsExactlyTheOperatorsLease() {
+        JsonNode role = Yaml.single(Chart.render(), "Role", "ferretdb-operator-leader-election");
+        List<String> named = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            rule.path("resourceNames").forEach(n -> named.add(n.asText()));
+        }
+        assertThat(named).containsExactly(OperatorLeaderElection.LEASE_NAME);
+    }
+
+    @Test
+    void watchedNamespacesGetRoleBindingsInsteadOfAClusterWideBinding() {
+        List<JsonNode> docs = Chart.render("--set", "watchNamespaces={team-a,team-b}");
+        JsonNode container = Yaml.single(docs, "Deployment", "ferretdb-operator").at("/spec/template/spec/containers/0");
+        assertThat(env(container).get("QUARKUS_OPERATOR_SDK_NAMESPACES").path("value").asText()).isEqualTo("team-a,team-b");
+        List<JsonNode> bindings = Yaml.ofKind(docs, "RoleBinding").stream()
+                .filter(b -> b.at("/roleRef/kind").asText().equals("ClusterRole")).toList();
+        assertThat(bindings).extracting(b -> b.at("/metadata/namespace").asText()).containsExactly("team-a", "team-b");
+        assertThat(bindings).allSatisfy(b -> assertThat(b.at("/roleRef/name").asText()).isEqualTo("ferretdb-operator"));
+        assertThat(Yaml.ofKind(docs, "ClusterRoleBinding")).extracting(b -> b.at("/roleRef/name").asText())
+                .as("only the cluster-scoped role stays cluster-wide").containsExactly("ferretdb-operator-cluster");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "'', 0.1.0, '', ferretdb-operator/ferretdb-operator:0.1.0",
+            "quay.io, 1.2.3, '', quay.io/ferretdb-operator/ferretdb-operator:1.2.3",
+            "ghcr.io, 1.2.3, sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, "
+                    + "ghcr.io/ferretdb-operator/ferretdb-operator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    })
+    void imageSettingsComposeTheImageOfOperatorAndCoordinator(String registry, String tag, String digest, String expected) {
+        JsonNode container = Yaml.single(Chart.render("--set", "image.registry=" + registry, "--set", "image.tag=" + tag,
+                "--set", "image.digest=" + digest, "--set", "image.pullPolicy=Always"), "Deployment", "ferretdb-operator")
+                .at("/spec/template/spec/containers/0");
+        assertThat(container.path("image").asText()).isEqualTo(expected);
+        assertThat(container.path("imagePullPolicy").asText()).isEqualTo("Always");
+        assertThat(env(container).get("FERRETDB_OPERATOR_COORDINATOR_IMAGE").path("value").asText()).isEqualTo(expected);
+    }
+
+    @Test
+    void oneReplicaHasNoDisruptionBudget() {
+        List<JsonNode> docs = Chart.render("--set", "replicaCount=1");
+        assertThat(Yaml.single(docs, "Deployment", "ferretdb-operator").at("/spec/replicas").asInt()).isEqualTo(1);
+        assertThat(Yaml.ofKind(docs, "PodDisruptionBudget")).isEmpty();
+        List<JsonNode> three = Chart.render("--set", "replicaCount=3");
+        assertThat(Yaml.single(three, "PodDisruptionBudget", "ferretdb-operator").at("/spec/minAvailable").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void monitoringObjectsAreRenderedOnlyWhenEnabled() {
+        List<JsonNode> docs = Chart.render("--set", "monitoring.serviceMonitor.enabled=true",
+                "--set", "monitoring.podMonitor.enabled=true", "--set", "monitoring.coordinatorPodMonitor.enabled=true",
+                "--set", "monitoring.prometheusRule.enabled=true", "--set", "monitoring.serviceMonitor.labels.release=prom");
+        JsonNode sm = Yaml.single(docs, "ServiceMonitor", "ferretdb-operator");
+        assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("prom");
+        assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+        assertThat(Yaml.single(docs, "PodMonitor", "ferretdb-operator").at("/spec/podMetricsEndpoints/0/path").asText())
+                .isEqualTo("/q/metrics");
+        JsonNode coordinators = Yaml.single(docs, "PodMonitor", "ferretdb-operator-pg-coordinator");
+        assertThat(coordinators.at("/spec/podMetricsEndpoints/0/port").asText())
+                .isEqualTo(org.ferretdboperator.support.PodContract.COORDINATOR_METRICS_PORT_NAME);
+        assertThat(coordinators.at("/spec/selector/matchLabels/app.kubernetes.io~1name").asText())
+                .isEqualTo(org.ferretdboperator.support.Labels.POSTGRES_KIND_NAME);
+        assertThat(coordinators.at("/spec/namespaceSelector/any").asBoolean()).isTrue();
+        List<String> alerts = new ArrayList<>();
+        Yaml.single(docs, "PrometheusRule", "ferretdb-operator").at("/spec/groups/0/rules")
+                .forEach(r -> alerts.add(r.path("alert").asText()));
+        assertThat(alerts).containsExactly("FerretDBOperatorDown", "FerretDBOperatorStandbyMissing",
+                "FerretDBOperatorReconcileFailures");
+
+        List<JsonNode> watched = Chart.render("--set", "monitoring.coordinatorPodMonitor.enabled=true",
+                "--set", "watchNamespaces={demo}");
+        assertThat(Yaml.single(watched, "PodMonitor", "ferretdb-operator-pg-coordinator")
+                .at("/spec/namespaceSelector/matchNames/0").asText()).isEqualTo("demo");
+    }
+
+    @Test
+    void catalogAndAdmissionPoliciesCanBeLeftOut() {
+        List<JsonNode> docs = Chart.render("--set", "catalog.install=false", "--set", "admissionPolicies.install=false");
+        assertThat(Yaml.ofKind(docs, "FerretDBVersion")).isEmpty();
+        assertThat(Yaml.ofKind(docs, "ValidatingAdmissionPolicy")).isEmpty();
+        assertThat(Yaml.ofKind(docs, "ValidatingAdmissionPolicyBinding")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "replicaCount=0                      | /replicaCount",
+            "replicas=2                          | additional properties 'replicas' not allowed",
+            "image.pullPolicy=Sometimes          | /image/pullPolicy",
+            "image.digest=latest                 | /image/digest",
+            "watchNamespaces={Team_A}            | /watchNamespaces/0",
+            "leaderElection.leaseDuration=15     | /leaderElection/leaseDuration",
+            "logLevel=LOUD                       | /logLevel",
+            "service.port=70000                  | /service/port",
+            "monitoring.serviceMonitor.enable=true | additional properties 'enable' not allowed",
+    })
+    void schemaRejectsBadValuesNamingTheField(String value, String message) {
+        Cmd.Result r = Chart.template("--set", value);
+        assertThat(r.ok()).as("helm template --set %s must fail", value).isFalse();
+        assertThat(r.err()).contains(message);
+    }
+
+    private static Map<String, JsonNode> env(JsonNode container) {
+        Map<String, JsonNode> env = new HashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+        return env;
+    }
+}

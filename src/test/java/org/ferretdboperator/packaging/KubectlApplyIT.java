@@ -1,0 +1,94 @@
+package org.ferretdboperator.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The plain-manifest install path, exactly as README "Install with kubectl" runs it, on the real control plane; then
+ * the CSV's examples against the installed CRDs, and removal.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlApplyIT {
+
+    private KubernetesClient client;
+
+    @BeforeAll
+    void setUp() {
+        client = LocalCluster.client();
+        LocalCluster.helm("uninstall", Chart.RELEASE, "-n", Chart.NAMESPACE, "--ignore-not-found", "--wait");
+        client.namespaces().withName(Chart.NAMESPACE).delete();
+        await().atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName(Chart.NAMESPACE).get() == null);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Test
+    void manifestsApplyAndInstallWhatTheChartInstalls() throws Exception {
+        apply("apply", "--server-side", "--force-conflicts", "-f", "kubernetes/crds/");
+        apply("wait", "--for", "condition=established", "--timeout=60s", "-f", "kubernetes/crds/");
+        apply("apply", "--server-side", "-f", "kubernetes/operator/", "-f", "kubernetes/catalog/", "-f", "kubernetes/admission/");
+
+        // Every object of the chart's default render is now in the API server.
+        for (JsonNode doc : Chart.render()) {
+            String kind = doc.path("kind").asText();
+            String name = doc.at("/metadata/name").asText();
+            String ns = doc.at("/metadata/namespace").asText("");
+            Cmd.Result get = ns.isEmpty() ? LocalCluster.kubectl("get", resource(doc), name)
+                    : LocalCluster.kubectl("get", resource(doc), name, "-n", ns);
+            assertThat(get.ok()).as("%s %s after kubectl apply: %s", kind, name, get.err()).isTrue();
+        }
+        // The namespace enforces "restricted" and the Deployment's pods were still admitted.
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(client.pods().inNamespace(Chart.NAMESPACE)
+                .withLabel("app.kubernetes.io/name", "ferretdb-operator").list().getItems()).hasSize(2));
+
+        // The OLM bundle's examples are valid objects for these CRDs (server-side dry run).
+        JsonNode csv = Yaml.one(Path.of("bundle", "manifests", "ferretdb-operator.clusterserviceversion.yaml"));
+        JsonNode examples = Yaml.MAPPER.readTree(csv.at("/metadata/annotations/alm-examples").asText());
+        // In a namespace of their own, so a "demo" namespace of another test does not matter.
+        String ns = "packaging-alm-examples";
+        apply("create", "namespace", ns);
+        for (JsonNode example : examples) {
+            if (example.path("metadata").has("namespace")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) example.path("metadata")).put("namespace", ns);
+            }
+            Path file = Files.createTempFile("example", ".json");
+            Files.writeString(file, example.toString());
+            Cmd.Result r = LocalCluster.kubectl("create", "--dry-run=server", "-f", file.toString());
+            assertThat(r.ok()).as("alm-example %s: %s", example.path("kind").asText(), r.err()).isTrue();
+        }
+        apply("delete", "namespace", ns, "--wait=false");
+
+        apply("delete", "-f", "kubernetes/admission/", "-f", "kubernetes/catalog/", "-f", "kubernetes/operator/", "--wait=true");
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            assertThat(client.namespaces().withName(Chart.NAMESPACE).get()).isNull();
+            assertThat(client.rbac().clusterRoles().list().getItems()).extracting(r -> r.getMetadata().getName())
+                    .noneMatch(n -> n.startsWith("ferretdb-operator"));
+        });
+    }
+
+    private static String resource(JsonNode doc) {
+        String apiVersion = doc.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return doc.path("kind").asText().toLowerCase() + group;
+    }
+
+    private static void apply(String... args) {
+        Cmd.Result r = LocalCluster.kubectl(args);
+        assertThat(r.ok()).as(r.describe()).isTrue();
+    }
+}
