@@ -1,10 +1,7 @@
 package org.ferretdboperator.ferretdb;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -104,10 +101,6 @@ final class FerretDBDeletion {
         status.setPhase(ferretdb.getStatus() == null ? null : ferretdb.getStatus().getPhase());
         status.setObservedGeneration(ferretdb.getStatus() == null ? null : ferretdb.getStatus().getObservedGeneration());
         status.setConditions(conditions);
-        FerretDB patch = new FerretDB();
-        patch.setMetadata(new ObjectMetaBuilder().withName(ferretdb.getMetadata().getName())
-                .withNamespace(ferretdb.getMetadata().getNamespace()).build());
-        patch.setStatus(status);
-        context.resourceOperations().jsonMergePatchPrimaryStatus(patch);
+        StatusWriter.write(ferretdb, status, context);
     }
 }

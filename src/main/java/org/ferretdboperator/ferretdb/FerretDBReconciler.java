@@ -1,7 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -88,11 +87,24 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
             announce(ferretdb, previous, prerequisites.problems(), context);
         }
 
-        FerretDBStatus status = FerretDBStatusBuilder.build(ferretdb, ObservedChildren.from(ferretdb, context),
-                prerequisites.problems(), Instant.now());
-        UpdateControl<FerretDB> control = sameStatus(ferretdb.getStatus(), status)
-                ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusPatch(ferretdb, status));
+        ObservedChildren children = ObservedChildren.from(ferretdb, context);
+        FerretDBStatus status = FerretDBStatusBuilder.build(ferretdb, children, prerequisites.problems(), Instant.now());
+        UpdateControl<FerretDB> control = UpdateControl.noUpdate();
+        if (!sameStatus(ferretdb.getStatus(), status)
+                && specChangedMeanwhile(ferretdb, StatusWriter.write(ferretdb, status, context))) {
+            return control.reschedule();
+        }
         return prerequisites.waitingForSecret() ? control.rescheduleAfter(SECRET_RECHECK) : control;
+    }
+
+    /**
+     * The status is written directly rather than through UpdateControl, to see the object it returns: the SDK drops
+     * the event of its own write together with any older event that arrived meanwhile, so a spec change made while
+     * this reconcile ran would otherwise go unnoticed until the next resync.
+     */
+    private static boolean specChangedMeanwhile(FerretDB reconciled, FerretDB written) {
+        return written != null && written.getMetadata().getGeneration() != null
+                && !written.getMetadata().getGeneration().equals(reconciled.getMetadata().getGeneration());
     }
 
     @Override
@@ -148,16 +160,5 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
         return current != null && current.getPhase() == next.getPhase()
                 && Objects.equals(current.getObservedGeneration(), next.getObservedGeneration())
                 && Objects.equals(current.getConditions(), next.getConditions());
-    }
-
-    /** Identity and status only, so an SSA status patch claims just the status fields. */
-    private static FerretDB statusPatch(FerretDB ferretdb, FerretDBStatus status) {
-        FerretDB patch = new FerretDB();
-        patch.setMetadata(new ObjectMetaBuilder()
-                .withName(ferretdb.getMetadata().getName())
-                .withNamespace(ferretdb.getMetadata().getNamespace())
-                .build());
-        patch.setStatus(status);
-        return patch;
     }
 }

@@ -34,7 +34,7 @@ public final class ServerServiceBuilder {
                     .withName(group.clientServiceName(ferretdb))
                     .withNamespace(ferretdb.getMetadata().getNamespace())
                     .withLabels(labels)
-                    .withAnnotations(template.map(ServiceTemplateSpec::getAnnotations).orElse(null))
+                    .withAnnotations(new LinkedHashMap<>(template.map(ServiceTemplateSpec::getAnnotations).orElse(Map.of())))
                 .endMetadata()
                 .withNewSpec()
                     .withType(type)
