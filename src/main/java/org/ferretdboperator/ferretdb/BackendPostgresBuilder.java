@@ -1,0 +1,69 @@
+package org.ferretdboperator.ferretdb;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StorageType;
+import org.ferretdboperator.api.ferretdb.BackendSpec;
+import org.ferretdboperator.api.ferretdb.FerretDB;
+import org.ferretdboperator.api.postgres.DatabaseUser;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.api.postgres.PostgresSpec;
+import org.ferretdboperator.support.Names;
+
+/**
+ * Desired backend Postgres object {@code <name>-pg-backend}. Its reconciler runs the highly available PostgreSQL;
+ * this builder only decides what to ask for.
+ */
+public final class BackendPostgresBuilder {
+
+    private BackendPostgresBuilder() {
+    }
+
+    public static Postgres build(FerretDB ferretdb, FerretDBVersionSpec version) {
+        String authSecret = FerretDBDefaults.userAuthSecretName(ferretdb)
+                .orElse(Names.ferretdbAuthSecret(ferretdb.getMetadata().getName()));
+        BackendSpec backend = ferretdb.getSpec().getBackend();
+
+        PostgresSpec spec = new PostgresSpec();
+        spec.setReplicas(FerretDBDefaults.backendReplicas(ferretdb));
+        spec.setVersion(version.getPostgres().getVersion());
+        spec.setImage(version.getPostgres().getImage());
+        StorageType storageType = FerretDBDefaults.backendStorageType(ferretdb);
+        spec.setStorageType(storageType);
+        if (storageType == StorageType.DURABLE && backend != null) {
+            spec.setStorage(backend.getStorage());
+        }
+        spec.setPodTemplate(backend != null ? backend.getPodTemplate() : null);
+        spec.setStreamingMode(FerretDBDefaults.backendStreamingMode(ferretdb));
+        // Secondary FerretDB servers read from the standbys, which therefore must serve queries.
+        spec.setStandbyMode(StandbyMode.HOT);
+        // Deleting the FerretDB deletes the backend with the same meaning (Halt keeps PVCs, WipeOut removes them).
+        spec.setDeletionPolicy(FerretDBDefaults.deletionPolicy(ferretdb));
+        spec.setHalted(FerretDBDefaults.halted(ferretdb));
+        spec.setUsers(List.of(ferretdbUser(authSecret)));
+
+        Postgres postgres = new Postgres();
+        postgres.setMetadata(new ObjectMetaBuilder()
+                .withName(Names.backend(ferretdb.getMetadata().getName()))
+                .withNamespace(ferretdb.getMetadata().getNamespace())
+                .withLabels(FerretDBLabels.of(ferretdb))
+                .build());
+        postgres.setSpec(spec);
+        return postgres;
+    }
+
+    /**
+     * FerretDB's own login role: the backend's primary coordinator creates it NOSUPERUSER from the auth Secret and
+     * makes it own database {@code ferretdb}, where FerretDB 1.x keeps its data. FerretDB 2.x works in database
+     * {@code postgres} through the DocumentDB extension, which additionally needs the role to hold DocumentDB's
+     * {@code documentdb_admin_role}; DatabaseUser cannot express that grant yet (reported to the Postgres side).
+     */
+    private static DatabaseUser ferretdbUser(String authSecret) {
+        DatabaseUser user = new DatabaseUser();
+        user.setSecretName(authSecret);
+        user.setDatabase(FerretDBDefaults.DATABASE);
+        return user;
+    }
+}

@@ -1,0 +1,102 @@
+package org.ferretdboperator.ferretdb;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.ferretdboperator.api.common.ServiceAlias;
+import org.ferretdboperator.api.common.ServiceTemplateOverrides;
+import org.ferretdboperator.api.common.ServiceTemplateSpec;
+import org.ferretdboperator.api.common.SslMode;
+import org.ferretdboperator.api.ferretdb.FerretDB;
+import org.ferretdboperator.api.ferretdb.FerretDBSpec;
+
+/**
+ * Checks of the FerretDB spec that the CRD schema cannot express (they need the operator's own knowledge). Each
+ * message starts with the field path.
+ */
+public final class FerretDBSpecChecks {
+
+    private FerretDBSpecChecks() {
+    }
+
+    public static List<Problem> problems(FerretDB ferretdb) {
+        FerretDBSpec spec = ferretdb.getSpec();
+        List<Problem> problems = new ArrayList<>();
+        if (spec.getAuthSecret() != null && Boolean.TRUE.equals(spec.getAuthSecret().getExternallyManaged())
+                && spec.getAuthSecret().getName() == null) {
+            problems.add(new Problem(Problem.INVALID_SPEC,
+                    "spec.authSecret.name is required when spec.authSecret.externallyManaged is true"));
+        }
+        // Serving plaintext when TLS was asked for would be worse than refusing.
+        if ((spec.getSslMode() != null && spec.getSslMode() != SslMode.DISABLED) || spec.getTls() != null) {
+            problems.add(new Problem(Problem.UNSUPPORTED,
+                    "spec.sslMode: TLS for FerretDB clients is not implemented by this operator yet; "
+                            + "use sslMode disabled without spec.tls"));
+        }
+        for (ServerGroup group : ServerGroup.values()) {
+            group.podTemplate(ferretdb)
+                    .filter(template -> template.getSpec() != null && template.getSpec().getEnv() != null)
+                    .ifPresent(template -> {
+                        for (EnvVar env : template.getSpec().getEnv()) {
+                            if (ServerEnvironment.isOperatorOwned(env.getName())) {
+                                problems.add(new Problem(Problem.INVALID_SPEC, group.specPath()
+                                        + ".podTemplate.spec.env: " + env.getName()
+                                        + " is set by the operator and cannot be overridden"));
+                            }
+                        }
+                    });
+        }
+        problems.addAll(serviceTemplateProblems(spec.getServiceTemplates()));
+        return problems;
+    }
+
+    private static List<Problem> serviceTemplateProblems(List<ServiceTemplateSpec> templates) {
+        List<Problem> problems = new ArrayList<>();
+        if (templates == null) {
+            return problems;
+        }
+        Set<ServiceAlias> seen = new HashSet<>();
+        for (int i = 0; i < templates.size(); i++) {
+            ServiceTemplateSpec template = templates.get(i);
+            String path = "spec.serviceTemplates[" + i + "]";
+            ServiceAlias alias = template.getAlias();
+            if (alias == null) {
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias is required"));
+                continue;
+            }
+            if (alias != ServiceAlias.PRIMARY && alias != ServiceAlias.SECONDARY) {
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias: a FerretDB has no "
+                        + aliasName(alias) + " Service; use primary or secondary"));
+            }
+            if (!seen.add(alias)) {
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias: " + aliasName(alias)
+                        + " appears more than once"));
+            }
+            ServiceTemplateOverrides overrides = template.getSpec();
+            if (overrides == null) {
+                continue;
+            }
+            String type = overrides.getType() == null ? "ClusterIP" : overrides.getType();
+            String policy = overrides.getExternalTrafficPolicy();
+            if (policy != null && !policy.equals("Cluster") && !policy.equals("Local")) {
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".spec.externalTrafficPolicy: \"" + policy
+                        + "\" is not Cluster or Local"));
+            } else if (policy != null && type.equals("ClusterIP")) {
+                problems.add(new Problem(Problem.INVALID_SPEC, path
+                        + ".spec.externalTrafficPolicy needs spec.type NodePort or LoadBalancer"));
+            }
+            if (overrides.getLoadBalancerSourceRanges() != null && !overrides.getLoadBalancerSourceRanges().isEmpty()
+                    && !type.equals("LoadBalancer")) {
+                problems.add(new Problem(Problem.INVALID_SPEC, path
+                        + ".spec.loadBalancerSourceRanges needs spec.type LoadBalancer"));
+            }
+        }
+        return problems;
+    }
+
+    private static String aliasName(ServiceAlias alias) {
+        return alias.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,82 @@
+package org.ferretdboperator.ferretdb;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
+import org.ferretdboperator.api.ferretdb.FerretDB;
+import org.ferretdboperator.catalog.FerretDBVersionValidator;
+import org.ferretdboperator.support.PodContract;
+
+/**
+ * Environment of the {@code ferretdb} container. Every FerretDB flag has a {@code FERRETDB_*} variable; there is no
+ * config file.
+ *
+ * <p>Credentials differ by major version:
+ * <ul>
+ * <li>FerretDB 1.x authenticates clients with PLAIN and passes their username and password through to PostgreSQL,
+ * which checks them; a client that does not authenticate uses the credentials in the URL. The URL therefore carries
+ * none, and the pod gets no credentials at all: an anonymous client is refused by PostgreSQL.</li>
+ * <li>FerretDB 2.x authenticates clients itself (SCRAM-SHA-256 against PostgreSQL roles through DocumentDB) and keeps
+ * one connection pool opened with the URL's credentials. They come from the auth Secret as PGUSER and PGPASSWORD,
+ * which pgx reads when the URL has no userinfo, so the password never sits in the pod spec or in a URL (and needs no
+ * URL escaping).</li>
+ * </ul>
+ */
+public final class ServerEnvironment {
+
+    private ServerEnvironment() {
+    }
+
+    public static final String STATE_DIR = "/state";
+
+    private static final Set<String> PGX_CREDENTIALS = Set.of("PGUSER", "PGPASSWORD");
+
+    /** Variables the operator sets; a pod template may not override them (KubeDB forbids the same). */
+    public static boolean isOperatorOwned(String name) {
+        return name != null && (name.startsWith("FERRETDB_") || PGX_CREDENTIALS.contains(name));
+    }
+
+    public static List<EnvVar> build(FerretDB ferretdb, ServerGroup group, FerretDBVersionSpec version,
+            String authSecretName) {
+        int major = FerretDBVersionValidator.major(version);
+        List<EnvVar> env = new ArrayList<>();
+        if (major == 1) {
+            env.add(plain("FERRETDB_HANDLER", "postgresql"));
+        }
+        env.add(plain("FERRETDB_POSTGRESQL_URL", postgresUrl(ferretdb, group, major)));
+        env.add(plain("FERRETDB_LISTEN_ADDR", ":" + PodContract.FERRETDB_PORT));
+        env.add(plain("FERRETDB_DEBUG_ADDR", ":" + PodContract.FERRETDB_DEBUG_PORT));
+        env.add(plain("FERRETDB_STATE_DIR", STATE_DIR));
+        env.add(plain("FERRETDB_TELEMETRY", "disable"));
+        env.add(plain("FERRETDB_LOG_FORMAT", "json"));
+        if (major >= 2) {
+            env.add(fromSecret("PGUSER", authSecretName, "username"));
+            env.add(fromSecret("PGPASSWORD", authSecretName, "password"));
+        }
+        return env;
+    }
+
+    /**
+     * {@code postgres://<backend service>.<namespace>.svc:5432/<database>}: the primary Service for primary servers,
+     * the standby Service for secondary servers. 1.x keeps its data in database {@code ferretdb}; 2.x must use the
+     * database DocumentDB is installed in.
+     */
+    static String postgresUrl(FerretDB ferretdb, ServerGroup group, int major) {
+        String database = major == 1 ? FerretDBDefaults.DATABASE : FerretDBDefaults.DOCUMENTDB_DATABASE;
+        return "postgres://" + group.backendServiceName(ferretdb) + "." + ferretdb.getMetadata().getNamespace()
+                + ".svc:" + PodContract.POSTGRES_PORT + "/" + database;
+    }
+
+    private static EnvVar plain(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar fromSecret(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewSecretKeyRef(key, secret, false).endValueFrom()
+                .build();
+    }
+}
