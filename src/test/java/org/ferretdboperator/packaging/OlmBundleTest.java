@@ -39,7 +39,7 @@ class OlmBundleTest {
     void validatorRejectsABundleMissingAnOwnedCrd(@TempDir Path tmp) throws IOException {
         Path broken = tmp.resolve("bundle");
         copyTree(BUNDLE, broken);
-        Files.delete(broken.resolve("manifests").resolve("postgres.kubedb.com.yaml"));
+        Files.delete(broken.resolve("manifests").resolve("postgreses.kubedb.com.yaml"));
         Cmd.Result r = validate(broken);
         assertThat(r.ok()).as(r.describe()).isFalse();
         assertThat(r.out()).contains("ERROR").contains("owned CRD \"kubedb.com/v1, Kind=Postgres\" not found");
