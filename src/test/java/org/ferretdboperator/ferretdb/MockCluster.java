@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -22,7 +23,8 @@ import org.ferretdboperator.api.catalog.FerretDBVersion;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
-import org.ferretdboperator.api.postgres.PostgresStatus;
+import org.ferretdboperator.postgres.PostgresFixtures;
+import org.ferretdboperator.support.Labels;
 
 /** Helpers for reconciler tests against the fabric8 mock API server (no kubelet, no GC: the test plays both). */
 final class MockCluster {
@@ -108,13 +110,34 @@ final class MockCluster {
     }
 
     /** What the Postgres reconciler would report. */
+    /**
+     * Brings the backend to a phase the way a cluster would: through its member pods' readiness and role labels,
+     * which the Postgres reconciler turns into the backend's phase (it owns that status, so patching it would not last).
+     */
     void backendPhase(String namespace, String ferretdb, Phase phase) {
-        client.resources(Postgres.class).inNamespace(namespace).withName(ferretdb + "-pg-backend").editStatus(p -> {
-            PostgresStatus status = new PostgresStatus();
-            status.setPhase(phase);
-            p.setStatus(status);
-            return p;
+        String backend = ferretdb + "-pg-backend";
+        boolean primaryReady = phase != Phase.NOT_READY;
+        boolean standbysReady = phase == Phase.READY;
+        putPod(PostgresFixtures.member(namespace, backend, 0, primaryReady, Labels.ROLE_PRIMARY));
+        putPod(PostgresFixtures.member(namespace, backend, 1, standbysReady, Labels.ROLE_SECONDARY));
+        putPod(PostgresFixtures.member(namespace, backend, 2, standbysReady, Labels.ROLE_SECONDARY));
+        await().atMost(TIMEOUT).until(() -> {
+            Postgres pg = client.resources(Postgres.class).inNamespace(namespace).withName(backend).get();
+            return pg != null && pg.getStatus() != null && pg.getStatus().getPhase() == phase;
         });
+    }
+
+    private void putPod(Pod pod) {
+        Pod existing = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+        if (existing == null) {
+            client.resource(pod).create();
+        } else {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
+                p.getMetadata().setLabels(pod.getMetadata().getLabels());
+                p.setStatus(pod.getStatus());
+                return p;
+            });
+        }
     }
 
     Phase phase(String namespace, String name) {

@@ -38,7 +38,7 @@ class DeletionProtectionPolicyTest {
             assertThat(rule.getAdditionalProperties()).isEmpty();
             assertThat(rule.getApiGroups()).containsExactly("kubedb.com");
             assertThat(rule.getOperations()).containsExactly("DELETE");
-            assertThat(rule.getResources()).containsExactlyInAnyOrder("postgres", "postgreses", "ferretdbs");
+            assertThat(rule.getResources()).containsExactlyInAnyOrder("postgreses", "ferretdbs");
         });
         assertThat(policy.getSpec().getValidations()).singleElement().satisfies(v -> {
             assertThat(v.getAdditionalProperties()).isEmpty();

@@ -11,7 +11,7 @@ import org.ferretdboperator.api.postgres.PostgresSpec;
 import org.ferretdboperator.support.Labels;
 
 /** Postgres objects and member pods as tests need them. */
-final class PostgresFixtures {
+public final class PostgresFixtures {
 
     private PostgresFixtures() {
     }
@@ -29,7 +29,7 @@ final class PostgresFixtures {
     }
 
     /** A member pod as the StatefulSet controller and its coordinator would leave it. */
-    static Pod member(String namespace, String postgres, int ordinal, boolean ready, String role) {
+    public static Pod member(String namespace, String postgres, int ordinal, boolean ready, String role) {
         Map<String, String> labels = new HashMap<>(Labels.postgresOwned(postgres));
         labels.put(Labels.COMPONENT, Labels.COMPONENT_DATABASE);
         if (role != null) {
