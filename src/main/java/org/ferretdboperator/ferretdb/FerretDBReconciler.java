@@ -35,7 +35,7 @@ import org.ferretdboperator.api.ferretdb.FerretDBStatus;
  * or changed; the problem becomes the Ready condition and a Warning event, and existing children are left running.
  */
 @ControllerConfiguration(name = "ferretdb")
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+@RBACRule(apiGroups = "", resources = "events", verbs = "create")
 // WipeOut deletes the generated auth Secret; the dependent itself only ever creates it.
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "delete")
 // The catalog entries named by spec.version; the FerretDBVersion controller's own role must not be relied upon.

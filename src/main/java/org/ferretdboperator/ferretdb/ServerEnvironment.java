@@ -32,11 +32,17 @@ public final class ServerEnvironment {
 
     public static final String STATE_DIR = "/state";
 
-    private static final Set<String> PGX_CREDENTIALS = Set.of("PGUSER", "PGPASSWORD");
+    /**
+     * Variables the operator sets or reserves (the TLS listener, as KubeDB did); a pod template may not override them,
+     * while other FERRETDB_* flags (log level, ...) stay the user's to set.
+     */
+    private static final Set<String> OPERATOR_OWNED = Set.of("FERRETDB_HANDLER", "FERRETDB_POSTGRESQL_URL",
+            "FERRETDB_LISTEN_ADDR", "FERRETDB_DEBUG_ADDR", "FERRETDB_STATE_DIR", "FERRETDB_TELEMETRY",
+            "FERRETDB_LOG_FORMAT", "FERRETDB_LISTEN_TLS", "FERRETDB_LISTEN_TLS_CERT_FILE",
+            "FERRETDB_LISTEN_TLS_KEY_FILE", "FERRETDB_LISTEN_TLS_CA_FILE", "PGUSER", "PGPASSWORD");
 
-    /** Variables the operator sets; a pod template may not override them (KubeDB forbids the same). */
     public static boolean isOperatorOwned(String name) {
-        return name != null && (name.startsWith("FERRETDB_") || PGX_CREDENTIALS.contains(name));
+        return OPERATOR_OWNED.contains(name);
     }
 
     public static List<EnvVar> build(FerretDB ferretdb, ServerGroup group, FerretDBVersionSpec version,

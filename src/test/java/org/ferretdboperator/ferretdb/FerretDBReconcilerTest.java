@@ -20,6 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.ferretdboperator.api.catalog.FerretDBVersion;
+import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
 import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
@@ -231,6 +235,72 @@ class FerretDBReconcilerTest {
         assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("app-creds");
         assertThat(cluster.backend(ns, "ferret").getSpec().getUsers().get(0).getSecretName()).isEqualTo("app-creds");
         assertThat(cluster.secret(ns, "ferret-auth")).isNull();
+    }
+
+    @Test
+    void aCatalogEntryCreatedLaterStartsTheRefusedObject() throws Exception {
+        String ns = "latecatalog";
+        cluster.namespace(ns);
+        FerretDB ferret = cluster.seed();
+        ferret.getMetadata().setNamespace(ns);
+        ferret.getSpec().setVersion("late-1.24.0");
+        client.resource(ferret).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(ns, "ferret", "Ready"))
+                .isNotNull().satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("InvalidVersion");
+                    assertThat(c.getMessage()).startsWith("spec.version: FerretDBVersion \"late-1.24.0\" does not exist");
+                }));
+        assertThat(cluster.phase(ns, "ferret")).isEqualTo(Phase.NOT_READY);
+        assertThat(cluster.statefulSet(ns, "ferret")).isNull();
+        assertThat(cluster.backend(ns, "ferret")).isNull();
+
+        client.resource(catalogEntry("late-1.24.0", false)).create();
+        StatefulSet primary = await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret"), s -> s != null);
+        assertThat(primary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/ferretdb/ferretdb:1.24.0");
+        cluster.awaitPhase(ns, "ferret", Phase.PROVISIONING);
+    }
+
+    @Test
+    void catalogChangesNeverStopARunningDatabase() throws Exception {
+        String ns = "catalogchange";
+        cluster.namespace(ns);
+        client.resource(catalogEntry("running-1.24.0", false)).create();
+        FerretDB ferret = cluster.seed();
+        ferret.getMetadata().setNamespace(ns);
+        ferret.getSpec().setVersion("running-1.24.0");
+        client.resource(ferret).create();
+        await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret-secondary") != null
+                && cluster.backend(ns, "ferret") != null);
+        cluster.backendPhase(ns, "ferret", Phase.READY);
+        cluster.serversReady(ns, "ferret", 2);
+        cluster.serversReady(ns, "ferret-secondary", 2);
+        cluster.awaitPhase(ns, "ferret", Phase.READY);
+
+        // Deprecation refuses new databases only.
+        client.resources(FerretDBVersion.class).withName("running-1.24.0")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"deprecated\":true}}");
+        cluster.patch(ns, "ferret", "{\"spec\":{\"server\":{\"primary\":{\"replicas\":3}}}}");
+        await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret").getSpec().getReplicas() == 3);
+
+        // A vanished entry stops management, not the database: nothing is deleted, the phase says so.
+        client.resources(FerretDBVersion.class).withName("running-1.24.0").delete();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(ns, "ferret", "Ready"))
+                .isNotNull().satisfies(c -> assertThat(c.getReason()).isEqualTo("InvalidVersion")));
+        cluster.serversReady(ns, "ferret", 3);
+        cluster.awaitPhase(ns, "ferret", Phase.CRITICAL);
+        assertThat(cluster.statefulSet(ns, "ferret")).isNotNull();
+        assertThat(cluster.statefulSet(ns, "ferret-secondary")).isNotNull();
+        assertThat(cluster.backend(ns, "ferret").getMetadata().getDeletionTimestamp()).isNull();
+    }
+
+    private static FerretDBVersion catalogEntry(String name, boolean deprecated) {
+        FerretDBVersion version = new FerretDBVersion();
+        version.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).build());
+        FerretDBVersionSpec spec = Fixtures.v1();
+        spec.setDeprecated(deprecated);
+        version.setSpec(spec);
+        return version;
     }
 
     private Condition condition(String ns, String name, String type) {
