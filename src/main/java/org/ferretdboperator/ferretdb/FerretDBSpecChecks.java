@@ -35,6 +35,11 @@ public final class FerretDBSpecChecks {
                     "spec.sslMode: TLS for FerretDB clients is not implemented by this operator yet; "
                             + "use sslMode disabled without spec.tls"));
         }
+        // The schema allows 0 for both groups (one type); without primary servers nothing could write.
+        if (ServerGroup.PRIMARY.configuredReplicas(ferretdb) < 1) {
+            problems.add(new Problem(Problem.INVALID_SPEC, "spec.server.primary.replicas must be at least 1; "
+                    + "set spec.halted to stop the servers"));
+        }
         for (ServerGroup group : ServerGroup.values()) {
             group.podTemplate(ferretdb)
                     .filter(template -> template.getSpec() != null && template.getSpec().getEnv() != null)

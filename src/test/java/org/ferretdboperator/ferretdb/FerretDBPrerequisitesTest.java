@@ -116,6 +116,17 @@ class FerretDBPrerequisitesTest {
                 "spec.serviceTemplates[0].spec.loadBalancerSourceRanges needs spec.type LoadBalancer");
     }
 
+    @Test
+    void primaryServersCannotBeZero() {
+        FerretDB ferret = Fixtures.seedLike();
+        ferret.getSpec().getServer().getPrimary().setReplicas(0);
+        assertThat(FerretDBSpecChecks.problems(ferret)).extracting(Problem::message).containsExactly(
+                "spec.server.primary.replicas must be at least 1; set spec.halted to stop the servers");
+        ferret.getSpec().getServer().getPrimary().setReplicas(1);
+        ferret.getSpec().getServer().getSecondary().setReplicas(0);
+        assertThat(FerretDBSpecChecks.problems(ferret)).as("no secondary servers is fine").isEmpty();
+    }
+
     private static FerretDB withSecret(String name) {
         FerretDB ferret = Fixtures.seedLike();
         ferret.getSpec().setAuthSecret(new SecretReference());
