@@ -63,8 +63,7 @@ public final class LocalControlPlane implements AutoCloseable {
 
     private static LocalControlPlane startShared() {
         Path project = locateProjectDir();
-        LocalControlPlane controlPlane = new LocalControlPlane(project, project.resolve("target").resolve("local-cluster"),
-                requireTools(project));
+        LocalControlPlane controlPlane = new LocalControlPlane(project, sharedStateDir(project), requireTools(project));
         // One lock for all class loaders of this JVM: the system properties object.
         synchronized (System.getProperties()) {
             if (System.getProperty(SHARED_MARKER) == null) {
@@ -78,6 +77,10 @@ public final class LocalControlPlane implements AutoCloseable {
             }
         }
         return controlPlane;
+    }
+
+    static Path sharedStateDir(Path projectDir) {
+        return projectDir.resolve("target").resolve("local-cluster");
     }
 
     /**

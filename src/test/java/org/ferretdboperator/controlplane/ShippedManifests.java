@@ -1,9 +1,14 @@
 package org.ferretdboperator.controlplane;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,6 +32,7 @@ public final class ShippedManifests {
     public static final Path ADMISSION = Path.of("kubernetes", "admission");
 
     static final String FIELD_MANAGER = "ferretdb-operator-tests";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ShippedManifests() {
     }
@@ -54,9 +60,21 @@ public final class ShippedManifests {
     }
 
     /** The operator's ServiceAccount: the one ServiceAccount the shipped RBAC defines. */
-    public static ServiceAccount operatorServiceAccount(KubernetesClient client, Path projectDir) {
-        List<ServiceAccount> accounts = load(client, projectDir.resolve(RBAC)).stream()
-                .filter(ServiceAccount.class::isInstance).map(ServiceAccount.class::cast).toList();
+    public static ServiceAccount operatorServiceAccount(Path projectDir) {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<ServiceAccount> accounts = new ArrayList<>();
+        for (Path file : yamlFiles(projectDir.resolve(RBAC))) {
+            try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+                while (documents.hasNext()) {
+                    JsonNode document = documents.next();
+                    if (document != null && "ServiceAccount".equals(document.path("kind").asText())) {
+                        accounts.add(serialization.convertValue(document, ServiceAccount.class));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         if (accounts.size() != 1) {
             throw new IllegalStateException("expected exactly one ServiceAccount in " + RBAC + ", found " + accounts.size());
         }
@@ -65,18 +83,8 @@ public final class ShippedManifests {
 
     /** Every object of every *.yaml/*.yml file in the directory (or the file), in file-name order. */
     public static List<HasMetadata> load(KubernetesClient client, Path dirOrFile) {
-        List<Path> files;
-        if (Files.isDirectory(dirOrFile)) {
-            try (Stream<Path> list = Files.list(dirOrFile)) {
-                files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        } else {
-            files = List.of(dirOrFile);
-        }
         List<HasMetadata> objects = new ArrayList<>();
-        for (Path file : files) {
+        for (Path file : Files.isDirectory(dirOrFile) ? yamlFiles(dirOrFile) : List.of(dirOrFile)) {
             try (InputStream in = Files.newInputStream(file)) {
                 objects.addAll(client.load(in).items());
             } catch (IOException e) {
@@ -84,6 +92,14 @@ public final class ShippedManifests {
             }
         }
         return objects;
+    }
+
+    private static List<Path> yamlFiles(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void apply(KubernetesClient admin, HasMetadata object) {

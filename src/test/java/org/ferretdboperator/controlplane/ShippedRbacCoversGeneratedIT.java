@@ -46,7 +46,7 @@ class ShippedRbacCoversGeneratedIT {
     @BeforeAll
     static void startControlPlane() {
         controlPlane = LocalControlPlane.shared();
-        operator = ShippedManifests.operatorServiceAccount(controlPlane.admin(), controlPlane.projectDir());
+        operator = ShippedManifests.operatorServiceAccount(controlPlane.projectDir());
     }
 
     @Test
