@@ -1,5 +1,6 @@
 package org.ferretdboperator.controlplane;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -7,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.ferretdboperator.api.ferretdb.FerretDB;
+import org.ferretdboperator.api.postgres.Postgres;
 
 /** Namespaces of the operator tests, and what to show when something in one of them did not happen. */
 final class TestNamespaces {
@@ -41,7 +45,21 @@ final class TestNamespaces {
                 .distinct().toList();
         // A controller retrying a refused pod repeats itself: the latest few say it all.
         String events = String.join("\n  ", warnings.subList(Math.max(0, warnings.size() - 5), warnings.size()));
-        return "namespace " + namespace + "\nStatefulSets:\n" + statefulSets + "\nlatest warning events:\n  " + events;
+        String statuses = Stream.concat(
+                        admin.resources(FerretDB.class).inNamespace(namespace).list().getItems().stream()
+                                .map(f -> "FerretDB " + f.getMetadata().getName() + " " + describe(f.getStatus() == null ? null
+                                        : f.getStatus().getPhase(), f.getStatus() == null ? null : f.getStatus().getConditions())),
+                        admin.resources(Postgres.class).inNamespace(namespace).list().getItems().stream()
+                                .map(p -> "Postgres " + p.getMetadata().getName() + " " + describe(p.getStatus() == null ? null
+                                        : p.getStatus().getPhase(), p.getStatus() == null ? null : p.getStatus().getConditions())))
+                .collect(Collectors.joining("\n  ", "  ", ""));
+        return "namespace " + namespace + "\nobjects:\n" + statuses + "\nStatefulSets:\n" + statefulSets
+                + "\nlatest warning events:\n  " + events;
+    }
+
+    private static String describe(Object phase, List<Condition> conditions) {
+        return "phase=" + phase + " conditions=" + (conditions == null ? "[]" : conditions.stream()
+                .map(c -> c.getType() + "=" + c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).toList());
     }
 
     private static String describe(StatefulSet sts) {
