@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.opentest4j.TestAbortedException;
 
 /**
  * A real Kubernetes control plane (etcd, kube-apiserver with RBAC and admission, kube-controller-manager with the
@@ -20,9 +21,9 @@ import java.util.Optional;
  * state under target/ so it never touches a developer's own local cluster.
  *
  * <p>{@link #shared()} starts it once per JVM and installs what a user installs (CRDs, RBAC, catalog, admission
- * policies from kubernetes/). Plain JUnit classes and {@code @QuarkusTest} classes live in different class loaders, so
- * "once" is decided JVM-wide (a system property) and the script's {@code up} is idempotent. A detached watchdog stops
- * the processes when the JVM exits, however it exits; the state dir (logs) stays until the next run starts.
+ * policies from kubernetes/). Plain JUnit classes and {@code @QuarkusTest} classes live in different class loaders, each
+ * with its own statics, so "once" is decided JVM-wide (a system property). A detached watchdog stops the processes
+ * when the JVM exits, however it exits; the state dir (logs) stays until the next run starts.
  */
 public final class LocalControlPlane implements AutoCloseable {
 
@@ -53,7 +54,7 @@ public final class LocalControlPlane implements AutoCloseable {
         try {
             shared = startShared();
         } catch (RuntimeException e) {
-            if (!(e instanceof org.opentest4j.TestAbortedException)) {
+            if (!(e instanceof TestAbortedException)) {
                 sharedStartFailure = e;
             }
             throw e;
@@ -170,7 +171,13 @@ public final class LocalControlPlane implements AutoCloseable {
 
     private void up() {
         long start = System.nanoTime();
-        Command.Result result = script("up");
+        Command.Result result;
+        try {
+            result = script("up");
+        } catch (IllegalStateException timeout) {
+            throw new IllegalStateException("hack/local-cluster.sh up hung; note that it runs hack/tools.sh, which waits "
+                    + "for the tools cache lock (.lock in the tools dir) while another tool build runs", timeout);
+        }
         if (!result.succeeded()) {
             throw new IllegalStateException("the local control plane did not start (logs: " + stateDir.resolve("logs")
                     + ")\n" + result.describe());
