@@ -1,0 +1,55 @@
+package org.ferretdboperator.controlplane;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The binaries hack/tools.sh builds from the Go module proxy, located through its {@code --print-env} (which builds
+ * nothing). The tests never build tools themselves: hack/test.sh does that before Maven runs.
+ */
+final class Tools {
+
+    static final String KUBERNETES = "kubernetes";
+    static final String ETCD = "etcd";
+    static final String HELM = "helm";
+
+    private Tools() {
+    }
+
+    /**
+     * The exported binary paths ({@code KUBECTL}, {@code HELM}, ...) of the named tools, or empty when one of them is not
+     * built; the reason is in {@link #whyMissing}.
+     */
+    static Optional<Map<String, Path>> find(Path projectDir, String... tools) {
+        Command.Result result = printEnv(projectDir, tools);
+        if (!result.succeeded()) {
+            return Optional.empty();
+        }
+        Map<String, Path> paths = new HashMap<>();
+        for (String line : result.stdout().split("\n")) {
+            if (!line.startsWith("export ")) {
+                continue;
+            }
+            String assignment = line.substring("export ".length());
+            int eq = assignment.indexOf('=');
+            // --print-env quotes with printf %q: only backslash escapes occur in path-like values.
+            paths.put(assignment.substring(0, eq), Path.of(assignment.substring(eq + 1).replaceAll("\\\\(.)", "$1")));
+        }
+        return Optional.of(paths);
+    }
+
+    static String whyMissing(Path projectDir, String... tools) {
+        return "tools not built: " + printEnv(projectDir, tools).stderr().strip()
+                + " (hack/test.sh builds them; or run: hack/tools.sh " + String.join(" ", tools) + ")";
+    }
+
+    private static Command.Result printEnv(Path projectDir, String... tools) {
+        List<String> command = new java.util.ArrayList<>(List.of("hack/tools.sh", "--print-env"));
+        command.addAll(List.of(tools));
+        return Command.run(projectDir, Map.of(), Duration.ofSeconds(30), command);
+    }
+}
