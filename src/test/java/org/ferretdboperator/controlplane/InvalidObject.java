@@ -16,16 +16,19 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One row of the invalid-object table in src/test/resources/invalid-objects/: a YAML object carrying the annotation
- * {@value #EXPECTED_MESSAGE} (text the rejection must contain) and optionally {@value #EXPECTED_IN}: {@code api-server}
- * (default: the API server's schema or CEL rules reject it) or {@code status} (accepted, and the reconciler reports the
- * message in a status condition). The annotations are removed before the object is sent.
+ * One row of the invalid-object table in src/test/resources/invalid-objects/ (format: that folder's README). A file
+ * holds fixtures first (objects without annotations, e.g. a Secret the row refers to) and last the object under test,
+ * annotated with {@value #EXPECTED_MESSAGE} (text the rejection must contain) and {@value #REJECTED_BY}: {@code schema}
+ * (the API server's schema or CEL rules reject it) or {@code reconciler} (accepted; the operator reports the message
+ * in a status condition and deploys nothing). The test annotations are removed before anything is sent.
  */
-public record InvalidObject(String source, GenericKubernetesResource object, String expectedMessage, Where expectedIn) {
+public record InvalidObject(String source, List<GenericKubernetesResource> fixtures, GenericKubernetesResource object,
+        String expectedMessage, Where expectedIn) {
 
     public static final Path TABLE = Path.of("src", "test", "resources", "invalid-objects");
-    static final String EXPECTED_MESSAGE = "expected-message";
-    static final String EXPECTED_IN = "expected-in";
+    static final String PREFIX = "test.ferretdb-operator.org/";
+    static final String EXPECTED_MESSAGE = PREFIX + "expected-message";
+    static final String REJECTED_BY = PREFIX + "rejected-by";
 
     public enum Where {
         API_SERVER, STATUS
@@ -41,48 +44,43 @@ public record InvalidObject(String source, GenericKubernetesResource object, Str
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<InvalidObject> rows = new ArrayList<>();
-        for (Path file : files) {
-            rows.addAll(read(file));
-        }
-        return rows;
+        return files.stream().map(InvalidObject::read).toList();
     }
 
-    static List<InvalidObject> read(Path file) {
-        List<InvalidObject> rows = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-            int index = 0;
-            while (documents.hasNext()) {
-                JsonNode document = documents.next();
-                if (document == null || document.isNull() || document.isEmpty()) {
-                    continue;
+    static InvalidObject read(Path file) {
+        List<GenericKubernetesResource> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (iterator.hasNext()) {
+                JsonNode document = iterator.next();
+                if (document != null && !document.isNull() && !document.isEmpty()) {
+                    documents.add(YAML.treeToValue(document, GenericKubernetesResource.class));
                 }
-                GenericKubernetesResource object = YAML.treeToValue(document, GenericKubernetesResource.class);
-                String source = file.getFileName() + (index++ > 0 ? "#" + index : "");
-                rows.add(of(source, object));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        return rows;
-    }
-
-    private static InvalidObject of(String source, GenericKubernetesResource object) {
+        String source = file.getFileName().toString();
+        if (documents.isEmpty()) {
+            throw new IllegalArgumentException(source + " holds no object");
+        }
+        GenericKubernetesResource object = documents.get(documents.size() - 1);
         Map<String, String> annotations = object.getMetadata().getAnnotations() == null ? new HashMap<>()
                 : new HashMap<>(object.getMetadata().getAnnotations());
         String message = annotations.remove(EXPECTED_MESSAGE);
         if (message == null || message.isBlank()) {
-            throw new IllegalArgumentException(source + ": metadata.annotations." + EXPECTED_MESSAGE + " is missing");
+            throw new IllegalArgumentException(source + ": the last object has no metadata.annotations." + EXPECTED_MESSAGE);
         }
-        String where = annotations.remove(EXPECTED_IN);
-        Where expectedIn = switch (where == null ? "api-server" : where) {
-            case "api-server" -> Where.API_SERVER;
-            case "status" -> Where.STATUS;
-            default -> throw new IllegalArgumentException(source + ": metadata.annotations." + EXPECTED_IN
-                    + " must be api-server or status, not " + where);
+        String rejectedBy = annotations.remove(REJECTED_BY);
+        Where expectedIn = switch (rejectedBy == null ? "schema" : rejectedBy) {
+            case "schema" -> Where.API_SERVER;
+            case "reconciler" -> Where.STATUS;
+            default -> throw new IllegalArgumentException(source + ": metadata.annotations." + REJECTED_BY
+                    + " must be schema or reconciler, not " + rejectedBy);
         };
+        annotations.keySet().removeIf(key -> key.startsWith(PREFIX));
         object.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
-        return new InvalidObject(source, object, message, expectedIn);
+        return new InvalidObject(source, List.copyOf(documents.subList(0, documents.size() - 1)), object, message,
+                expectedIn);
     }
 
     @Override

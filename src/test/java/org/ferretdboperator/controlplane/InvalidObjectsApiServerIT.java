@@ -54,6 +54,12 @@ class InvalidObjectsApiServerIT {
             object.getMetadata().setNamespace(NAMESPACE);
         }
 
+        for (GenericKubernetesResource fixture : row.fixtures()) {
+            if (namespaced(admin, fixture)) {
+                fixture.getMetadata().setNamespace(NAMESPACE);
+            }
+            admin.resource(fixture).createOr(existing -> existing.update());
+        }
         KubernetesClientException rejection = catchThrowableOfType(KubernetesClientException.class,
                 () -> admin.resource(object).create());
 

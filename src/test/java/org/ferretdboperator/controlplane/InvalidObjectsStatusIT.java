@@ -53,6 +53,12 @@ class InvalidObjectsStatusIT {
         KubernetesClient admin = controlPlane.admin();
         GenericKubernetesResource object = row.object();
         object.getMetadata().setNamespace(NAMESPACE);
+        for (GenericKubernetesResource fixture : row.fixtures()) {
+            if (fixture.getMetadata().getNamespace() != null) {
+                fixture.getMetadata().setNamespace(NAMESPACE);
+            }
+            admin.resource(fixture).createOr(existing -> existing.update());
+        }
         admin.resource(object).create();
 
         OperatorAwait.until(NAMESPACE, () -> {
