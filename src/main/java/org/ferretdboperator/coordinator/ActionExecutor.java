@@ -85,6 +85,7 @@ final class ActionExecutor {
                     promoted = false;
                 }
             } catch (LeaseConflictException e) {
+                logTimings(decision, timings);
                 return action.kind() + ": lost the Lease race (" + e.getMessage() + ")";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -95,17 +96,22 @@ final class ActionExecutor {
                     rewindFailedAgainst = HaDecision.rewindKey(r.leader(), o.lease().transitions());
                 }
                 LOG.debugf(e, "%s failed", action.kind());
+                logTimings(decision, timings);
                 return action.kind() + " failed: " + e.getMessage();
             }
         }
         if (promoted) {
             recordPromotion(o, observedAtNanos);
         }
-        if (decision.contains(Action.Promote.class) || decision.contains(Action.ReleaseLease.class)
-                || decision.contains(Action.Fence.class)) {
-            LOG.infof("done: %s", timings);
-        }
+        logTimings(decision, timings);
         return null;
+    }
+
+    private static void logTimings(Decision decision, StringBuilder timings) {
+        if (decision.contains(Action.Promote.class) || decision.contains(Action.ReleaseLease.class)
+                || decision.contains(Action.Fence.class) || decision.contains(Action.StopFast.class)) {
+            LOG.infof("done: %s", timings.length() == 0 ? "nothing" : timings);
+        }
     }
 
     private void recordPromotion(Observation o, long observedAtNanos) {
@@ -221,10 +227,11 @@ final class ActionExecutor {
         }
         LeaderRecord rec = o.lease().record().withHandover(handoverTo, finalLsn);
         Map<String, String> annotations = LeaseAnnotations.encode(rec);
-        Optional<LeaseSnapshot> expected = tracker.last();
         int term = o.lease().transitions() + (handoverTo == null ? 0 : 1);
         LeaseSnapshot written;
         synchronized (leaseWrites) {
+            // read under the lock: the background renewer may have moved the resourceVersion since the tick began
+            Optional<LeaseSnapshot> expected = tracker.last();
             written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term, annotations);
             tracker.wrote(nanos.getAsLong(), written);
         }
