@@ -45,6 +45,8 @@ final class ActionExecutor {
     private final Object leaseWrites = new Object();
     private volatile Runnable primaryIntent = () -> { };
     private final java.util.function.Predicate<String> leaderAnswers;
+    private PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
+    private java.util.function.BooleanSupplier primaryRunning = () -> false;
 
     ActionExecutor(CoordinatorConfig config, InstanceController instance, LeaseStore leases, LeaseTracker tracker,
             MemberDirectory members, CoordinatorMetrics metrics, LongSupplier nanos,
@@ -130,6 +132,7 @@ final class ActionExecutor {
             instance.startStandby(a.address());
         } else if (action instanceof Action.StartPrimary) {
             primaryIntent.run();
+            heartbeat.beat();
             instance.startPrimary();
         } else if (action instanceof Action.AcquireLease a) {
             writeLease(config.podName(), a.term(), a.record());
@@ -139,9 +142,11 @@ final class ActionExecutor {
             release(a.handoverTo(), o);
         } else if (action instanceof Action.Promote) {
             primaryIntent.run();
+            heartbeat.beat();
             instance.promote();
         } else if (action instanceof Action.Fence a) {
             holding = false;
+            heartbeat.stop();
             LOG.warnf("fencing PostgreSQL: %s", a.reason());
             instance.fence();
             metrics.fenced();
@@ -180,11 +185,20 @@ final class ActionExecutor {
                 heldTerm = term;
                 heldRecord = record;
                 holding = true;
+                if (primaryRunning.getAsBoolean()) {
+                    heartbeat.beat();
+                }
             } catch (LeaseConflictException e) {
                 holding = false;
+                heartbeat.stop();
                 throw e;
             }
         }
+    }
+
+    void heartbeat(PrimaryHeartbeat beat, java.util.function.BooleanSupplier primary) {
+        this.heartbeat = beat;
+        this.primaryRunning = primary;
     }
 
     /** Called before starting or promoting PostgreSQL as primary, so the watchdog covers the start as well. */
@@ -220,6 +234,7 @@ final class ActionExecutor {
      */
     private void release(String handoverTo, Observation o) throws LeaseConflictException {
         holding = false;
+        heartbeat.stop();
         long finalLsn = o.lease().record().finalLsn();
         if (o.local().formerPrimary()) {
             Optional<ControlFile> control = ControlFile.read(config.pgdata());
