@@ -183,8 +183,9 @@ public final class CoordinatorLoop implements Runnable {
 
     private boolean readLease() {
         try {
+            long writesBefore = tracker.writes();
             Optional<LeaseSnapshot> snapshot = leases.read();
-            tracker.observed(snapshot);
+            tracker.observed(snapshot, writesBefore);
             return true;
         } catch (RuntimeException e) {
             LOG.debugf("Lease read failed: %s", e.getMessage());

@@ -79,6 +79,18 @@ class LeaseBookkeepingTest {
     }
 
     @Test
+    void aReadThatRacedAnOwnWriteCannotRollTheVersionBack() {
+        LeaseTracker t = new LeaseTracker("pg-1", clock::get);
+        t.wrote(clock.get(), snapshot("pg-1", "30", Map.of()));
+        long before = t.writes();
+        t.wrote(clock.get(), snapshot("pg-1", "31", Map.of())); // background renew lands while the read is in flight
+        t.observed(Optional.of(snapshot("pg-1", "30", Map.of())), before);
+        assertThat(t.last().orElseThrow().resourceVersion()).isEqualTo("31");
+        t.observed(Optional.of(snapshot("pg-1", "32", Map.of())), t.writes());
+        assertThat(t.last().orElseThrow().resourceVersion()).isEqualTo("32");
+    }
+
+    @Test
     void absentLeaseIsAView() {
         LeaseTracker t = new LeaseTracker("pg-1", clock::get);
         t.observed(Optional.empty());
