@@ -28,6 +28,11 @@ public final class PgConnections {
             closeLocal();
         }
         local = open("127.0.0.1", settings.port(), "postgres", settings.superuser(), 1, 3);
+        try (java.sql.Statement st = local.createStatement()) {
+            // The coordinator's own writes (roles, databases) are re-ensured by every new leader, so they need not wait
+            // for synchronous standbys: with none connected they would block the loop (strict mode blocks commits).
+            st.execute("SET synchronous_commit = local");
+        }
         return local;
     }
 
