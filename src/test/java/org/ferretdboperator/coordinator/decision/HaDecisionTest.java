@@ -237,9 +237,9 @@ class HaDecisionTest {
         }
 
         @Test
-        void primaryUnlabelsStopsFastAndHandsOverToTheMostAdvancedStandby() {
+        void primaryStopsFastHandsOverToTheMostAdvancedStandbyThenUnlabels() {
             Decision d = leaving().decide();
-            assertThat(d.kinds()).containsExactly("PublishRole", "StopFast", "ReleaseLease");
+            assertThat(d.kinds()).containsExactly("StopFast", "ReleaseLease", "PublishRole");
             assertThat(d.first(ReleaseLease.class).handoverTo()).isEqualTo(P2);
         }
 
