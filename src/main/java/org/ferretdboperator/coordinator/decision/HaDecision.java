@@ -1,0 +1,376 @@
+package org.ferretdboperator.coordinator.decision;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ferretdboperator.coordinator.decision.Action.AcquireLease;
+import org.ferretdboperator.coordinator.decision.Action.CloneFrom;
+import org.ferretdboperator.coordinator.decision.Action.Detach;
+import org.ferretdboperator.coordinator.decision.Action.EnsureAppUsers;
+import org.ferretdboperator.coordinator.decision.Action.EnsureSlots;
+import org.ferretdboperator.coordinator.decision.Action.Fence;
+import org.ferretdboperator.coordinator.decision.Action.InitDb;
+import org.ferretdboperator.coordinator.decision.Action.Promote;
+import org.ferretdboperator.coordinator.decision.Action.PublishRole;
+import org.ferretdboperator.coordinator.decision.Action.Reclone;
+import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
+import org.ferretdboperator.coordinator.decision.Action.RenewLease;
+import org.ferretdboperator.coordinator.decision.Action.Repoint;
+import org.ferretdboperator.coordinator.decision.Action.Rewind;
+import org.ferretdboperator.coordinator.decision.Action.SetSynchronousStandbys;
+import org.ferretdboperator.coordinator.decision.Action.StartPrimary;
+import org.ferretdboperator.coordinator.decision.Action.StartStandby;
+import org.ferretdboperator.coordinator.decision.Action.StopFast;
+
+/**
+ * The coordinator's brain: one pure function from what a member observed this tick to what it does next. No clocks,
+ * no I/O: every time is a monotonic duration inside the {@link Observation}.
+ *
+ * <p>Safety rules, in the order they are applied:
+ * <ol>
+ * <li>A running primary that does not hold the Lease, or whose coordinator process has not renewed it within
+ * renewDeadline, fences itself (immediate shutdown cuts every session) before a follower can see the Lease expire
+ * (followers wait a full leaseDuration, measured from their own first sight of the last renew).</li>
+ * <li>Only the Lease holder promotes or starts as primary, and it acquires by compare-and-swap first.</li>
+ * <li>A vacant Lease is taken only by a candidate that proves it holds every acknowledged commit (Synchronous) or is
+ * the most advanced within maximumLagBeforeFailover (Asynchronous) – see {@link CandidateProof}.</li>
+ * <li>A stopped member never starts as primary unless it still holds the Lease with its former primary data (then
+ * nobody took over and its WAL is the newest); otherwise it starts read-only to publish its position.</li>
+ * <li>A member with WAL the leader does not have rewinds, and re-clones when rewinding failed.</li>
+ * </ol>
+ */
+public final class HaDecision {
+
+    public Decision decide(Observation o) {
+        LocalInstance local = o.local();
+        if (local.isPrimary()) {
+            return runningPrimary(o);
+        }
+        if (local.isStandby()) {
+            return runningStandby(o);
+        }
+        return stopped(o);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Running primary
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private Decision runningPrimary(Observation o) {
+        LeaseView lease = o.lease();
+        ClusterConfig config = o.config();
+        if (!lease.heldBy(o.self())) {
+            return fence(o, lease.hasHolder() ? "the Lease is held by " + lease.holder() : "this member does not hold the Lease");
+        }
+        if (lease.sinceOwnRenewMillis() < 0) {
+            return fence(o, "running as primary without a Lease renewal by this coordinator process");
+        }
+        if (lease.sinceOwnRenewMillis() > config.renewDeadlineMillis()) {
+            return fence(o, "Lease not renewed for " + lease.sinceOwnRenewMillis() + " ms (renewDeadline "
+                    + config.renewDeadlineMillis() + " ms)");
+        }
+        if (o.shuttingDown()) {
+            if (!o.apiReachable()) {
+                return Decision.of("shutting down without API access: fast stop, the Lease will lapse", new StopFast());
+            }
+            Optional<String> candidate = handoverCandidate(o);
+            // A stopping server refuses new sessions at once, so the label can go last: the Lease reaches the
+            // candidate one API call sooner.
+            List<Action> actions = new ArrayList<>();
+            actions.add(new StopFast());
+            actions.add(new ReleaseLease(candidate.orElse(null)));
+            actions.addAll(label(o, Role.NONE));
+            return new Decision(actions, candidate.map(c -> "graceful stop: handing over to " + c)
+                    .orElse("graceful stop: no standby to hand over to, releasing the Lease"), false);
+        }
+        return leaderTick(o);
+    }
+
+    private Decision leaderTick(Observation o) {
+        LeaseView lease = o.lease();
+        LocalInstance local = o.local();
+        SyncPlanner.Plan plan = SyncPlanner.plan(o);
+        List<Action> actions = new ArrayList<>();
+        actions.add(new RenewLease(leaderRecord(o, local.flushLsn(), local.timeline(), local.history(), plan.recordMembers(),
+                plan.recordQuorum())));
+        actions.addAll(label(o, Role.PRIMARY));
+        plan.change().ifPresent(s -> actions.add(new SetSynchronousStandbys(s)));
+        slots(o).ifPresent(actions::add);
+        if (o.memory().appUsersEnsuredTerm() != lease.transitions()) {
+            actions.add(new EnsureAppUsers(lease.transitions()));
+        }
+        String status = "leader (term " + lease.transitions() + ")"
+                + plan.change().map(s -> ", synchronous_standby_names -> " + s.toPostgres()).orElse("");
+        return new Decision(actions, status, false);
+    }
+
+    private Optional<EnsureSlots> slots(Observation o) {
+        Set<String> wanted = new TreeSet<>();
+        for (String member : SyncPlanner.others(o)) {
+            wanted.add(Slots.nameFor(member));
+        }
+        Set<String> existing = o.local().replicationSlots();
+        Set<String> create = new TreeSet<>(wanted);
+        create.removeAll(existing);
+        Set<String> drop = new TreeSet<>();
+        String any = o.self();
+        for (String slot : existing) {
+            if (!wanted.contains(slot) && Slots.isMemberSlot(slot, any)) {
+                drop.add(slot);
+            }
+        }
+        return create.isEmpty() && drop.isEmpty() ? Optional.empty() : Optional.of(new EnsureSlots(create, drop));
+    }
+
+    private Decision fence(Observation o, String reason) {
+        List<Action> actions = new ArrayList<>();
+        actions.add(new Fence(reason));
+        if (o.apiReachable()) {
+            actions.addAll(label(o, Role.NONE));
+        }
+        return new Decision(actions, "fencing: " + reason, false);
+    }
+
+    /**
+     * The standby a leaving leader hands over to: healthy, following this leader, not leaving itself, in the recorded
+     * synchronous set (Synchronous), most advanced, lowest ordinal on ties.
+     */
+    private Optional<String> handoverCandidate(Observation o) {
+        Set<String> syncSet = o.lease().record().syncMembers();
+        return o.peers().values().stream()
+                .filter(p -> p.state() != null)
+                .filter(p -> MemberState.STANDBY.equals(p.state().role()) && p.state().healthy() && !p.state().shuttingDown())
+                .filter(p -> o.selfAddress() != null && o.selfAddress().equals(p.state().upstream()))
+                .filter(p -> !o.config().synchronous() || syncSet.contains(p.name()))
+                .filter(p -> o.config().members().contains(p.name()))
+                .filter(p -> CandidateProof.fresh(o, p))
+                .min(Comparator.comparingLong((PeerView p) -> -p.state().lsn())
+                        .thenComparingInt(p -> o.config().ordinal(p.name())))
+                .map(PeerView::name);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Running standby
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private Decision runningStandby(Observation o) {
+        if (o.shuttingDown()) {
+            List<Action> actions = new ArrayList<>(label(o, Role.NONE));
+            actions.add(new StopFast());
+            return new Decision(actions, "standby stopping", false);
+        }
+        if (!o.apiReachable()) {
+            return Decision.waiting("API server unreachable: following the last known leader, never taking over");
+        }
+        LeaseView lease = o.lease();
+        long leaseDuration = o.config().leaseDurationMillis();
+        if (lease.heldBy(o.self())) {
+            return standbyHoldingLease(o);
+        }
+        if (lease.liveHolderOtherThan(o.self(), leaseDuration)) {
+            return follow(o);
+        }
+        return failover(o);
+    }
+
+    private Decision follow(Observation o) {
+        LeaseView lease = o.lease();
+        LeaderRecord rec = lease.record();
+        LocalInstance local = o.local();
+        String leader = lease.holder();
+        String address = rec.leaderAddress();
+        if (address == null) {
+            return Decision.waiting("leader " + leader + " has not published its address yet");
+        }
+        if (rec.systemIdentifier() != 0 && local.systemIdentifier() != 0 && rec.systemIdentifier() != local.systemIdentifier()) {
+            return Decision.of("data directory belongs to another cluster: re-cloning from " + leader, new Reclone(leader, address));
+        }
+        boolean receiverLongDown = !local.walReceiverStreaming()
+                && local.receiverDownMillis() >= o.config().leaseDurationMillis();
+        if (receiverLongDown && rec.history().diverged(local.timeline(), local.replayLsn(), rec.timeline())) {
+            if (rewindFailed(o, leader)) {
+                return Decision.of("diverged from " + leader + " and pg_rewind failed: re-cloning", new Reclone(leader, address));
+            }
+            return Decision.of("diverged from " + leader + "'s timeline " + rec.timeline() + ": rewinding",
+                    new Rewind(leader, address));
+        }
+        if (!local.walReceiverStreaming() && local.receiverDownMillis() >= o.config().recloneAfterMillis()
+                && address.equals(local.upstreamAddress())) {
+            return Decision.of("cannot stream from " + leader + " for " + local.receiverDownMillis() + " ms: re-cloning",
+                    new Reclone(leader, address));
+        }
+        List<Action> actions = new ArrayList<>();
+        if (!address.equals(local.upstreamAddress())) {
+            actions.add(new Repoint(leader, address));
+        }
+        actions.addAll(label(o, Role.SECONDARY));
+        if (actions.isEmpty()) {
+            return Decision.waiting("following " + leader + (local.walReceiverStreaming() ? "" : " (WAL receiver not streaming)"));
+        }
+        return new Decision(actions, "following " + leader, false);
+    }
+
+    private Decision standbyHoldingLease(Observation o) {
+        CandidateProof.Verdict verdict = CandidateProof.evaluate(o);
+        if (verdict.eligible()) {
+            return promotion(o, o.lease().transitions(), verdict.reason());
+        }
+        if (o.lease().unchangedForMillis() >= o.config().leaseDurationMillis()) {
+            return Decision.of("holding the Lease but " + verdict.reason() + ": releasing it", new ReleaseLease(null));
+        }
+        return new Decision(List.of(new Action.Wait(verdict.reason())), verdict.reason(), true);
+    }
+
+    private Decision failover(Observation o) {
+        LeaseView lease = o.lease();
+        LocalInstance local = o.local();
+        String last = lease.hasHolder() ? lease.holder() : "the last leader";
+        if (o.leaderProbe() == LeaderProbe.WRITABLE) {
+            return Decision.blocked("failover blocked: " + last + "'s PostgreSQL still accepts writes without a renewed Lease");
+        }
+        if (local.walReceiverStreaming()) {
+            return Decision.of("Lease lapsed while WAL still streams from " + last + ": detaching", new Detach());
+        }
+        CandidateProof.Verdict verdict = CandidateProof.evaluate(o);
+        if (!verdict.eligible()) {
+            return Decision.blocked(verdict.reason());
+        }
+        return promotion(o, lease.transitions() + 1, verdict.reason());
+    }
+
+    private Decision promotion(Observation o, int term, String why) {
+        LocalInstance local = o.local();
+        SyncSetting before = SyncPlanner.atPromotion(o);
+        List<Action> actions = new ArrayList<>();
+        actions.add(new AcquireLease(term, leaderRecord(o, local.position(), local.timeline(), o.lease().record().history(),
+                before.names(), before.quorum())));
+        if (!local.syncSetting().equals(before)) {
+            actions.add(new SetSynchronousStandbys(before));
+        }
+        actions.add(new Promote());
+        actions.addAll(label(o, Role.PRIMARY));
+        slots(o).ifPresent(actions::add);
+        return new Decision(actions, "promoting (term " + term + "): " + why, false);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // PostgreSQL not running
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private Decision stopped(Observation o) {
+        LeaseView lease = o.lease();
+        LocalInstance local = o.local();
+        LeaderRecord rec = lease.record();
+        long leaseDuration = o.config().leaseDurationMillis();
+        if (o.shuttingDown()) {
+            List<Action> actions = new ArrayList<>(o.apiReachable() ? label(o, Role.NONE) : List.of());
+            if (lease.heldBy(o.self()) && o.apiReachable()) {
+                actions.add(new ReleaseLease(handoverCandidate(o).orElse(null)));
+            }
+            return actions.isEmpty() ? Decision.waiting("stopped for shutdown")
+                    : new Decision(actions, "stopped for shutdown", false);
+        }
+        if (!o.apiReachable()) {
+            return Decision.waiting("API server unreachable: PostgreSQL stays stopped");
+        }
+        if (local.postmasterAlive()) {
+            if (lease.heldBy(o.self()) && local.formerPrimary()) {
+                return Decision.of("PostgreSQL is starting as primary", new RenewLease(rec));
+            }
+            return Decision.waiting("PostgreSQL is starting or stopping");
+        }
+        List<Action> actions = new ArrayList<>(label(o, Role.NONE));
+        Decision next = stoppedNext(o, lease, local, rec, leaseDuration);
+        actions.addAll(next.actions());
+        return new Decision(actions, next.status(), next.blocked());
+    }
+
+    private Decision stoppedNext(Observation o, LeaseView lease, LocalInstance local, LeaderRecord rec, long leaseDuration) {
+        boolean liveLeader = lease.liveHolderOtherThan(o.self(), leaseDuration);
+        String leader = lease.holder();
+        String address = rec.leaderAddress();
+        if (!local.dataDirInitialised()) {
+            if (liveLeader && address != null) {
+                return Decision.of("empty data directory: cloning from " + leader, new CloneFrom(leader, address));
+            }
+            if (neverBootstrapped(lease) && o.config().isBootstrapMember(o.self())) {
+                return Decision.of("bootstrap: initialising the cluster", new InitDb());
+            }
+            if (rec.systemIdentifier() != 0 && !liveLeader) {
+                return Decision.blocked("empty data directory and no live leader to clone from");
+            }
+            return Decision.waiting("empty data directory: waiting for a leader to clone from");
+        }
+        if (rec.systemIdentifier() != 0 && local.systemIdentifier() != 0 && rec.systemIdentifier() != local.systemIdentifier()) {
+            if (liveLeader && address != null) {
+                return Decision.of("data directory belongs to another cluster: re-cloning from " + leader,
+                        new Reclone(leader, address));
+            }
+            return Decision.blocked("data directory belongs to another cluster (system identifier differs) and no live leader");
+        }
+        if (lease.heldBy(o.self())) {
+            if (local.formerPrimary()) {
+                return Decision.of("still holding the Lease with the newest data: restarting as primary",
+                        new AcquireLease(lease.transitions(), rec), new StartPrimary());
+            }
+            return Decision.of("holding the Lease as a standby: starting read-only to prove its position",
+                    new StartStandby(null, null));
+        }
+        if (liveLeader) {
+            if (address == null) {
+                return Decision.waiting("leader " + leader + " has not published its address yet");
+            }
+            boolean diverged = local.formerPrimary()
+                    || rec.history().diverged(local.timeline(), local.flushLsn(), rec.timeline());
+            if (diverged) {
+                if (rewindFailed(o, leader)) {
+                    return Decision.of("pg_rewind against " + leader + " failed: re-cloning", new Reclone(leader, address));
+                }
+                return Decision.of((local.formerPrimary() ? "former primary" : "diverged timeline")
+                        + ": rewinding against " + leader, new Rewind(leader, address));
+            }
+            return Decision.of("starting as standby of " + leader, new StartStandby(leader, address));
+        }
+        if (neverBootstrapped(lease) && o.config().isBootstrapMember(o.self()) && local.formerPrimary()) {
+            return Decision.of("bootstrap: taking the Lease for the new cluster",
+                    new AcquireLease(1, leaderRecord(o, local.flushLsn(), local.timeline(), TimelineHistory.EMPTY, Set.of(), 0)),
+                    new StartPrimary());
+        }
+        return Decision.of("no live leader: starting read-only to publish this member's position (never as primary)",
+                new StartStandby(null, null));
+    }
+
+    private static boolean neverBootstrapped(LeaseView lease) {
+        return !lease.exists() || (!lease.hasHolder() && lease.transitions() == 0 && lease.record().systemIdentifier() == 0);
+    }
+
+    private static boolean rewindFailed(Observation o, String leader) {
+        return rewindKey(leader, o.lease().transitions()).equals(o.memory().rewindFailedAgainst());
+    }
+
+    /** Key the loop records in {@link Memory#rewindFailedAgainst()} when pg_rewind fails. */
+    public static String rewindKey(String leader, int term) {
+        return leader + "@" + term;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private LeaderRecord leaderRecord(Observation o, long lsn, int timeline, TimelineHistory history, Set<String> syncMembers,
+            int quorum) {
+        long systemIdentifier = o.local().systemIdentifier() != 0 ? o.local().systemIdentifier()
+                : o.lease().record().systemIdentifier();
+        return new LeaderRecord(o.selfAddress(), lsn, timeline, history, systemIdentifier, new HashSet<>(syncMembers), quorum,
+                null, Lsn.UNKNOWN);
+    }
+
+    private static List<Action> label(Observation o, Role role) {
+        if (!o.apiReachable() || Role.ofLabel(o.ownRoleLabel()) == role) {
+            return List.of();
+        }
+        return List.of(new PublishRole(role));
+    }
+}

@@ -1,0 +1,38 @@
+package org.ferretdboperator.coordinator.decision;
+
+/**
+ * What each coordinator publishes about its own member (JSON in its pod's member-state annotation) for its peers
+ * and the operator.
+ *
+ * @param role                 primary, standby, stopped or fenced
+ * @param timeline             timeline of {@code lsn}
+ * @param lsn                  primary: flushed; standby: max(received, replayed); stopped: last checkpoint
+ * @param walReceiverStreaming standby's WAL receiver is streaming
+ * @param upstream             member the standby streams from (null when none)
+ * @param healthy              PostgreSQL serves the role this member holds
+ * @param address              host:port of its PostgreSQL
+ * @param shuttingDown         its pod is terminating
+ * @param expiredLeaseVersion  the Lease resourceVersion this member has watched go unrenewed for a leaseDuration while
+ *                             its WAL receiver was stopped: its {@code lsn} is final for that Lease version
+ * @param systemIdentifier     pg_control system identifier
+ * @param version              increases with every publication
+ */
+public record MemberState(String role, int timeline, long lsn, boolean walReceiverStreaming, String upstream,
+        boolean healthy, String address, boolean shuttingDown, String expiredLeaseVersion, long systemIdentifier,
+        long version) {
+
+    public static final String PRIMARY = "primary";
+    public static final String STANDBY = "standby";
+    public static final String STOPPED = "stopped";
+    public static final String FENCED = "fenced";
+
+    /** Same facts, ignoring the publication counter. */
+    public boolean sameFacts(MemberState other) {
+        return other != null && withVersion(0).equals(other.withVersion(0));
+    }
+
+    public MemberState withVersion(long v) {
+        return new MemberState(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown,
+                expiredLeaseVersion, systemIdentifier, v);
+    }
+}

@@ -1,0 +1,84 @@
+package org.ferretdboperator.coordinator.decision;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The leader's timeline history: for every ancestor timeline, the LSN at which it ended (PostgreSQL's
+ * {@code <tli>.history} file). It decides whether a member on an older timeline has WAL the leader never had.
+ */
+public record TimelineHistory(List<Switch> switches) {
+
+    public static final TimelineHistory EMPTY = new TimelineHistory(List.of());
+
+    /** Timeline {@code timeline} ended (forked) at {@code endLsn}. */
+    public record Switch(int timeline, long endLsn) {
+    }
+
+    public TimelineHistory {
+        switches = List.copyOf(switches);
+    }
+
+    public Optional<Long> endOf(int timeline) {
+        return switches.stream().filter(s -> s.timeline() == timeline).map(Switch::endLsn).findFirst();
+    }
+
+    /**
+     * True when a member whose WAL ends at {@code lsn} on {@code timeline} cannot simply follow a leader on
+     * {@code leaderTimeline}: it is on a timeline the leader does not descend from, or it wrote past the fork point.
+     */
+    public boolean diverged(int timeline, long lsn, int leaderTimeline) {
+        if (timeline <= 0 || leaderTimeline <= 0 || timeline == leaderTimeline) {
+            return false;
+        }
+        if (timeline > leaderTimeline) {
+            return true;
+        }
+        Optional<Long> end = endOf(timeline);
+        return end.isEmpty() || !Lsn.known(lsn) || lsn > end.get();
+    }
+
+    /** Compact form for a Lease annotation: {@code 1:0/3000060,2:0/5000000}. */
+    public String encode() {
+        StringBuilder out = new StringBuilder();
+        for (Switch s : switches) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(s.timeline()).append(':').append(Lsn.format(s.endLsn()));
+        }
+        return out.toString();
+    }
+
+    public static TimelineHistory decode(String text) {
+        if (text == null || text.isBlank()) {
+            return EMPTY;
+        }
+        List<Switch> switches = new ArrayList<>();
+        for (String item : text.split(",")) {
+            int colon = item.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("bad timeline history item: " + item);
+            }
+            switches.add(new Switch(Integer.parseInt(item.substring(0, colon).trim()), Lsn.parse(item.substring(colon + 1))));
+        }
+        return new TimelineHistory(switches);
+    }
+
+    /** Parses the content of a PostgreSQL history file: lines {@code parentTLI <tab> switchpoint <tab> reason}. */
+    public static TimelineHistory parseHistoryFile(String content) {
+        List<Switch> switches = new ArrayList<>();
+        for (String line : content.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            String[] fields = trimmed.split("\\s+");
+            if (fields.length >= 2) {
+                switches.add(new Switch(Integer.parseInt(fields[0]), Lsn.parse(fields[1])));
+            }
+        }
+        return new TimelineHistory(switches);
+    }
+}
