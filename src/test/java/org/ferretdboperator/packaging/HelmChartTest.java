@@ -49,7 +49,7 @@ class HelmChartTest {
         assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
         Map<String, JsonNode> env = env(container);
-        assertThat(env.get("FERRETDB_OPERATOR_COORDINATOR_IMAGE").path("value").asText())
+        assertThat(env.get("FERRETDB_OPERATOR_IMAGE").path("value").asText())
                 .as("the coordinator runs from the operator image").isEqualTo(container.path("image").asText());
         assertThat(env.get("KUBERNETES_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.namespace");
         assertThat(env.get("FERRETDB_OPERATOR_LEADER_ELECTION_IDENTITY").at("/valueFrom/fieldRef/fieldPath").asText())
@@ -101,7 +101,7 @@ class HelmChartTest {
                 .at("/spec/template/spec/containers/0");
         assertThat(container.path("image").asText()).isEqualTo(expected);
         assertThat(container.path("imagePullPolicy").asText()).isEqualTo("Always");
-        assertThat(env(container).get("FERRETDB_OPERATOR_COORDINATOR_IMAGE").path("value").asText()).isEqualTo(expected);
+        assertThat(env(container).get("FERRETDB_OPERATOR_IMAGE").path("value").asText()).isEqualTo(expected);
     }
 
     @Test
