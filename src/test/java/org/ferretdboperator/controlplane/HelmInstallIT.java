@@ -81,7 +81,7 @@ class HelmInstallIT {
             assertThat(admin.resource(object).get()).as("%s %s installed by the chart", object.getKind(),
                     object.getMetadata().getName()).isNotNull();
         }
-        for (String crd : List.of("ferretdbs.kubedb.com", "postgres.kubedb.com", "ferretdbversions.catalog.kubedb.com")) {
+        for (String crd : List.of("ferretdbs.kubedb.com", "postgreses.kubedb.com", "ferretdbversions.catalog.kubedb.com")) {
             assertThat(ShippedManifests.established(admin.apiextensions().v1().customResourceDefinitions().withName(crd).get()))
                     .as("CRD %s installed by the chart and Established", crd).isTrue();
         }

@@ -27,7 +27,7 @@ import org.opentest4j.TestAbortedException;
  */
 public final class LocalControlPlane implements AutoCloseable {
 
-    private static final String SHARED_MARKER = "ferretdb-operator.controlplane.shared.kubeconfig";
+    private static final String SHARED_MARKER = "ferretdboperator-test.controlplane.shared.kubeconfig";
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
     private static LocalControlPlane shared;
     private static RuntimeException sharedStartFailure;

@@ -68,7 +68,7 @@ class KubectlApplyIT {
             }
             Path file = Files.createTempFile("example", ".json");
             Files.writeString(file, example.toString());
-            Cmd.Result r = LocalCluster.kubectl("create", "--dry-run=server", "-f", file.toString());
+            Cmd.Result r = LocalCluster.kubectl("apply", "--server-side", "--dry-run=server", "-f", file.toString());
             assertThat(r.ok()).as("alm-example %s: %s", example.path("kind").asText(), r.err()).isTrue();
         }
         apply("delete", "namespace", ns, "--wait=false");
