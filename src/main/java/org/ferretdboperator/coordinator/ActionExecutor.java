@@ -40,6 +40,8 @@ final class ActionExecutor {
     private int appUsersEnsuredTerm = -1;
     /** While true, {@link #renewInBackground()} keeps the Lease renewed with the last record this member wrote. */
     private volatile boolean holding;
+    /** This member fenced its PostgreSQL and has not started it since (reported as role "fenced"). */
+    private volatile boolean fenced;
     private volatile int heldTerm;
     private volatile LeaderRecord heldRecord;
     private final Object leaseWrites = new Object();
@@ -60,6 +62,10 @@ final class ActionExecutor {
         this.metrics = metrics;
         this.nanos = nanos;
         this.appUsers = config.appUsers();
+    }
+
+    boolean fenced() {
+        return fenced;
     }
 
     org.ferretdboperator.coordinator.decision.Memory memory() {
@@ -124,6 +130,10 @@ final class ActionExecutor {
     }
 
     private void run(Action action, Observation o) throws Exception {
+        if (action instanceof Action.StartPrimary || action instanceof Action.StartStandby || action instanceof Action.CloneFrom
+                || action instanceof Action.Rewind || action instanceof Action.Reclone) {
+            fenced = false;
+        }
         if (action instanceof Action.InitDb) {
             instance.initDb();
         } else if (action instanceof Action.CloneFrom a) {
@@ -149,6 +159,7 @@ final class ActionExecutor {
             heartbeat.stop();
             LOG.warnf("fencing PostgreSQL: %s", a.reason());
             instance.fence();
+            fenced = true;
             metrics.fenced();
         } else if (action instanceof Action.StopFast) {
             instance.stopFast(Duration.ofSeconds(20));

@@ -235,7 +235,7 @@ public final class CoordinatorLoop implements Runnable {
         if (local.isStandby()) {
             return MemberState.STANDBY;
         }
-        return MemberState.STOPPED;
+        return executor.fenced() ? MemberState.FENCED : MemberState.STOPPED;
     }
 
     /** Ready only when PostgreSQL really serves this member's role (the write path for a primary). */

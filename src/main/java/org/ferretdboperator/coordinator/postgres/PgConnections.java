@@ -18,12 +18,9 @@ public final class PgConnections {
     /** A shared, autocommit connection to the local PostgreSQL; reopened when broken. */
     public synchronized Connection local() throws SQLException {
         if (local != null) {
-            try {
-                if (!local.isClosed() && local.isValid(1)) {
-                    return local;
-                }
-            } catch (SQLException ignored) {
-                // reopen below
+            // no isValid() round trip on every tick: callers close the connection on any SQLException instead
+            if (!local.isClosed()) {
+                return local;
             }
             closeLocal();
         }
