@@ -1,0 +1,280 @@
+package org.ferretdboperator.harness;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run of one scenario on a fresh three-member cluster: bootstrap, a writer and the split-brain probes running
+ * throughout, rows committed before the fault, the fault itself (given by the scenario), then the measurements and
+ * checks every scenario shares. Everything the scenario asserts beyond that it asserts itself.
+ */
+final class Experiment implements AutoCloseable {
+
+    static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
+    static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
+    /** The writer's label view and the settle check both poll; a stale label may outlive settling by this much. */
+    static final Duration LABEL_POLL = Duration.ofMillis(500);
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private final String scenario;
+    private final Cluster cluster;
+    private final AckLog acks = new AckLog();
+    private final List<String> notes = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private Writer writer;
+    private WriteProbes probes;
+    private Settling.Settled before;
+    private int seedRows;
+    private Long faultNanos;
+    /** Rows a scenario committed in harness_bulk before its fault. */
+    int bulkRows;
+
+    private Experiment(String scenario, Cluster cluster) {
+        this.scenario = scenario;
+        this.cluster = cluster;
+    }
+
+    /** A fresh cluster for {@code scenario}, in its own namespace and directory. */
+    static Experiment create(ControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings) throws java.io.IOException {
+        int run = RUNS.incrementAndGet();
+        String namespace = ("ha-" + scenario + "-" + run).replaceAll("[^a-z0-9-]", "-");
+        if (namespace.length() > 63) {
+            namespace = namespace.substring(0, 63).replaceAll("-+$", "");
+        }
+        ClusterSpec spec = new ClusterSpec(namespace, "pg", 3, synchronous, maxLagBytes, timings);
+        java.nio.file.Path projectDir = Harness.projectDir();
+        java.nio.file.Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
+        Harness.deleteTree(root);
+        Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
+        return new Experiment(scenario, Cluster.create(controlPlane, spec, root, projectDir));
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    AckLog acks() {
+        return acks;
+    }
+
+    Settling.Settled before() {
+        return before;
+    }
+
+    void note(String format, Object... args) {
+        String line = format.formatted(args);
+        notes.add(line);
+        Harness.log("%s: %s", scenario, line);
+    }
+
+    /** Records a failed check (the run goes on, so one run reports everything it found). */
+    void check(boolean ok, String format, Object... args) {
+        if (!ok) {
+            String line = format.formatted(args);
+            violations.add(line);
+            Harness.log("%s: VIOLATION: %s", scenario, line);
+        }
+    }
+
+    long faultNanos() {
+        return faultNanos;
+    }
+
+    /** Starts the members, waits until the cluster settles, creates the tables, starts the writer and probes. */
+    Settling.Settled bootstrap() throws SQLException {
+        long start = System.nanoTime();
+        cluster.startAll();
+        before = Settling.await(cluster, SETTLE_TIMEOUT);
+        note("bootstrapped in %.1f s: primary %s, standbys %s", Harness.seconds(System.nanoTime() - start), before.primary(),
+                before.standbys());
+        try (Connection c = primaryConnection()) {
+            Sql.exec(c, "CREATE TABLE harness_writes (id bigint PRIMARY KEY, source text NOT NULL, member text NOT NULL,"
+                    + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            Sql.exec(c, "CREATE TABLE harness_seed (id int PRIMARY KEY, payload text NOT NULL)");
+        }
+        awaitReplayed();
+        probes = new WriteProbes(cluster.ports(), cluster.superuser(), acks, PROBE_INTERVAL).start();
+        writer = new Writer(cluster.ports(), cluster.superuser(), acks, cluster.labels()::primaries, WRITE_INTERVAL, 2).start();
+        long startAcks = System.nanoTime();
+        org.awaitility.Awaitility.await("writer acknowledged on " + before.primary()).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> acks.from(Writer.SOURCE).stream().filter(a -> a.sentNanos() > startAcks).count() >= 20);
+        return before;
+    }
+
+    /** Commits {@code rows} rows on the primary and waits until every member has replayed them. */
+    void seed(int rows) throws SQLException {
+        try (Connection c = primaryConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO harness_seed (id, payload) SELECT g, repeat('x', 100) FROM generate_series(?, ?) g")) {
+            ps.setInt(1, seedRows + 1);
+            ps.setInt(2, seedRows + rows);
+            ps.executeUpdate();
+        }
+        seedRows += rows;
+        awaitReplayed();
+    }
+
+    /** Marks the fault's moment (call right before injecting it) and returns it. */
+    long fault(String what) {
+        faultNanos = System.nanoTime();
+        note("fault: %s", what);
+        return faultNanos;
+    }
+
+    Connection primaryConnection() throws SQLException {
+        String primary = Settling.await(cluster, Duration.ofSeconds(5)).primary();
+        return Sql.connect(cluster.member(primary).spec().pgPort(), cluster.superuser(), "harness", 30);
+    }
+
+    /** Waits until every standby has replayed everything the primary has flushed (a settled cluster). */
+    void awaitReplayed() throws SQLException {
+        Settling.Settled s = Settling.await(cluster, SETTLE_TIMEOUT);
+        String target;
+        try (Connection c = Sql.connect(cluster.member(s.primary()).spec().pgPort(), cluster.superuser(), "harness", 10)) {
+            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
+        }
+        for (String standby : s.standbys()) {
+            org.awaitility.Awaitility.await(standby + " replayed " + target).atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                    .until(() -> {
+                        try (Connection c = Sql.connect(cluster.member(standby).spec().pgPort(), cluster.superuser(),
+                                "harness", 5); PreparedStatement ps = c.prepareStatement(
+                                        "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+                            ps.setString(1, target);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                return rs.next() && rs.getBoolean(1);
+                            }
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Waits until the cluster settles again with every member in a role, lets the writer commit on the new primary,
+     * stops the clients, and measures and checks what every scenario shares.
+     */
+    Outcome finish() throws SQLException {
+        if (faultNanos == null) {
+            throw new IllegalStateException("finish() before fault()");
+        }
+        Settling.Settled after = Settling.await(cluster, SETTLE_TIMEOUT);
+        double settleSeconds = Harness.seconds(after.atNanos() - faultNanos);
+        org.awaitility.Awaitility.await("writer acknowledged on " + after.primary() + " after settling")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> acks.from(Writer.SOURCE).stream()
+                        .filter(a -> a.sentNanos() > after.atNanos() && a.member().equals(after.primary())).count() >= 20);
+        writer.close();
+        probes.close();
+        Settling.Settled end = Settling.await(cluster, SETTLE_TIMEOUT);
+        awaitReplayed();
+
+        Map<String, Set<Long>> rows = new HashMap<>();
+        Map<String, Integer> seeds = new HashMap<>();
+        for (Member m : cluster.members()) {
+            try (Connection c = Sql.connect(m.spec().pgPort(), cluster.superuser(), "harness-check", 30)) {
+                rows.put(m.name(), ids(c, "SELECT id FROM harness_writes"));
+                seeds.put(m.name(), (int) Sql.queryLong(c, "SELECT count(*) FROM harness_seed"));
+            }
+        }
+        Set<Long> onPrimary = rows.get(end.primary());
+        List<AckLog.Ack> all = acks.all();
+        List<String> lostSample = new ArrayList<>();
+        long lost = 0;
+        for (AckLog.Ack a : all) {
+            if (!onPrimary.contains(a.id())) {
+                lost++;
+                if (lostSample.size() < 10) {
+                    lostSample.add(a.source() + " id " + a.id() + " acknowledged by " + a.member() + " at +"
+                            + "%.3f s".formatted(Harness.seconds(a.ackedNanos() - faultNanos)));
+                }
+            }
+        }
+        int seedMissing = seedRows - seeds.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        List<String> divergent = new ArrayList<>();
+        rows.forEach((member, ids) -> {
+            if (!ids.equals(onPrimary)) {
+                divergent.add(member);
+            }
+        });
+
+        List<AckLog.Ack> writes = acks.from(Writer.SOURCE);
+        Double failover = writes.stream()
+                .filter(a -> a.sentNanos() >= faultNanos && a.member().equals(after.primary()))
+                .findFirst().map(a -> Harness.seconds(a.ackedNanos() - faultNanos)).orElse(null);
+        long gapFrom = writes.stream().filter(a -> a.ackedNanos() < faultNanos).mapToLong(AckLog.Ack::ackedNanos).max()
+                .orElse(faultNanos);
+        long maxGap = 0;
+        long previous = gapFrom;
+        for (AckLog.Ack a : writes) {
+            if (a.ackedNanos() <= gapFrom) {
+                continue;
+            }
+            maxGap = Math.max(maxGap, a.ackedNanos() - previous);
+            previous = a.ackedNanos();
+            if (a.ackedNanos() > after.atNanos()) {
+                break;
+            }
+        }
+        List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries();
+        List<RoleLabels.DualPrimary> dualAfter = dual.stream()
+                .filter(d -> d.toNanos() > after.atNanos() + LABEL_POLL.toNanos()).toList();
+        List<SplitBrain.Event> splitBrain = SplitBrain.detect(all);
+        check(end.primary().equals(after.primary()), "the primary changed after the cluster had settled: %s -> %s",
+                after.primary(), end.primary());
+        check(splitBrain.isEmpty(), "two members acknowledged writes at the same time: %s", splitBrain);
+        check(dualAfter.isEmpty(), "two pods labelled primary after the cluster settled: %s", dualAfter);
+        check(seedMissing == 0, "%d of %d rows committed before the fault are missing", seedMissing, seedRows);
+        check(divergent.isEmpty(), "members %s hold other rows than the primary %s after catching up", divergent,
+                end.primary());
+        check(!cluster.spec().synchronous() || lost == 0, "Synchronous mode lost %d acknowledged writes: %s", lost,
+                lostSample);
+        check(failover != null, "the writer never got a write acknowledged by %s after the fault", after.primary());
+        Outcome outcome = new Outcome(scenario, cluster.spec().synchronous(), before.primary(), end.primary(), failover,
+                Harness.seconds(maxGap), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
+                splitBrain, dual, dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
+        Harness.log("%s", outcome.summary());
+        return outcome;
+    }
+
+    /** The outcome with the checks and notes the scenario added after {@link #finish}. */
+    Outcome withScenarioChecks(Outcome o) {
+        return new Outcome(o.scenario(), o.synchronous(), o.primaryBefore(), o.primaryAfter(), o.failoverSeconds(),
+                o.writeGapSeconds(), o.settleSeconds(), o.acknowledged(), o.lostAcknowledged(), o.lostSample(), o.seedRows(),
+                o.seedMissing(), o.splitBrain(), o.dualPrimaryLabels(), o.dualPrimaryAfterSettle(), o.divergentMembers(),
+                List.copyOf(notes), List.copyOf(violations));
+    }
+
+    private static Set<Long> ids(Connection c, String sql) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (probes != null) {
+            probes.close();
+        }
+        cluster.close();
+    }
+}
