@@ -1,0 +1,335 @@
+package org.ferretdboperator.coordinator.postgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.ferretdboperator.coordinator.decision.Slots;
+import org.ferretdboperator.coordinator.decision.SyncSetting;
+import org.ferretdboperator.coordinator.process.ProcessResult;
+import org.ferretdboperator.coordinator.process.ProcessRunner;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+/**
+ * Carries out actions on the local PostgreSQL: programs through the {@link ProcessRunner}, SQL through JDBC. Every
+ * method either completes or throws with a message that says what failed; none deletes data before its replacement
+ * exists.
+ */
+public final class InstanceController {
+
+    private static final Logger LOG = Logger.getLogger(InstanceController.class);
+    private static final Duration SHORT = Duration.ofSeconds(60);
+    private static final Duration LONG = Duration.ofHours(6);
+
+    private final InstanceSettings settings;
+    private final ProcessRunner runner;
+    private final PgConnections connections;
+    private final PostgresFiles files;
+
+    public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections) {
+        this.settings = settings;
+        this.runner = runner;
+        this.connections = connections;
+        this.files = new PostgresFiles(settings, runner);
+    }
+
+    public PostgresFiles files() {
+        return files;
+    }
+
+    // --- lifecycle ----------------------------------------------------------------------------------------------
+
+    public void initDb() throws IOException, InterruptedException {
+        Path pgdata = settings.pgdata();
+        prepareParent(pgdata);
+        Path pwfile = Files.createTempFile(pgdata.getParent(), ".initdb-pw", "");
+        try {
+            Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(pwfile, settings.superuser().passwordString());
+            runner.handOver(pwfile);
+            check(runner.run("initdb", List.of("-D", pgdata.toString(), "-U", settings.superuser().username(),
+                    "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8",
+                    "--locale=C", "--data-checksums"), Map.of(), SHORT), "initdb");
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+        files.writeConfig();
+    }
+
+    public void startPrimary() throws IOException, InterruptedException {
+        files.writeConfig();
+        files.configurePrimary();
+        start();
+    }
+
+    /** Starts as a standby of {@code upstreamAddress}, or without upstream (read-only, replaying local WAL) when null. */
+    public void startStandby(String upstreamAddress) throws IOException, InterruptedException {
+        files.writeConfig();
+        files.writePassfile();
+        files.configureStandby(upstreamAddress);
+        start();
+    }
+
+    private void start() throws IOException, InterruptedException {
+        Path log = runner.serverLog();
+        ProcessResult result = runner.run("pg_ctl", List.of("start", "-D", settings.pgdata().toString(), "-W", "-l",
+                log.toString()), Map.of(), SHORT);
+        check(result, "pg_ctl start");
+        // pg_ctl -W returns before the postmaster writes its pid file; wait for it so the next tick sees it starting
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (InstanceObserver.postmasterPid(settings.pgdata()).filter(runner::alive).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("PostgreSQL did not start within 10 s; see " + log);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Fast shutdown; immediate if it does not finish in time. */
+    public void stopFast(Duration timeout) throws IOException, InterruptedException {
+        connections.closeLocal();
+        if (!postmasterAlive()) {
+            return;
+        }
+        ProcessResult fast = runner.run("pg_ctl", List.of("stop", "-D", settings.pgdata().toString(), "-m", "fast", "-w", "-t",
+                Long.toString(Math.max(1, timeout.toSeconds()))), Map.of(), timeout.plusSeconds(5));
+        if (!fast.ok() && postmasterAlive()) {
+            LOG.warnf("fast shutdown did not finish (%s); stopping immediately", fast.tail());
+            fence();
+        }
+    }
+
+    /**
+     * Stops accepting writes now: SIGQUIT to the postmaster (immediate shutdown: every backend exits at once, open
+     * sessions are cut, nothing more is acknowledged), SIGKILL if it is still there after a second.
+     */
+    public void fence() throws IOException, InterruptedException {
+        connections.closeLocal();
+        Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata());
+        if (pid.isEmpty() || !runner.alive(pid.get())) {
+            return;
+        }
+        runner.signal(pid.get(), "QUIT");
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (runner.alive(pid.get())) {
+            if (System.nanoTime() > deadline) {
+                runner.signal(pid.get(), "KILL");
+                break;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    public boolean postmasterAlive() {
+        return InstanceObserver.postmasterPid(settings.pgdata()).map(runner::alive).orElse(false);
+    }
+
+    public void promote() throws SQLException {
+        try (Statement st = connections.local().createStatement(); ResultSet rs = st.executeQuery("SELECT pg_promote(true, 60)")) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                throw new SQLException("pg_promote() did not complete");
+            }
+        }
+    }
+
+    // --- joining a leader --------------------------------------------------------------------------------------
+
+    /** pg_basebackup from the leader into an empty PGDATA, then start as its standby. */
+    public void cloneFrom(String leaderAddress) throws IOException, InterruptedException {
+        Path pgdata = settings.pgdata();
+        prepareParent(pgdata);
+        files.writePassfile();
+        check(runner.run("pg_basebackup", List.of("-D", pgdata.toString(), "-d", files.conninfo(leaderAddress, true),
+                "-X", "stream", "-c", "fast", "--no-password"), Map.of("PGPASSFILE", settings.passfile().toString()), LONG),
+                "pg_basebackup from " + leaderAddress);
+        startStandby(leaderAddress);
+    }
+
+    /** pg_rewind against the leader (PostgreSQL stopped first), then start as its standby. */
+    public void rewind(String leaderAddress) throws IOException, InterruptedException {
+        if (postmasterAlive()) {
+            stopFast(Duration.ofSeconds(30));
+        }
+        files.writePassfile();
+        check(runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server=" + files.conninfo(leaderAddress,
+                false)), Map.of("PGPASSFILE", settings.passfile().toString()), LONG), "pg_rewind against " + leaderAddress);
+        startStandby(leaderAddress);
+    }
+
+    /**
+     * Moves PGDATA aside, clones from the leader, and removes the old directory only once the clone started; a failed
+     * clone moves the old directory back.
+     */
+    public void reclone(String leaderAddress) throws IOException, InterruptedException {
+        if (postmasterAlive()) {
+            stopFast(Duration.ofSeconds(30));
+        }
+        Path pgdata = settings.pgdata();
+        Path aside = pgdata.resolveSibling(pgdata.getFileName() + ".replaced-" + System.currentTimeMillis());
+        if (Files.exists(pgdata)) {
+            Files.move(pgdata, aside);
+        }
+        try {
+            cloneFrom(leaderAddress);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (postmasterAlive()) {
+                fence();
+            }
+            deleteTree(pgdata);
+            if (Files.exists(aside)) {
+                Files.move(aside, pgdata);
+            }
+            throw e;
+        }
+        deleteTree(aside);
+    }
+
+    // --- settings at runtime -----------------------------------------------------------------------------------
+
+    /** Points the running standby at a new leader; PostgreSQL 13+ applies primary_conninfo on reload. */
+    public void repoint(String leaderAddress) throws SQLException, IOException {
+        files.writePassfile();
+        alterSystem(Map.of("primary_conninfo", files.conninfo(leaderAddress, true), "primary_slot_name",
+                Slots.nameFor(settings.memberName())));
+    }
+
+    /** Stops the WAL receiver: its position becomes final. */
+    public void detach() throws SQLException {
+        alterSystem(Map.of("primary_conninfo", ""));
+    }
+
+    public void setSynchronousStandbys(SyncSetting setting) throws SQLException {
+        alterSystem(Map.of("synchronous_standby_names", setting.toPostgres()));
+    }
+
+    private void alterSystem(Map<String, String> values) throws SQLException {
+        Connection c = connections.local();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        try (Statement st = c.createStatement()) {
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                st.execute("ALTER SYSTEM SET " + e.getKey() + " = '" + pg.escapeLiteral(e.getValue()) + "'");
+            }
+            st.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    public void ensureSlots(Set<String> create, Set<String> drop) throws SQLException {
+        Connection c = connections.local();
+        for (String slot : create) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_create_physical_replication_slot(?, true) WHERE NOT EXISTS "
+                            + "(SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+                ps.setString(1, slot);
+                ps.setString(2, slot);
+                ps.execute();
+            }
+        }
+        for (String slot : drop) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+                ps.setString(1, slot);
+                ps.execute();
+            }
+        }
+    }
+
+    // --- roles -------------------------------------------------------------------------------------------------
+
+    /**
+     * The replication role (also pg_rewind's source role, with only the grants pg_rewind needs) and every application
+     * role: LOGIN NOSUPERUSER, owning its database. Passwords are hashed client-side (SCRAM) by the driver, so the
+     * plain text never reaches the server or its logs.
+     */
+    public void ensureRoles(List<AppUser> appUsers) throws SQLException {
+        Connection c = connections.local();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        Credentials repl = settings.replication();
+        ensureRole(c, pg, repl, "REPLICATION LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
+        String replId = pg.escapeIdentifier(repl.username());
+        try (Statement st = c.createStatement()) {
+            for (String fn : List.of("pg_catalog.pg_ls_dir(text, boolean, boolean)", "pg_catalog.pg_stat_file(text, boolean)",
+                    "pg_catalog.pg_read_binary_file(text)", "pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)")) {
+                st.execute("GRANT EXECUTE ON FUNCTION " + fn + " TO " + replId);
+            }
+        }
+        for (AppUser user : appUsers) {
+            Credentials who = Credentials.read(user.secretDir());
+            if (!AppUser.validRoleName(who.username())) {
+                throw new IllegalArgumentException("application user in " + user.secretDir() + ": username '" + who.username()
+                        + "' is not a valid role name");
+            }
+            ensureRole(c, pg, who, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION");
+            boolean exists;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                ps.setString(1, user.database());
+                try (ResultSet rs = ps.executeQuery()) {
+                    exists = rs.next();
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                String db = pg.escapeIdentifier(user.database());
+                String role = pg.escapeIdentifier(who.username());
+                if (!exists) {
+                    st.execute("CREATE DATABASE " + db + " OWNER " + role);
+                } else {
+                    st.execute("ALTER DATABASE " + db + " OWNER TO " + role);
+                }
+            }
+        }
+    }
+
+    private static void ensureRole(Connection c, PGConnection pg, Credentials who, String attributes) throws SQLException {
+        boolean exists;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, who.username());
+            try (ResultSet rs = ps.executeQuery()) {
+                exists = rs.next();
+            }
+        }
+        String role = pg.escapeIdentifier(who.username());
+        try (Statement st = c.createStatement()) {
+            st.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + " WITH " + attributes);
+        }
+        pg.alterUserPassword(who.username(), who.password().clone(), "scram-sha-256");
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    private void prepareParent(Path pgdata) throws IOException {
+        Path parent = pgdata.toAbsolutePath().getParent();
+        if (!Files.exists(parent)) {
+            Files.createDirectories(parent);
+            runner.handOver(parent);
+        }
+    }
+
+    private static void check(ProcessResult result, String what) throws IOException {
+        if (!result.ok()) {
+            throw new IOException(what + " failed (exit " + result.exitCode() + "): " + result.tail());
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.ferretdboperator.coordinator.postgres;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.ferretdboperator.coordinator.decision.LocalInstance;
+import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.coordinator.decision.SyncSetting;
+import org.ferretdboperator.coordinator.decision.TimelineHistory;
+import org.ferretdboperator.coordinator.process.ProcessRunner;
+
+/**
+ * Observes the local PostgreSQL: over JDBC when it accepts connections, from PGDATA (PG_VERSION, standby.signal,
+ * postmaster.pid, pg_control) otherwise. Never parses program output.
+ */
+public final class InstanceObserver {
+
+    private final InstanceSettings settings;
+    private final PgConnections connections;
+    private final ProcessRunner runner;
+    private final LongSupplier nanoClock;
+    private long lastStreamingNanos;
+    private int historyTimeline = -1;
+    private TimelineHistory history = TimelineHistory.EMPTY;
+
+    public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.connections = connections;
+        this.runner = runner;
+        this.nanoClock = nanoClock;
+        this.lastStreamingNanos = nanoClock.getAsLong();
+    }
+
+    public LocalInstance observe() {
+        Path pgdata = settings.pgdata();
+        boolean initialised = Files.exists(pgdata.resolve("PG_VERSION"));
+        boolean standbySignal = Files.exists(pgdata.resolve("standby.signal"));
+        Optional<Long> pid = postmasterPid(pgdata);
+        boolean postmasterAlive = pid.map(runner::alive).orElse(false);
+        if (initialised && postmasterAlive) {
+            try {
+                return observeRunning(standbySignal);
+            } catch (SQLException e) {
+                connections.closeLocal();
+                // starting, stopping, or not accepting connections: fall through to the on-disk view
+            }
+        }
+        Optional<ControlFile> control = initialised ? ControlFile.read(pgdata) : Optional.empty();
+        markReceiver(false);
+        return new LocalInstance(initialised, standbySignal, postmasterAlive, false, false,
+                control.map(ControlFile::timeline).orElse(0), control.map(ControlFile::systemIdentifier).orElse(0L),
+                Lsn.UNKNOWN, Lsn.UNKNOWN, control.map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN), false, null,
+                receiverDownMillis(), Set.of(), SyncSetting.NONE, Set.of(), control.map(ControlFile::cleanShutdown).orElse(false),
+                TimelineHistory.EMPTY);
+    }
+
+    private LocalInstance observeRunning(boolean standbySignal) throws SQLException {
+        Connection c = connections.local();
+        try (Statement st = c.createStatement()) {
+            boolean inRecovery = scalarBoolean(st, "SELECT pg_is_in_recovery()");
+            long sysid = scalarLong(st, "SELECT system_identifier FROM pg_control_system()");
+            SyncSetting sync = SyncSetting.parse(scalarString(st, "SHOW synchronous_standby_names"));
+            Set<String> slots = strings(st, "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'");
+            if (!inRecovery) {
+                long flush = Lsn.parse(scalarString(st, "SELECT pg_current_wal_flush_lsn()::text"));
+                int timeline = (int) scalarLong(st,
+                        "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::int");
+                Set<String> streaming = strings(st,
+                        "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
+                markReceiver(false);
+                return new LocalInstance(true, standbySignal, true, true, false, timeline, sysid, Lsn.UNKNOWN, Lsn.UNKNOWN, flush,
+                        false, null, receiverDownMillis(), streaming, sync, slots, false, history(st, timeline));
+            }
+            long receive = Lsn.parse(scalarString(st, "SELECT pg_last_wal_receive_lsn()::text"));
+            long replay = Lsn.parse(scalarString(st, "SELECT pg_last_wal_replay_lsn()::text"));
+            boolean streaming = false;
+            int timeline = 0;
+            try (ResultSet rs = st.executeQuery("SELECT status, received_tli FROM pg_stat_wal_receiver")) {
+                if (rs.next()) {
+                    streaming = "streaming".equals(rs.getString(1));
+                    timeline = rs.getInt(2);
+                }
+            }
+            if (!streaming || timeline == 0) {
+                timeline = (int) scalarLong(st, "SELECT timeline_id FROM pg_control_checkpoint()");
+            }
+            String upstream = upstreamAddress(scalarString(st, "SHOW primary_conninfo"));
+            markReceiver(streaming);
+            return new LocalInstance(true, standbySignal, true, true, true, timeline, sysid, receive, replay, Lsn.UNKNOWN,
+                    streaming, upstream, receiverDownMillis(), Set.of(), sync, slots, false, TimelineHistory.EMPTY);
+        }
+    }
+
+    /** The primary's own timeline history, read once per timeline from its history file. */
+    private TimelineHistory history(Statement st, int timeline) throws SQLException {
+        if (timeline != historyTimeline) {
+            history = timeline <= 1 ? TimelineHistory.EMPTY
+                    : TimelineHistory.parseHistoryFile(scalarString(st,
+                            "SELECT pg_read_file('pg_wal/' || lpad(upper(to_hex(" + timeline + ")), 8, '0') || '.history')"));
+            historyTimeline = timeline;
+        }
+        return history;
+    }
+
+    private void markReceiver(boolean streaming) {
+        if (streaming) {
+            lastStreamingNanos = nanoClock.getAsLong();
+        }
+    }
+
+    private long receiverDownMillis() {
+        return Math.max(0, (nanoClock.getAsLong() - lastStreamingNanos) / 1_000_000);
+    }
+
+    /** host:port from a primary_conninfo this coordinator wrote ({@code host=.. port=..}); null when empty. */
+    static String upstreamAddress(String conninfo) {
+        if (conninfo == null || conninfo.isBlank()) {
+            return null;
+        }
+        String host = null;
+        String port = "5432";
+        for (String part : conninfo.trim().split("\\s+")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = part.substring(0, eq);
+            String value = part.substring(eq + 1).replace("'", "");
+            if (key.equals("host")) {
+                host = value;
+            } else if (key.equals("port")) {
+                port = value;
+            }
+        }
+        return host == null ? null : host + ":" + port;
+    }
+
+    public static Optional<Long> postmasterPid(Path pgdata) {
+        try {
+            Path pidFile = pgdata.resolve("postmaster.pid");
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+            return first.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(first));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean scalarBoolean(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static long scalarLong(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String scalarString(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static Set<String> strings(Statement st, String sql) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,67 @@
+package org.ferretdboperator.coordinator.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** JDBC connections: to the local PostgreSQL as superuser over loopback, and to a peer as the replication role. */
+public final class PgConnections {
+
+    private final InstanceSettings settings;
+    private Connection local;
+
+    public PgConnections(InstanceSettings settings) {
+        this.settings = settings;
+    }
+
+    /** A shared, autocommit connection to the local PostgreSQL; reopened when broken. */
+    public synchronized Connection local() throws SQLException {
+        if (local != null) {
+            try {
+                if (!local.isClosed() && local.isValid(1)) {
+                    return local;
+                }
+            } catch (SQLException ignored) {
+                // reopen below
+            }
+            closeLocal();
+        }
+        local = open("127.0.0.1", settings.port(), "postgres", settings.superuser(), 1, 3);
+        return local;
+    }
+
+    public synchronized void closeLocal() {
+        if (local != null) {
+            try {
+                local.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            local = null;
+        }
+    }
+
+    /** A short-lived connection to a peer's PostgreSQL at host:port as the replication role (database postgres). */
+    public Connection peer(String address, int timeoutSeconds) throws SQLException {
+        int colon = address.lastIndexOf(':');
+        return open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), "postgres",
+                settings.replication(), timeoutSeconds, timeoutSeconds);
+    }
+
+    static Connection open(String host, int port, String database, Credentials who, int connectTimeout, int socketTimeout)
+            throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", who.username());
+        p.setProperty("password", who.passwordString());
+        p.setProperty("connectTimeout", Integer.toString(connectTimeout));
+        p.setProperty("socketTimeout", Integer.toString(socketTimeout));
+        p.setProperty("loginTimeout", Integer.toString(connectTimeout + 1));
+        p.setProperty("ApplicationName", "pg-coordinator");
+        p.setProperty("tcpKeepAlive", "true");
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        Connection c = DriverManager.getConnection("jdbc:postgresql://" + h + ":" + port + "/" + database, p);
+        c.setAutoCommit(true);
+        return c;
+    }
+}

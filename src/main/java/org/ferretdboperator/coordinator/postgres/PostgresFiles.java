@@ -1,0 +1,144 @@
+package org.ferretdboperator.coordinator.postgres;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.ferretdboperator.coordinator.decision.Slots;
+import org.ferretdboperator.coordinator.process.ProcessRunner;
+
+/**
+ * The files in PGDATA the coordinator owns, rewritten before every start so a clone or a rewind (which copy the
+ * source's files) never runs with another member's port, socket or authentication rules.
+ */
+public final class PostgresFiles {
+
+    private final InstanceSettings settings;
+    private final ProcessRunner runner;
+
+    public PostgresFiles(InstanceSettings settings, ProcessRunner runner) {
+        this.settings = settings;
+        this.runner = runner;
+    }
+
+    public String postgresqlConf() {
+        return String.join("\n",
+                "# Managed by pg-coordinator and rewritten before every start; put overrides in postgresql.custom.conf.",
+                "listen_addresses = '" + settings.listenAddresses() + "'",
+                "port = " + settings.port(),
+                "unix_socket_directories = '" + settings.socketDir() + "'",
+                "password_encryption = 'scram-sha-256'",
+                "wal_level = replica",
+                // pg_rewind needs hint bits WAL-logged (or data checksums; initdb enables both)
+                "wal_log_hints = on",
+                "hot_standby = on",
+                "hot_standby_feedback = on",
+                "max_wal_senders = 16",
+                "max_replication_slots = 16",
+                "max_slot_wal_keep_size = '" + settings.slotWalKeepSize() + "'",
+                "wal_keep_size = '128MB'",
+                // a standby re-pointed at a new primary must retry at once, not after the 5 s default
+                "wal_retrieve_retry_interval = '200ms'",
+                "wal_receiver_status_interval = '1s'",
+                "wal_sender_timeout = '10s'",
+                "wal_receiver_timeout = '10s'",
+                "synchronous_commit = on",
+                "recovery_target_timeline = 'latest'",
+                "logging_collector = off",
+                "log_line_prefix = '%m [%p] %q%u@%d '",
+                "include_if_exists = 'postgresql.custom.conf'",
+                "");
+    }
+
+    /**
+     * scram-sha-256 for every network login; the superuser only over loopback (the coordinator) or the local socket
+     * (the postgres container's own tools), never from the network.
+     */
+    public String pgHbaConf() {
+        String su = settings.superuser().username();
+        String repl = settings.replication().username();
+        return String.join("\n",
+                "# Managed by pg-coordinator.",
+                "# TYPE  DATABASE     USER  ADDRESS       METHOD",
+                "local   all          " + su + "  trust",
+                "local   all          all   scram-sha-256",
+                "host    all          " + su + "  127.0.0.1/32  scram-sha-256",
+                "host    all          " + su + "  ::1/128       scram-sha-256",
+                "host    all          " + su + "  all           reject",
+                "host    replication  " + repl + "  all           scram-sha-256",
+                "host    postgres     " + repl + "  all           scram-sha-256",
+                "host    all          " + repl + "  all           reject",
+                "host    all          all   all           scram-sha-256",
+                "");
+    }
+
+    /** libpq conninfo of the replication role to a peer at host:port. */
+    public String conninfo(String address, boolean forStreaming) {
+        int colon = address.lastIndexOf(':');
+        List<String> parts = new ArrayList<>(List.of(
+                "host=" + address.substring(0, colon),
+                "port=" + address.substring(colon + 1),
+                "user=" + settings.replication().username(),
+                "passfile=" + settings.passfile(),
+                "connect_timeout=2",
+                "keepalives=1", "keepalives_idle=2", "keepalives_interval=1", "keepalives_count=3"));
+        if (forStreaming) {
+            parts.add("application_name=" + settings.memberName());
+        } else {
+            parts.add("dbname=postgres");
+        }
+        return String.join(" ", parts);
+    }
+
+    public void writeConfig() throws IOException {
+        write(settings.pgdata().resolve("postgresql.conf"), postgresqlConf(), "rw-------");
+        write(settings.pgdata().resolve("pg_hba.conf"), pgHbaConf(), "rw-------");
+    }
+
+    /** The password file of the replication role (pg_basebackup, pg_rewind, the WAL receiver). */
+    public void writePassfile() throws IOException {
+        String pw = settings.replication().passwordString().replace("\\", "\\\\").replace(":", "\\:");
+        String user = settings.replication().username().replace("\\", "\\\\").replace(":", "\\:");
+        Files.createDirectories(settings.passfile().getParent());
+        write(settings.passfile(), "*:*:*:" + user + ":" + pw + "\n", "rw-------");
+    }
+
+    /** Standby: standby.signal plus primary_conninfo/primary_slot_name in postgresql.auto.conf (PostgreSQL stopped). */
+    public void configureStandby(String upstreamAddress) throws IOException {
+        Path signal = settings.pgdata().resolve("standby.signal");
+        write(signal, "", "rw-------");
+        setAutoConf(Map.of(
+                "primary_conninfo", upstreamAddress == null ? "" : conninfo(upstreamAddress, true),
+                "primary_slot_name", upstreamAddress == null ? "" : Slots.nameFor(settings.memberName())));
+    }
+
+    /** Primary: no standby.signal, no upstream (PostgreSQL stopped). */
+    public void configurePrimary() throws IOException {
+        Files.deleteIfExists(settings.pgdata().resolve("standby.signal"));
+        Files.deleteIfExists(settings.pgdata().resolve("recovery.signal"));
+        setAutoConf(Map.of("primary_conninfo", "", "primary_slot_name", ""));
+    }
+
+    /** Edits postgresql.auto.conf while PostgreSQL is stopped (ALTER SYSTEM's file; one line per key). */
+    void setAutoConf(Map<String, String> values) throws IOException {
+        Path auto = settings.pgdata().resolve("postgresql.auto.conf");
+        List<String> lines = Files.exists(auto) ? new ArrayList<>(Files.readAllLines(auto, StandardCharsets.UTF_8))
+                : new ArrayList<>(List.of("# Do not edit this file manually!",
+                        "# It will be overwritten by the ALTER SYSTEM command."));
+        lines.removeIf(line -> values.keySet().stream().anyMatch(k -> line.trim().matches(k + "\\s*=.*")));
+        values.forEach((k, v) -> lines.add(k + " = '" + v.replace("'", "''") + "'"));
+        write(auto, String.join("\n", lines) + "\n", "rw-------");
+    }
+
+    private void write(Path file, String content, String mode) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".coordinator-tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
+        runner.handOver(tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

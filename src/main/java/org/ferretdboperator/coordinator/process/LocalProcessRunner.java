@@ -1,0 +1,125 @@
+package org.ferretdboperator.coordinator.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs PostgreSQL programs from a local bin directory. PostgreSQL refuses to run as root, so when this JVM runs as
+ * root (CI, containers) every program runs as {@code pgUser} through {@code runuser}, and files the coordinator
+ * creates are handed to that user.
+ */
+public final class LocalProcessRunner implements ProcessRunner {
+
+    public static final String DEFAULT_PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
+
+    private final Path binDir;
+    private final String pgUser;
+    private final boolean root;
+    private final Path serverLog;
+
+    public LocalProcessRunner(Path binDir, String pgUser, Path serverLog) {
+        this.binDir = binDir;
+        this.pgUser = pgUser;
+        this.root = isRoot();
+        this.serverLog = serverLog;
+    }
+
+    public static boolean isRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    }
+
+    public boolean runsAsOtherUser() {
+        return root;
+    }
+
+    public Path binDir() {
+        return binDir;
+    }
+
+    @Override
+    public ProcessResult run(String program, List<String> args, Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException {
+        Path exe = binDir.resolve(program);
+        if (!Files.isExecutable(exe)) {
+            throw new IOException("PostgreSQL program not found: " + exe + " (set PG_BIN_DIR)");
+        }
+        List<String> command = new ArrayList<>();
+        if (root) {
+            // runuser keeps the environment (PGPASSFILE etc.) apart from HOME/SHELL/USER/LOGNAME
+            command.addAll(List.of("runuser", "-u", pgUser, "--"));
+        }
+        command.add(exe.toString());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().remove("PGPASSWORD");
+        Process process = pb.start();
+        process.getOutputStream().close();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            return new ProcessResult(124, program + " timed out after " + timeout.toMillis() + " ms");
+        }
+        return new ProcessResult(process.exitValue(), output.join());
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void signal(long pid, String signal) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true).start();
+        if (!p.waitFor(5, TimeUnit.SECONDS) || (p.exitValue() != 0 && alive(pid))) {
+            throw new IOException("kill -s " + signal + " " + pid + " failed: " + readAll(p.getInputStream()).strip());
+        }
+    }
+
+    @Override
+    public boolean alive(long pid) {
+        return Processes.alive(pid);
+    }
+
+    @Override
+    public void handOver(Path path) throws IOException {
+        if (!root || !Files.exists(path)) {
+            return;
+        }
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal user = lookup.lookupPrincipalByName(pgUser);
+        GroupPrincipal group;
+        try {
+            group = lookup.lookupPrincipalByGroupName(pgUser);
+        } catch (IOException e) {
+            group = null;
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        view.setOwner(user);
+        if (group != null) {
+            view.setGroup(group);
+        }
+    }
+
+    @Override
+    public Path serverLog() {
+        return serverLog;
+    }
+}

@@ -1,0 +1,35 @@
+package org.ferretdboperator.coordinator.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup, pg_rewind) for the coordinator. Two implementations:
+ * {@link LocalProcessRunner} runs them from a local bin directory (harness, tests, or a coordinator image that ships
+ * the binaries), {@link ControlDirProcessRunner} asks the postgres container to run them (the pod's channel, see
+ * {@link org.ferretdboperator.support.PodContract}).
+ */
+public interface ProcessRunner {
+
+    /**
+     * Runs {@code program} (a PostgreSQL program name, no path) with {@code args} and extra environment, waiting at most
+     * {@code timeout}.
+     */
+    ProcessResult run(String program, List<String> args, Map<String, String> env, Duration timeout)
+            throws IOException, InterruptedException;
+
+    /** Sends a signal (QUIT, INT, TERM, KILL) to a process of the postgres container (the postmaster). */
+    void signal(long pid, String signal) throws IOException, InterruptedException;
+
+    /** Whether the process with this pid is alive (visible through the shared process namespace in a pod). */
+    boolean alive(long pid);
+
+    /** Makes a file or directory the coordinator created usable by PostgreSQL's OS user (ownership, mode). */
+    void handOver(Path path) throws IOException;
+
+    /** Where pg_ctl writes the server log. */
+    Path serverLog();
+}
