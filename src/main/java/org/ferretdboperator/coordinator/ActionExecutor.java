@@ -1,0 +1,164 @@
+package org.ferretdboperator.coordinator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.ferretdboperator.coordinator.decision.Action;
+import org.ferretdboperator.coordinator.decision.Decision;
+import org.ferretdboperator.coordinator.decision.HaDecision;
+import org.ferretdboperator.coordinator.decision.LeaderRecord;
+import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.coordinator.decision.Observation;
+import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.lease.LeaseAnnotations;
+import org.ferretdboperator.coordinator.lease.LeaseConflictException;
+import org.ferretdboperator.coordinator.lease.LeaseSnapshot;
+import org.ferretdboperator.coordinator.lease.LeaseStore;
+import org.ferretdboperator.coordinator.lease.LeaseTracker;
+import org.ferretdboperator.coordinator.member.MemberDirectory;
+import org.ferretdboperator.coordinator.postgres.AppUser;
+import org.ferretdboperator.coordinator.postgres.ControlFile;
+import org.ferretdboperator.coordinator.postgres.InstanceController;
+import org.jboss.logging.Logger;
+
+/** Carries out a {@link Decision}'s actions in order, stopping at the first failure, and keeps the loop's memory. */
+final class ActionExecutor {
+
+    private static final Logger LOG = Logger.getLogger(ActionExecutor.class);
+
+    private final CoordinatorConfig config;
+    private final InstanceController instance;
+    private final LeaseStore leases;
+    private final LeaseTracker tracker;
+    private final MemberDirectory members;
+    private final CoordinatorMetrics metrics;
+    private final LongSupplier nanos;
+    private final java.util.List<AppUser> appUsers;
+
+    private String rewindFailedAgainst;
+    private int appUsersEnsuredTerm = -1;
+
+    ActionExecutor(CoordinatorConfig config, InstanceController instance, LeaseStore leases, LeaseTracker tracker,
+            MemberDirectory members, CoordinatorMetrics metrics, LongSupplier nanos) {
+        this.config = config;
+        this.instance = instance;
+        this.leases = leases;
+        this.tracker = tracker;
+        this.members = members;
+        this.metrics = metrics;
+        this.nanos = nanos;
+        this.appUsers = config.appUsers();
+    }
+
+    org.ferretdboperator.coordinator.decision.Memory memory() {
+        return new org.ferretdboperator.coordinator.decision.Memory(rewindFailedAgainst, appUsersEnsuredTerm);
+    }
+
+    /** @return null when every action succeeded, else what failed */
+    String execute(Decision decision, Observation o, long observedAtNanos) {
+        boolean promoted = false;
+        for (Action action : decision.actions()) {
+            metrics.decided(action.kind());
+            try {
+                run(action, o);
+                if (action instanceof Action.Promote) {
+                    promoted = true;
+                }
+                if (promoted && action instanceof Action.PublishRole p && p.role() == Role.PRIMARY) {
+                    recordPromotion(o, observedAtNanos);
+                    promoted = false;
+                }
+            } catch (LeaseConflictException e) {
+                return action.kind() + ": lost the Lease race (" + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return action.kind() + ": interrupted";
+            } catch (Exception e) {
+                if (action instanceof Action.Rewind r) {
+                    rewindFailedAgainst = HaDecision.rewindKey(r.leader(), o.lease().transitions());
+                }
+                LOG.debugf(e, "%s failed", action.kind());
+                return action.kind() + " failed: " + e.getMessage();
+            }
+        }
+        if (promoted) {
+            recordPromotion(o, observedAtNanos);
+        }
+        return null;
+    }
+
+    private void recordPromotion(Observation o, long observedAtNanos) {
+        LeaderRecord rec = o.lease().record();
+        boolean switchover = (rec.handoverTo() != null && rec.handoverTo().equals(o.self())) || Lsn.known(rec.finalLsn());
+        long sinceLastChangeNanos = o.lease().unchangedForMillis() * 1_000_000L;
+        metrics.promoted(switchover, Duration.ofNanos(nanos.getAsLong() - observedAtNanos + sinceLastChangeNanos));
+    }
+
+    private void run(Action action, Observation o) throws Exception {
+        if (action instanceof Action.InitDb) {
+            instance.initDb();
+        } else if (action instanceof Action.CloneFrom a) {
+            instance.cloneFrom(a.address());
+        } else if (action instanceof Action.StartStandby a) {
+            instance.startStandby(a.address());
+        } else if (action instanceof Action.StartPrimary) {
+            instance.startPrimary();
+        } else if (action instanceof Action.AcquireLease a) {
+            writeLease(config.podName(), a.term(), a.record());
+        } else if (action instanceof Action.RenewLease a) {
+            writeLease(config.podName(), o.lease().transitions(), a.record());
+        } else if (action instanceof Action.ReleaseLease a) {
+            release(a.handoverTo(), o);
+        } else if (action instanceof Action.Promote) {
+            instance.promote();
+        } else if (action instanceof Action.Fence a) {
+            LOG.warnf("fencing PostgreSQL: %s", a.reason());
+            instance.fence();
+            metrics.fenced();
+        } else if (action instanceof Action.StopFast) {
+            instance.stopFast(Duration.ofSeconds(20));
+        } else if (action instanceof Action.Rewind a) {
+            instance.rewind(a.address());
+            rewindFailedAgainst = null;
+        } else if (action instanceof Action.Reclone a) {
+            instance.reclone(a.address());
+        } else if (action instanceof Action.Repoint a) {
+            instance.repoint(a.address());
+        } else if (action instanceof Action.Detach) {
+            instance.detach();
+        } else if (action instanceof Action.SetSynchronousStandbys a) {
+            instance.setSynchronousStandbys(a.setting());
+        } else if (action instanceof Action.EnsureSlots a) {
+            instance.ensureSlots(a.create(), a.drop());
+        } else if (action instanceof Action.EnsureAppUsers a) {
+            instance.ensureRoles(appUsers);
+            appUsersEnsuredTerm = a.term();
+        } else if (action instanceof Action.PublishRole a) {
+            members.setRole(a.role());
+        } else if (!(action instanceof Action.Wait)) {
+            throw new IllegalStateException("no executor for " + action);
+        }
+    }
+
+    private void writeLease(String holder, int term, LeaderRecord record) throws LeaseConflictException {
+        Optional<LeaseSnapshot> expected = tracker.last();
+        long sent = nanos.getAsLong();
+        LeaseSnapshot written = leases.write(expected.orElse(null), holder, term, LeaseAnnotations.encode(record));
+        tracker.wrote(sent, written);
+    }
+
+    /** Leaves the Lease with the final position of a clean shutdown, to {@code handoverTo} or vacant. */
+    private void release(String handoverTo, Observation o) throws LeaseConflictException {
+        Optional<ControlFile> control = ControlFile.read(config.pgdata());
+        long finalLsn = control.filter(ControlFile::cleanShutdown).map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN);
+        LeaderRecord rec = o.lease().record().withHandover(handoverTo, finalLsn);
+        Map<String, String> annotations = LeaseAnnotations.encode(rec);
+        Optional<LeaseSnapshot> expected = tracker.last();
+        int term = o.lease().transitions() + (handoverTo == null ? 0 : 1);
+        LeaseSnapshot written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term, annotations);
+        tracker.wrote(nanos.getAsLong(), written);
+        LOG.infof("released the Lease%s, final position %s", handoverTo == null ? "" : " to " + handoverTo,
+                Lsn.known(finalLsn) ? Lsn.format(finalLsn) : "unknown");
+    }
+}

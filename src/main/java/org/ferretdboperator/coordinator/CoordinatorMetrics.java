@@ -1,0 +1,96 @@
+package org.ferretdboperator.coordinator;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ferretdboperator.coordinator.decision.LocalInstance;
+import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.coordinator.decision.MemberState;
+
+/** The coordinator's Prometheus view (prefix {@code pg_coordinator_}) of its member. */
+public final class CoordinatorMetrics {
+
+    private static final String[] ROLES = { MemberState.PRIMARY, MemberState.STANDBY, MemberState.STOPPED, MemberState.FENCED };
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> role = new ConcurrentHashMap<>();
+    private final AtomicLong timeline = new AtomicLong();
+    private final AtomicLong receiveLsn = new AtomicLong(-1);
+    private final AtomicLong replayLsn = new AtomicLong(-1);
+    private final AtomicLong flushLsn = new AtomicLong(-1);
+    private final AtomicLong lagBytes = new AtomicLong(-1);
+    private final AtomicLong leaseAgeMillis = new AtomicLong();
+    private final AtomicLong leaseHeld = new AtomicLong();
+    private final AtomicLong failoverBlocked = new AtomicLong();
+    private final AtomicLong ready = new AtomicLong();
+    private final Counter failovers;
+    private final Counter switchovers;
+    private final Counter fences;
+    private final Timer failoverDuration;
+
+    public CoordinatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String r : ROLES) {
+            AtomicLong v = new AtomicLong();
+            role.put(r, v);
+            Gauge.builder("pg_coordinator_role", v, AtomicLong::get).tag("role", r)
+                    .description("1 for the role this member holds now").register(registry);
+        }
+        Gauge.builder("pg_coordinator_timeline", timeline, AtomicLong::get).register(registry);
+        Gauge.builder("pg_coordinator_lsn_bytes", receiveLsn, AtomicLong::get).tag("kind", "receive").register(registry);
+        Gauge.builder("pg_coordinator_lsn_bytes", replayLsn, AtomicLong::get).tag("kind", "replay").register(registry);
+        Gauge.builder("pg_coordinator_lsn_bytes", flushLsn, AtomicLong::get).tag("kind", "flush").register(registry);
+        Gauge.builder("pg_coordinator_lag_bytes", lagBytes, AtomicLong::get)
+                .description("standby: bytes behind the leader's last published position (-1 unknown)").register(registry);
+        Gauge.builder("pg_coordinator_lease_age_seconds", leaseAgeMillis, v -> v.get() / 1000.0)
+                .description("time since this member last saw the Lease change").register(registry);
+        Gauge.builder("pg_coordinator_lease_held", leaseHeld, AtomicLong::get).register(registry);
+        Gauge.builder("pg_coordinator_failover_blocked", failoverBlocked, AtomicLong::get)
+                .description("1 while a failover is refused because no candidate can be proven safe").register(registry);
+        Gauge.builder("pg_coordinator_ready", ready, AtomicLong::get).register(registry);
+        failovers = Counter.builder("pg_coordinator_failovers").description("promotions after the leader's Lease lapsed")
+                .register(registry);
+        switchovers = Counter.builder("pg_coordinator_switchovers").description("promotions after a graceful handover")
+                .register(registry);
+        fences = Counter.builder("pg_coordinator_fenced").description("times this member fenced its primary").register(registry);
+        failoverDuration = Timer.builder("pg_coordinator_failover_duration")
+                .description("from the old leader's last observed renew (or handover) to this member promoted and labelled")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofSeconds(120))
+                .register(registry);
+    }
+
+    public void decided(String action) {
+        registry.counter("pg_coordinator_decisions", "action", action).increment();
+    }
+
+    public void observed(LocalInstance local, String roleName, long leaderLsn, long leaseAge, boolean held, boolean blocked) {
+        role.forEach((r, v) -> v.set(r.equals(roleName) ? 1 : 0));
+        timeline.set(local.timeline());
+        receiveLsn.set(local.receiveLsn());
+        replayLsn.set(local.replayLsn());
+        flushLsn.set(local.flushLsn());
+        lagBytes.set(local.isStandby() && Lsn.known(leaderLsn) && Lsn.known(local.position())
+                ? Math.max(0, leaderLsn - local.position()) : -1);
+        leaseAgeMillis.set(leaseAge);
+        leaseHeld.set(held ? 1 : 0);
+        failoverBlocked.set(blocked ? 1 : 0);
+    }
+
+    public void ready(boolean isReady) {
+        ready.set(isReady ? 1 : 0);
+    }
+
+    public void promoted(boolean switchover, Duration took) {
+        (switchover ? switchovers : failovers).increment();
+        failoverDuration.record(took);
+    }
+
+    public void fenced() {
+        fences.increment();
+    }
+}

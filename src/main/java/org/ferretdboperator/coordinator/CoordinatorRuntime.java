@@ -1,0 +1,153 @@
+package org.ferretdboperator.coordinator;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.ferretdboperator.coordinator.lease.KubernetesLeaseStore;
+import org.ferretdboperator.coordinator.lease.LeaseTracker;
+import org.ferretdboperator.coordinator.member.PodMemberDirectory;
+import org.ferretdboperator.coordinator.postgres.Credentials;
+import org.ferretdboperator.coordinator.postgres.InstanceController;
+import org.ferretdboperator.coordinator.postgres.InstanceObserver;
+import org.ferretdboperator.coordinator.postgres.InstanceSettings;
+import org.ferretdboperator.coordinator.postgres.PgConnections;
+import org.ferretdboperator.coordinator.process.ControlDirProcessRunner;
+import org.ferretdboperator.coordinator.process.LocalProcessRunner;
+import org.ferretdboperator.coordinator.process.ProcessRunner;
+import org.jboss.logging.Logger;
+
+/**
+ * Coordinator mode: wires the loop from the environment and runs it until SIGTERM, then runs the graceful path
+ * (handover or stop) before letting the process exit.
+ */
+@ApplicationScoped
+public class CoordinatorRuntime {
+
+    private static final Logger LOG = Logger.getLogger(CoordinatorRuntime.class);
+    private static final long GRACEFUL_DEADLINE_MILLIS = 25_000;
+
+    @Inject
+    MeterRegistry registry;
+
+    private volatile CoordinatorLoop loop;
+    private Thread loopThread;
+    private KubernetesClient client;
+    private ScheduledExecutorService watchdog;
+    private SharedIndexInformer<Lease> leaseWatch;
+    private PodMemberDirectory directory;
+
+    /** Starts the loop; returns once it runs. Configuration problems throw with every bad variable named. */
+    public synchronized void start(CoordinatorConfig config) {
+        LongSupplier nanos = System::nanoTime;
+        Credentials superuser = Credentials.read(config.superuserSecretDir());
+        Credentials replication = Credentials.read(config.replicationSecretDir());
+        ProcessRunner runner = config.pgBinDir()
+                .<ProcessRunner>map(bin -> new LocalProcessRunner(bin, config.pgOsUser(), config.serverLog()))
+                .orElseGet(() -> new ControlDirProcessRunner(config.controlDir(), java.time.Duration.ofMillis(20)));
+        InstanceSettings settings = new InstanceSettings(config.pgdata(), config.pgPort(), config.socketDir(),
+                config.listenAddresses(), config.podName(), superuser, replication, config.passfile(), config.slotWalKeepSize());
+        PgConnections connections = new PgConnections(settings);
+        InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos);
+        InstanceController instance = new InstanceController(settings, runner, connections);
+
+        client = new KubernetesClientBuilder().withConfig(clientConfig(config)).build();
+        KubernetesLeaseStore leases = new KubernetesLeaseStore(client, config.namespace(), config.leaseName(),
+                config.leaseDurationMillis());
+        LeaseTracker tracker = new LeaseTracker(config.podName(), nanos);
+        CoordinatorMetrics metrics = new CoordinatorMetrics(registry);
+        Runnable wake = () -> {
+            CoordinatorLoop l = loop;
+            if (l != null) {
+                l.wakeUp();
+            }
+        };
+        directory = new PodMemberDirectory(client, config.namespace(), config.postgresName(), config.podName(), wake);
+        ActionExecutor executor = new ActionExecutor(config, instance, leases, tracker, directory, metrics, nanos);
+        LeaderProber prober = new LeaderProber(connections, (int) Math.min(500, config.retryPeriodMillis() * 2));
+        loop = new CoordinatorLoop(config, observer, instance, leases, tracker, directory, executor, metrics, prober, nanos);
+        leaseWatch = client.leases().inNamespace(config.namespace()).withName(config.leaseName())
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Lease obj) {
+                        wake.run();
+                    }
+
+                    @Override
+                    public void onUpdate(Lease oldObj, Lease newObj) {
+                        wake.run();
+                    }
+
+                    @Override
+                    public void onDelete(Lease obj, boolean deletedFinalStateUnknown) {
+                        wake.run();
+                    }
+                }, 0);
+        loopThread = new Thread(loop, "pg-coordinator");
+        loopThread.start();
+        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pg-coordinator-fencing-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(20, config.retryPeriodMillis() / 4);
+        watchdog.scheduleAtFixedRate(loop::watchdogCheck, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Requests are bounded well below renewDeadline and never retried by the client: a renew that cannot finish in time
+     * must fail so the leader fences, not hang in back-off.
+     */
+    static Config clientConfig(CoordinatorConfig config) {
+        int timeout = (int) Math.max(200, config.renewDeadlineMillis() / 2);
+        return new ConfigBuilder(Config.autoConfigure(null))
+                .withRequestTimeout(timeout)
+                .withConnectionTimeout(timeout)
+                .withRequestRetryBackoffLimit(0)
+                .build();
+    }
+
+    public Readiness readiness() {
+        CoordinatorLoop l = loop;
+        return l == null ? Readiness.STARTING : l.readiness();
+    }
+
+    /** Live while the loop keeps ticking. */
+    public boolean live() {
+        CoordinatorLoop l = loop;
+        return l == null || l.finished() || l.millisSinceLastTick() < 30_000;
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        CoordinatorLoop l = loop;
+        if (l == null) {
+            return;
+        }
+        LOG.info("SIGTERM: leaving the cluster gracefully");
+        l.shutDown();
+        try {
+            loopThread.join(GRACEFUL_DEADLINE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!l.finished()) {
+            LOG.warn("graceful stop did not finish in time");
+        }
+        watchdog.shutdownNow();
+        leaseWatch.close();
+        directory.close();
+        client.close();
+    }
+}

@@ -1,0 +1,96 @@
+package org.ferretdboperator.coordinator.member;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.HashMap;
+import java.util.Map;
+import org.ferretdboperator.coordinator.decision.MemberState;
+import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.PodContract;
+
+/**
+ * Member states on the pods of one Postgres object, through an informer (peers' changes arrive as events and wake the
+ * loop). Each coordinator patches only its own pod (JSON merge patch of its role label and state annotation).
+ */
+public final class PodMemberDirectory implements MemberDirectory, AutoCloseable {
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String self;
+    private final SharedIndexInformer<Pod> informer;
+
+    public PodMemberDirectory(KubernetesClient client, String namespace, String postgres, String self, Runnable onChange) {
+        this.client = client;
+        this.namespace = namespace;
+        this.self = self;
+        this.informer = client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        onChange.run();
+                    }
+
+                    @Override
+                    public void onUpdate(Pod before, Pod after) {
+                        onChange.run();
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean unknownFinalState) {
+                        onChange.run();
+                    }
+                }, 0);
+    }
+
+    @Override
+    public Map<String, MemberState> states() {
+        Map<String, MemberState> out = new HashMap<>();
+        for (Pod pod : informer.getStore().list()) {
+            Map<String, String> annotations = pod.getMetadata().getAnnotations();
+            if (annotations == null) {
+                continue;
+            }
+            MemberStateCodec.decode(annotations.get(PodContract.MEMBER_STATE_ANNOTATION))
+                    .ifPresent(s -> out.put(pod.getMetadata().getName(), s));
+        }
+        return out;
+    }
+
+    @Override
+    public String ownRoleLabel() {
+        Pod own = informer.getStore().getByKey(namespace + "/" + self);
+        if (own == null) {
+            own = client.pods().inNamespace(namespace).withName(self).get();
+        }
+        if (own == null || own.getMetadata().getLabels() == null) {
+            return null;
+        }
+        return own.getMetadata().getLabels().get(Labels.ROLE);
+    }
+
+    @Override
+    public void publish(MemberState state) {
+        String value = MemberStateCodec.encode(state).replace("\\", "\\\\").replace("\"", "\\\"");
+        patch("{\"metadata\":{\"annotations\":{\"" + PodContract.MEMBER_STATE_ANNOTATION + "\":\"" + value + "\"}}}");
+    }
+
+    @Override
+    public void setRole(Role role) {
+        String value = role.label() == null ? "null" : "\"" + role.label() + "\"";
+        patch("{\"metadata\":{\"labels\":{\"" + Labels.ROLE + "\":" + value + "}}}");
+    }
+
+    private void patch(String mergePatch) {
+        client.pods().inNamespace(namespace).withName(self).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}
