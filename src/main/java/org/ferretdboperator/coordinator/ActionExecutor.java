@@ -38,9 +38,18 @@ final class ActionExecutor {
 
     private String rewindFailedAgainst;
     private int appUsersEnsuredTerm = -1;
+    /** While true, {@link #renewInBackground()} keeps the Lease renewed with the last record this member wrote. */
+    private volatile boolean holding;
+    private volatile int heldTerm;
+    private volatile LeaderRecord heldRecord;
+    private final Object leaseWrites = new Object();
+    private volatile Runnable primaryIntent = () -> { };
+    private final java.util.function.Predicate<String> leaderAnswers;
 
     ActionExecutor(CoordinatorConfig config, InstanceController instance, LeaseStore leases, LeaseTracker tracker,
-            MemberDirectory members, CoordinatorMetrics metrics, LongSupplier nanos) {
+            MemberDirectory members, CoordinatorMetrics metrics, LongSupplier nanos,
+            java.util.function.Predicate<String> leaderAnswers) {
+        this.leaderAnswers = leaderAnswers;
         this.config = config;
         this.instance = instance;
         this.leases = leases;
@@ -58,10 +67,16 @@ final class ActionExecutor {
     /** @return null when every action succeeded, else what failed */
     String execute(Decision decision, Observation o, long observedAtNanos) {
         boolean promoted = false;
+        StringBuilder timings = new StringBuilder();
         for (Action action : decision.actions()) {
             metrics.decided(action.kind());
             try {
+                long t0 = nanos.getAsLong();
                 run(action, o);
+                if (!(action instanceof Action.Wait)) {
+                    timings.append(timings.length() == 0 ? "" : ", ").append(action.kind()).append(' ')
+                            .append((nanos.getAsLong() - t0) / 1_000_000).append(" ms");
+                }
                 if (action instanceof Action.Promote) {
                     promoted = true;
                 }
@@ -75,7 +90,8 @@ final class ActionExecutor {
                 Thread.currentThread().interrupt();
                 return action.kind() + ": interrupted";
             } catch (Exception e) {
-                if (action instanceof Action.Rewind r) {
+                if (action instanceof Action.Rewind r && leaderAnswers.test(r.address())) {
+                    // only a rewind against a reachable leader that still fails means the data cannot be rewound
                     rewindFailedAgainst = HaDecision.rewindKey(r.leader(), o.lease().transitions());
                 }
                 LOG.debugf(e, "%s failed", action.kind());
@@ -84,6 +100,10 @@ final class ActionExecutor {
         }
         if (promoted) {
             recordPromotion(o, observedAtNanos);
+        }
+        if (decision.contains(Action.Promote.class) || decision.contains(Action.ReleaseLease.class)
+                || decision.contains(Action.Fence.class)) {
+            LOG.infof("done: %s", timings);
         }
         return null;
     }
@@ -103,6 +123,7 @@ final class ActionExecutor {
         } else if (action instanceof Action.StartStandby a) {
             instance.startStandby(a.address());
         } else if (action instanceof Action.StartPrimary) {
+            primaryIntent.run();
             instance.startPrimary();
         } else if (action instanceof Action.AcquireLease a) {
             writeLease(config.podName(), a.term(), a.record());
@@ -111,8 +132,10 @@ final class ActionExecutor {
         } else if (action instanceof Action.ReleaseLease a) {
             release(a.handoverTo(), o);
         } else if (action instanceof Action.Promote) {
+            primaryIntent.run();
             instance.promote();
         } else if (action instanceof Action.Fence a) {
+            holding = false;
             LOG.warnf("fencing PostgreSQL: %s", a.reason());
             instance.fence();
             metrics.fenced();
@@ -142,22 +165,69 @@ final class ActionExecutor {
     }
 
     private void writeLease(String holder, int term, LeaderRecord record) throws LeaseConflictException {
-        Optional<LeaseSnapshot> expected = tracker.last();
-        long sent = nanos.getAsLong();
-        LeaseSnapshot written = leases.write(expected.orElse(null), holder, term, LeaseAnnotations.encode(record));
-        tracker.wrote(sent, written);
+        synchronized (leaseWrites) {
+            Optional<LeaseSnapshot> expected = tracker.last();
+            long sent = nanos.getAsLong();
+            try {
+                LeaseSnapshot written = leases.write(expected.orElse(null), holder, term, LeaseAnnotations.encode(record));
+                tracker.wrote(sent, written);
+                heldTerm = term;
+                heldRecord = record;
+                holding = true;
+            } catch (LeaseConflictException e) {
+                holding = false;
+                throw e;
+            }
+        }
     }
 
-    /** Leaves the Lease with the final position of a clean shutdown, to {@code handoverTo} or vacant. */
+    /** Called before starting or promoting PostgreSQL as primary, so the watchdog covers the start as well. */
+    void onPrimaryIntent(Runnable intent) {
+        this.primaryIntent = intent;
+    }
+
+    /**
+     * Renews the Lease between ticks while this member holds it, so a slow action (a primary starting, a promotion)
+     * never starves renewal. A lost compare-and-swap stops it; the loop then sees the new holder and fences.
+     */
+    void renewInBackground() {
+        if (!holding) {
+            return;
+        }
+        try {
+            Optional<LeaseSnapshot> last = tracker.last();
+            if (last.isEmpty() || !last.get().holder().equals(config.podName())) {
+                holding = false;
+                return;
+            }
+            writeLease(config.podName(), heldTerm, heldRecord);
+        } catch (LeaseConflictException e) {
+            LOG.warnf("background renew lost the Lease: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debugf("background renew failed: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Leaves the Lease, to {@code handoverTo} or vacant. A leaving primary records the final position of its clean
+     * shutdown; a standby that gives up a Lease it could not use keeps the last leader's record as it was.
+     */
     private void release(String handoverTo, Observation o) throws LeaseConflictException {
-        Optional<ControlFile> control = ControlFile.read(config.pgdata());
-        long finalLsn = control.filter(ControlFile::cleanShutdown).map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN);
+        holding = false;
+        long finalLsn = o.lease().record().finalLsn();
+        if (o.local().formerPrimary()) {
+            Optional<ControlFile> control = ControlFile.read(config.pgdata());
+            finalLsn = control.filter(ControlFile::cleanShutdown).map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN);
+        }
         LeaderRecord rec = o.lease().record().withHandover(handoverTo, finalLsn);
         Map<String, String> annotations = LeaseAnnotations.encode(rec);
         Optional<LeaseSnapshot> expected = tracker.last();
         int term = o.lease().transitions() + (handoverTo == null ? 0 : 1);
-        LeaseSnapshot written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term, annotations);
-        tracker.wrote(nanos.getAsLong(), written);
+        LeaseSnapshot written;
+        synchronized (leaseWrites) {
+            written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term, annotations);
+            tracker.wrote(nanos.getAsLong(), written);
+        }
         LOG.infof("released the Lease%s, final position %s", handoverTo == null ? "" : " to " + handoverTo,
                 Lsn.known(finalLsn) ? Lsn.format(finalLsn) : "unknown");
     }

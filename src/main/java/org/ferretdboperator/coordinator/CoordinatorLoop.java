@@ -72,6 +72,7 @@ public final class CoordinatorLoop implements Runnable {
         this.nanos = nanos;
         this.peers = new PeerTracker(nanos);
         this.lastTickNanos = nanos.getAsLong();
+        executor.onPrimaryIntent(() -> believesPrimary = true);
     }
 
     public void wakeUp() {
@@ -97,6 +98,13 @@ public final class CoordinatorLoop implements Runnable {
 
     public long millisSinceLastTick() {
         return (nanos.getAsLong() - lastTickNanos) / 1_000_000;
+    }
+
+    /** Renews between ticks when the last own renew is a retryPeriod old (see ActionExecutor#renewInBackground). */
+    void backgroundRenew() {
+        if (tracker.sinceOwnRenewMillis() >= config.retryPeriodMillis()) {
+            executor.renewInBackground();
+        }
     }
 
     boolean believesPrimary() {
@@ -135,7 +143,8 @@ public final class CoordinatorLoop implements Runnable {
         } catch (RuntimeException e) {
             apiReachable = false;
         }
-        believesPrimary = local.isPrimary();
+        // a postmaster on a data directory without standby.signal may be (or become) a primary: the watchdog covers it
+        believesPrimary = local.isPrimary() || (local.postmasterAlive() && local.formerPrimary());
         trackPosition(local, start);
         LeaderProbe probe = LeaderProbe.NOT_PROBED;
         if (local.isStandby() && apiReachable && lease.vacant(config.podName(), config.leaseDurationMillis())
@@ -285,7 +294,7 @@ public final class CoordinatorLoop implements Runnable {
         }
     }
 
-    /** Fences the primary when this loop has not renewed in time (a stuck loop cannot fence itself). */
+    /** Fences the primary when the Lease has not been renewed in time (a stuck loop cannot fence itself). */
     void watchdogCheck() {
         if (!believesPrimary) {
             return;

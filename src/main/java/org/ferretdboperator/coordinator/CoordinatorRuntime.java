@@ -46,6 +46,7 @@ public class CoordinatorRuntime {
     private Thread loopThread;
     private KubernetesClient client;
     private ScheduledExecutorService watchdog;
+    private ScheduledExecutorService renewer;
     private SharedIndexInformer<Lease> leaseWatch;
     private PodMemberDirectory directory;
 
@@ -75,11 +76,12 @@ public class CoordinatorRuntime {
             }
         };
         directory = new PodMemberDirectory(client, config.namespace(), config.postgresName(), config.podName(), wake);
-        ActionExecutor executor = new ActionExecutor(config, instance, leases, tracker, directory, metrics, nanos);
         LeaderProber prober = new LeaderProber(connections, (int) Math.min(500, config.retryPeriodMillis() * 2));
+        ActionExecutor executor = new ActionExecutor(config, instance, leases, tracker, directory, metrics, nanos,
+                address -> prober.probe(address) == org.ferretdboperator.coordinator.decision.LeaderProbe.WRITABLE);
         loop = new CoordinatorLoop(config, observer, instance, leases, tracker, directory, executor, metrics, prober, nanos);
-        leaseWatch = client.leases().inNamespace(config.namespace()).withName(config.leaseName())
-                .inform(new ResourceEventHandler<>() {
+        leaseWatch = client.leases().inNamespace(config.namespace()).withName(config.leaseName()).runnableInformer(0);
+        leaseWatch.addEventHandler(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Lease obj) {
                         wake.run();
@@ -94,7 +96,9 @@ public class CoordinatorRuntime {
                     public void onDelete(Lease obj, boolean deletedFinalStateUnknown) {
                         wake.run();
                     }
-                }, 0);
+                });
+        leaseWatch.exceptionHandler((started, error) -> true);
+        leaseWatch.start();
         loopThread = new Thread(loop, "pg-coordinator");
         loopThread.start();
         watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,17 +108,25 @@ public class CoordinatorRuntime {
         });
         long period = Math.max(20, config.retryPeriodMillis() / 4);
         watchdog.scheduleAtFixedRate(loop::watchdogCheck, period, period, TimeUnit.MILLISECONDS);
+        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pg-coordinator-lease-renewer");
+            t.setDaemon(true);
+            return t;
+        });
+        long renewPeriod = Math.max(20, config.retryPeriodMillis() / 2);
+        renewer.scheduleWithFixedDelay(loop::backgroundRenew, renewPeriod, renewPeriod, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Requests are bounded well below renewDeadline and never retried by the client: a renew that cannot finish in time
-     * must fail so the leader fences, not hang in back-off.
+     * must fail so the leader fences, not hang in back-off. Connecting (TLS) gets longer: the first connection of a
+     * cold JVM takes over half a second, and connections are pooled afterwards.
      */
     static Config clientConfig(CoordinatorConfig config) {
         int timeout = (int) Math.max(200, config.renewDeadlineMillis() / 2);
         return new ConfigBuilder(Config.autoConfigure(null))
                 .withRequestTimeout(timeout)
-                .withConnectionTimeout(timeout)
+                .withConnectionTimeout(5_000)
                 .withRequestRetryBackoffLimit(0)
                 .build();
     }
@@ -146,6 +158,7 @@ public class CoordinatorRuntime {
             LOG.warn("graceful stop did not finish in time");
         }
         watchdog.shutdownNow();
+        renewer.shutdownNow();
         leaseWatch.close();
         directory.close();
         client.close();

@@ -29,7 +29,8 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
         this.namespace = namespace;
         this.self = self;
         this.informer = client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
-                .inform(new ResourceEventHandler<>() {
+                .runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Pod pod) {
                         onChange.run();
@@ -44,7 +45,10 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
                     public void onDelete(Pod pod, boolean unknownFinalState) {
                         onChange.run();
                     }
-                }, 0);
+                });
+        // keep retrying through API outages instead of stopping the informer
+        informer.exceptionHandler((started, error) -> true);
+        informer.start();
     }
 
     @Override

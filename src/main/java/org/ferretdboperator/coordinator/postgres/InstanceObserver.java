@@ -28,6 +28,7 @@ public final class InstanceObserver {
     private final LongSupplier nanoClock;
     private long lastStreamingNanos;
     private int historyTimeline = -1;
+    private int lastReceivedTimeline;
     private TimelineHistory history = TimelineHistory.EMPTY;
 
     public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock) {
@@ -88,8 +89,15 @@ public final class InstanceObserver {
                     timeline = rs.getInt(2);
                 }
             }
-            if (!streaming || timeline == 0) {
-                timeline = (int) scalarLong(st, "SELECT timeline_id FROM pg_control_checkpoint()");
+            if (streaming && timeline > 0) {
+                lastReceivedTimeline = Math.max(lastReceivedTimeline, timeline);
+            } else {
+                // pg_control's checkpoint timeline lags until the next restartpoint; the newest WAL segment in pg_wal
+                // and the last timeline this process saw streamed tell the timeline the standby has reached
+                timeline = Math.max(lastReceivedTimeline, (int) scalarLong(st, "SELECT greatest("
+                        + "(SELECT timeline_id FROM pg_control_checkpoint()), "
+                        + "(SELECT max(('x' || substr(name, 1, 8))::bit(32)::int) FROM pg_ls_waldir() "
+                        + "WHERE name ~ '^[0-9A-F]{24}$'))"));
             }
             String upstream = upstreamAddress(scalarString(st, "SHOW primary_conninfo"));
             markReceiver(streaming);
