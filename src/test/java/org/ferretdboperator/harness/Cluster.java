@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 import org.ferretdboperator.support.PodContract;
@@ -51,8 +50,13 @@ final class Cluster implements AutoCloseable {
         this.labels = new RoleLabels(controlPlane.admin(), spec.namespace(), spec.postgres());
     }
 
-    /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
-    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
+    /**
+     * Creates the namespace, RBAC, Lease, pods and members (not yet started).
+     *
+     * @param unexpectedExit told whenever a coordinator exits on its own
+     */
+    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir,
+            java.util.function.Consumer<String> unexpectedExit) throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())
@@ -80,7 +84,8 @@ final class Cluster implements AutoCloseable {
             Map<String, String> local = new LinkedHashMap<>();
             MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig, local);
             local.putAll(LocalSettings.of(memberSpec, authDir, replDir));
-            cluster.members.add(new Member(memberSpec, proxy, projectDir, CoordinatorBinary.environment(spec, memberSpec)));
+            cluster.members.add(new Member(memberSpec, proxy, projectDir, CoordinatorBinary.environment(spec, memberSpec),
+                    unexpectedExit));
             cluster.createPod(name, i);
         }
         return cluster;
@@ -152,17 +157,17 @@ final class Cluster implements AutoCloseable {
      * once, like {@code --force} or a node crash), the pod object goes, and the StatefulSet controller (Parallel
      * policy) creates a fresh pod of the same name (no role label) that starts on the same volume.
      *
+     * @param atSignal      runs right before the processes are signalled (the fault's moment)
      * @param beforeRestart runs after the old pods are gone and before the new ones start
+     * @param restart       the members that come back now (the others stay away until {@link #recreatePod})
      */
-    void deletePods(List<String> names, boolean graceful, Consumer<List<String>> beforeRestart) {
-        deletePods(names, graceful, beforeRestart, names);
-    }
-
-    /** As {@link #deletePods(List, boolean, Consumer)}, but only {@code restart} come back now (the rest stay away). */
-    void deletePods(List<String> names, boolean graceful, Consumer<List<String>> beforeRestart, List<String> restart) {
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
+    void deletePods(List<String> names, boolean graceful, Runnable atSignal, Runnable beforeRestart, List<String> restart) {
         for (String name : names) {
             admin().pods().inNamespace(spec.namespace()).withName(name).delete();
+        }
+        atSignal.run();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (String name : names) {
             Member m = member(name);
             stops.add(CompletableFuture.runAsync(() -> {
                 if (graceful) {
@@ -174,7 +179,7 @@ final class Cluster implements AutoCloseable {
             }));
         }
         stops.forEach(CompletableFuture::join);
-        beforeRestart.accept(names);
+        beforeRestart.run();
         for (String name : restart) {
             recreatePod(name);
         }
@@ -208,7 +213,7 @@ final class Cluster implements AutoCloseable {
     public void close() {
         for (Member m : members) {
             try {
-                m.kill();
+                m.close();
             } catch (RuntimeException e) {
                 Harness.log("%s: cleanup: %s", m.name(), e);
             }

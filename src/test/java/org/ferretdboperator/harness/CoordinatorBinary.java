@@ -24,8 +24,8 @@ final class CoordinatorBinary {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small heaps: three of these share two cores with PostgreSQL, the control plane and the test JVM
-        command.addAll(List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-jar", jar(projectDir).toString(), PodContract.MODE_COORDINATOR));
+        command.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-jar", jar(projectDir).toString(),
+                PodContract.MODE_COORDINATOR));
         return command;
     }
 

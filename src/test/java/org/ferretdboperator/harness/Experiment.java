@@ -29,10 +29,10 @@ final class Experiment implements AutoCloseable {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final String scenario;
-    private final Cluster cluster;
+    private Cluster cluster;
     private final AckLog acks = new AckLog();
     private final List<String> notes = new ArrayList<>();
-    private final List<String> violations = new ArrayList<>();
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Writer writer;
     private WriteProbes probes;
     private Settling.Settled before;
@@ -40,10 +40,12 @@ final class Experiment implements AutoCloseable {
     private Long faultNanos;
     /** Rows a scenario committed in harness_bulk before its fault. */
     int bulkRows;
+    /** When every process of a frozen member had received SIGSTOP, and when it was resumed. */
+    long frozenNanos;
+    long thawNanos;
 
-    private Experiment(String scenario, Cluster cluster) {
+    private Experiment(String scenario) {
         this.scenario = scenario;
-        this.cluster = cluster;
     }
 
     /** A fresh cluster for {@code scenario}, in its own namespace and directory. */
@@ -59,7 +61,10 @@ final class Experiment implements AutoCloseable {
         java.nio.file.Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
         Harness.deleteTree(root);
         Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
-        return new Experiment(scenario, Cluster.create(controlPlane, spec, root, projectDir));
+        Experiment x = new Experiment(scenario);
+        // a coordinator must never crash: each exit the harness did not cause is a failed check
+        x.cluster = Cluster.create(controlPlane, spec, root, projectDir, what -> x.check(false, "%s", what));
+        return x;
     }
 
     Cluster cluster() {
@@ -132,6 +137,20 @@ final class Experiment implements AutoCloseable {
         faultNanos = System.nanoTime();
         note("fault: %s", what);
         return faultNanos;
+    }
+
+    /**
+     * Deletes pods as {@code kubectl delete pod} does (see {@link Cluster#deletePods}); the fault's moment is when the
+     * kubelet signals the processes, as Patroni's baseline measures it.
+     */
+    void deletePods(List<String> names, boolean graceful, Runnable beforeRestart, List<String> restart) {
+        cluster.deletePods(names, graceful, () -> fault((graceful ? "kubectl delete pod " : "SIGKILL of every process of, and "
+                + "kubectl delete --force of, ") + names), beforeRestart, restart);
+    }
+
+    void deletePods(List<String> names, boolean graceful) {
+        deletePods(names, graceful, () -> {
+        }, names);
     }
 
     Connection primaryConnection() throws SQLException {
@@ -210,24 +229,28 @@ final class Experiment implements AutoCloseable {
             }
         });
 
+        // The outage the application saw: the longest stretch without an acknowledged write between the last
+        // acknowledgement before the fault and the settle point. Failover: from the fault to the end of that stretch
+        // (writes may still be acknowledged for a moment after a SIGTERM, so the fault itself does not start it).
         List<AckLog.Ack> writes = acks.from(Writer.SOURCE);
-        Double failover = writes.stream()
-                .filter(a -> a.sentNanos() >= faultNanos && a.member().equals(after.primary()))
-                .findFirst().map(a -> Harness.seconds(a.ackedNanos() - faultNanos)).orElse(null);
-        long gapFrom = writes.stream().filter(a -> a.ackedNanos() < faultNanos).mapToLong(AckLog.Ack::ackedNanos).max()
+        long previous = writes.stream().filter(a -> a.ackedNanos() < faultNanos).mapToLong(AckLog.Ack::ackedNanos).max()
                 .orElse(faultNanos);
-        long maxGap = 0;
-        long previous = gapFrom;
+        long maxGap = -1;
+        long gapEnd = -1;
         for (AckLog.Ack a : writes) {
-            if (a.ackedNanos() <= gapFrom) {
+            if (a.ackedNanos() <= previous) {
                 continue;
             }
-            maxGap = Math.max(maxGap, a.ackedNanos() - previous);
+            if (a.ackedNanos() - previous > maxGap) {
+                maxGap = a.ackedNanos() - previous;
+                gapEnd = a.ackedNanos();
+            }
             previous = a.ackedNanos();
             if (a.ackedNanos() > after.atNanos()) {
                 break;
             }
         }
+        Double failover = gapEnd < 0 ? null : Harness.seconds(Math.max(0, gapEnd - faultNanos));
         List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries();
         List<RoleLabels.DualPrimary> dualAfter = dual.stream()
                 .filter(d -> d.toNanos() > after.atNanos() + LABEL_POLL.toNanos()).toList();
@@ -243,7 +266,7 @@ final class Experiment implements AutoCloseable {
                 lostSample);
         check(failover != null, "the writer never got a write acknowledged by %s after the fault", after.primary());
         Outcome outcome = new Outcome(scenario, cluster.spec().synchronous(), before.primary(), end.primary(), failover,
-                Harness.seconds(maxGap), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
+                Harness.seconds(Math.max(0, maxGap)), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
                 splitBrain, dual, dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
         Harness.log("%s", outcome.summary());
         return outcome;

@@ -2,10 +2,12 @@ package org.ferretdboperator.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HA harness: every failure scenario once, on a fresh three-member cluster of real PostgreSQL servers and real
@@ -21,8 +23,16 @@ class FailoverScenariosIT {
         Prerequisites.requireMembers(Harness.projectDir());
     }
 
+    /** All scenarios; {@code -Dharness.scenarios=slug,slug} narrows the set while working on one. */
+    static List<Scenario> scenarios() {
+        String only = System.getProperty("harness.scenarios", "");
+        return Arrays.stream(Scenario.values())
+                .filter(s -> only.isBlank() || Arrays.asList(only.split(",")).contains(s.slug))
+                .toList();
+    }
+
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Scenario.class)
+    @MethodSource("scenarios")
     void survives(Scenario scenario, ControlPlane controlPlane) throws Exception {
         Outcome outcome = scenario.run(controlPlane, ClusterSpec.Timings.DEFAULTS);
         assertThat(outcome.violations()).as(scenario.title + ": " + outcome.summary()).isEmpty();

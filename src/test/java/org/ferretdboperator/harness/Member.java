@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.ferretdboperator.coordinator.process.Processes;
 
 /**
  * The processes of one backend pod: the pg-coordinator JVM (started from the packaged binary exactly as in a pod) and
@@ -22,15 +23,28 @@ final class Member {
     private final ApiServerProxy proxy;
     private final Path projectDir;
     private final Map<String, String> environment;
+    private final java.util.function.Consumer<String> unexpectedExit;
     private Process coordinator;
     private int incarnation;
+    /** Set while the harness itself stops the coordinator, so its exit is expected. */
+    private boolean stopping;
+    private boolean closed;
 
-    Member(MemberSpec spec, ApiServerProxy proxy, Path projectDir, Map<String, String> environment) {
+    /**
+     * @param unexpectedExit told when the coordinator exits on its own (a crash the kubelet would answer with a
+     *                       container restart, which the harness then does after {@link #RESTART_BACKOFF})
+     */
+    Member(MemberSpec spec, ApiServerProxy proxy, Path projectDir, Map<String, String> environment,
+            java.util.function.Consumer<String> unexpectedExit) {
         this.spec = spec;
         this.proxy = proxy;
         this.projectDir = projectDir;
         this.environment = Map.copyOf(environment);
+        this.unexpectedExit = unexpectedExit;
     }
+
+    /** The kubelet's first CrashLoopBackOff delay is 10 s; the harness restarts sooner so a crash costs less time. */
+    static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
     String name() {
         return spec.name();
@@ -56,13 +70,42 @@ final class Member {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(environment);
+        Process started;
         try {
-            coordinator = pb.start();
-            coordinator.getOutputStream().close();
+            started = pb.start();
+            started.getOutputStream().close();
         } catch (IOException e) {
             throw new UncheckedIOException(name() + ": cannot start the coordinator", e);
         }
+        coordinator = started;
+        stopping = false;
+        int thisIncarnation = incarnation;
+        started.onExit().thenAccept(p -> exited(p, thisIncarnation, log));
         Harness.log("%s: coordinator #%d started (pid %d, log %s)", name(), incarnation, coordinator.pid(), log);
+    }
+
+    private void exited(Process p, int which, Path log) {
+        synchronized (this) {
+            if (stopping || closed || p != coordinator) {
+                return;
+            }
+        }
+        String what = "%s: coordinator #%d exited on its own with status %d (log %s)".formatted(name(), which, p.exitValue(), log);
+        Harness.log("%s; restarting it after %d ms as the kubelet would", what, RESTART_BACKOFF.toMillis());
+        unexpectedExit.accept(what);
+        java.util.concurrent.CompletableFuture.delayedExecutor(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            synchronized (this) {
+                if (!stopping && !closed && p == coordinator) {
+                    start();
+                }
+            }
+        });
+    }
+
+    /** No more restarts: the cluster is being torn down. */
+    synchronized void close() {
+        closed = true;
+        kill();
     }
 
     boolean coordinatorAlive() {
@@ -85,7 +128,10 @@ final class Member {
                 return Optional.empty();
             }
             long pid = Long.parseLong(lines.get(0).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+            // a stale pid file after a crash may name a pid some other process reuses now
+            boolean postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/postgres"))
+                    .orElse(false);
+            return postgres && Processes.alive(pid) ? Optional.of(pid) : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -97,13 +143,14 @@ final class Member {
         coordinatorPid().ifPresent(pids::add);
         postmasterPid().ifPresent(pm -> {
             pids.add(pm);
-            ProcessHandle.of(pm).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            ProcessHandle.of(pm).ifPresent(h -> h.descendants().filter(d -> Processes.alive(d.pid())).forEach(d -> pids.add(d.pid())));
         });
         return pids;
     }
 
     /** SIGKILL to every process of the pod at once: a node crash, an OOM kill, {@code delete --force}. */
     synchronized void kill() {
+        stopping = true;
         List<Long> pids = podProcesses();
         Command.signal("KILL", pids);
         awaitGone(pids, Duration.ofSeconds(10));
@@ -118,6 +165,7 @@ final class Member {
      * @return how long the coordinator took to exit, or null when the grace period ran out
      */
     synchronized Duration terminate(Duration grace) {
+        stopping = true;
         long start = System.nanoTime();
         Duration took = null;
         if (coordinatorAlive()) {
@@ -143,8 +191,9 @@ final class Member {
     }
 
     /** SIGSTOP to every process of the pod: a paused VM, a stalled node, a long stop-the-world pause. */
-    synchronized List<Long> freeze() {
+    synchronized List<Long> freeze(Runnable atSignal) {
         List<Long> pids = podProcesses();
+        atSignal.run();
         Command.signal("STOP", pids);
         Harness.log("%s: frozen %s", name(), pids);
         return pids;
@@ -168,7 +217,7 @@ final class Member {
     private static void awaitGone(List<Long> pids, Duration timeout) {
         org.awaitility.Awaitility.await("processes " + pids + " gone after SIGKILL").atMost(timeout)
                 .pollInterval(Duration.ofMillis(5))
-                .until(() -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+                .until(() -> pids.stream().noneMatch(Processes::alive)); // zombies count as gone: init reaps them late
     }
 
     /** Whether PostgreSQL of this member is running at all. */

@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * What one run of a scenario measured and found.
  *
- * @param failoverSeconds       fault -> first acknowledged write (sent after the fault) on the primary the cluster settled
- *                              on; null when the writer never got one
- * @param writeGapSeconds       longest time without any acknowledged write, from the last acknowledgement before the
- *                              fault until the cluster settled (what an application sees)
+ * @param failoverSeconds       fault -> the first acknowledged write that ended the outage ({@code writeGapSeconds});
+ *                              null when the writer never got a write acknowledged after the fault
+ * @param writeGapSeconds       the outage: the longest time without any acknowledged write, from the last acknowledgement
+ *                              before the fault until the cluster settled (what an application sees)
  * @param settleSeconds         fault -> every member back in its role (labels, replication, commits)
  * @param acknowledged          acknowledged writes of the writer and the probes over the whole run
  * @param lostAcknowledged      acknowledged writes missing on the final primary

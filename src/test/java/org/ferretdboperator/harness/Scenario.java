@@ -20,10 +20,7 @@ enum Scenario {
     CASE1_DELETE_PRIMARY("case1-delete-primary", "Guide case 1: delete the primary (graceful)", true) {
         @Override
         void inject(Experiment x) {
-            String primary = x.before().primary();
-            x.fault("kubectl delete pod " + primary);
-            x.cluster().deletePods(List.of(primary), true, gone -> {
-            });
+            x.deletePods(List.of(x.before().primary()), true);
         }
     },
 
@@ -31,10 +28,7 @@ enum Scenario {
     CASE1_KILL_PRIMARY("case1-kill-primary", "Guide case 1 as a crash: SIGKILL of the primary's pod", true) {
         @Override
         void inject(Experiment x) {
-            String primary = x.before().primary();
-            x.fault("SIGKILL of every process of " + primary + ", pod force-deleted");
-            x.cluster().deletePods(List.of(primary), false, gone -> {
-            });
+            x.deletePods(List.of(x.before().primary()), false);
         }
     },
 
@@ -43,10 +37,7 @@ enum Scenario {
             "Guide case 2: delete the primary and one secondary (graceful)", true) {
         @Override
         void inject(Experiment x) {
-            List<String> pods = List.of(x.before().primary(), x.before().standbys().get(0));
-            x.fault("kubectl delete pods " + pods);
-            x.cluster().deletePods(pods, true, gone -> {
-            });
+            x.deletePods(List.of(x.before().primary(), x.before().standbys().get(0)), true);
         }
     },
 
@@ -54,10 +45,7 @@ enum Scenario {
     CASE3_DELETE_BOTH_SECONDARIES("case3-delete-both-secondaries", "Guide case 3: delete both secondaries (graceful)", true) {
         @Override
         void inject(Experiment x) {
-            List<String> pods = x.before().standbys();
-            x.fault("kubectl delete pods " + pods);
-            x.cluster().deletePods(pods, true, gone -> {
-            });
+            x.deletePods(x.before().standbys(), true);
         }
 
         @Override
@@ -71,10 +59,7 @@ enum Scenario {
     CASE4_DELETE_ALL("case4-delete-all-members", "Guide case 4: delete all members (graceful)", true) {
         @Override
         void inject(Experiment x) {
-            List<String> pods = x.cluster().members().stream().map(Member::name).toList();
-            x.fault("kubectl delete pods " + pods);
-            x.cluster().deletePods(pods, true, gone -> {
-            });
+            x.deletePods(x.cluster().members().stream().map(Member::name).toList(), true);
         }
     },
 
@@ -84,24 +69,28 @@ enum Scenario {
         void inject(Experiment x) {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
-            long fault = x.fault("SIGSTOP of every process of " + primary);
-            List<Long> frozen = m.freeze();
+            List<Long> frozen = m.freeze(() -> x.fault("SIGSTOP of every process of " + primary));
+            x.frozenNanos = System.nanoTime(); // every process has received SIGSTOP
+            long fault = x.faultNanos();
             String successor = awaitOtherPrimaryAcknowledging(x, primary, fault);
             long lease = x.cluster().spec().timings().leaseDurationMillis();
             // frozen for at least twice the Lease, and until another primary serves writes
             awaitElapsed(fault, Duration.ofMillis(2 * lease));
-            long thaw = System.nanoTime();
+            x.thawNanos = System.nanoTime();
             m.thaw(frozen);
             x.note("%s took over while %s was frozen; resumed %s after %.1f s", successor, primary, primary,
-                    Harness.seconds(thaw - fault));
+                    Harness.seconds(x.thawNanos - fault));
         }
 
         @Override
         void verify(Experiment x, Outcome o) {
+            // a commit already in flight at the freeze may still be acknowledged after the resume (it may have been
+            // confirmed by a synchronous standby before); a write sent once the pod was frozen must never be
             String old = o.primaryBefore();
             Optional<AckLog.Ack> late = x.acks().all().stream()
-                    .filter(a -> a.member().equals(old) && a.ackedNanos() > x.faultNanos()).findFirst();
-            x.check(late.isEmpty(), "the frozen primary %s acknowledged a write after it was resumed: %s", old, late);
+                    .filter(a -> a.member().equals(old) && a.sentNanos() > x.frozenNanos).findFirst();
+            x.check(late.isEmpty(), "the frozen primary %s accepted a write sent after it was frozen, %.3f s after the resume: %s",
+                    old, late.map(a -> Harness.seconds(a.ackedNanos() - x.thawNanos)).orElse(0.0), late);
         }
     },
 
@@ -132,8 +121,8 @@ enum Scenario {
     },
 
     /**
-     * Asynchronous mode: one standby lags beyond maximumLagBeforeFailover (its WAL receiver frozen); the primary and the
-     * up-to-date standby crash. The lagging standby must not promote; when the others return, one of them leads.
+     * Asynchronous mode: one standby lags beyond maximumLagBeforeFailover (the primary's WAL sender to it frozen, so no
+     * WAL waits for it even in socket buffers); the primary and the up-to-date standby crash. The lagging standby must not promote; when the others return, one of them leads.
      */
     LAGGING_STANDBY_NOT_CHOSEN("lagging-standby-not-chosen",
             "A standby lagging beyond maximumLagBeforeFailover is never promoted (Asynchronous)", false) {
@@ -147,21 +136,20 @@ enum Scenario {
             String primary = x.before().primary();
             String good = x.before().standbys().get(0);
             String lagging = x.before().standbys().get(1);
-            long receiver = walReceiverPid(x, lagging);
-            Command.signal("STOP", List.of(receiver));
-            x.note("%s's WAL receiver (pid %d) frozen", lagging, receiver);
+            long sender = walSenderPid(x, primary, lagging);
+            Command.signal("STOP", List.of(sender));
+            x.note("%s's WAL sender to %s (pid %d) frozen", primary, lagging, sender);
             int bulkRows = writeBulk(x, 8 * 1024 * 1024);
             awaitReplayedOn(x, good);
             x.note("%d bulk rows (8 MiB) committed and replayed by %s, not by %s", bulkRows, good, lagging);
-            x.fault("SIGKILL of " + primary + " and " + good + "; " + lagging + " lags by more than maximumLagBeforeFailover");
-            x.cluster().deletePods(List.of(primary, good), false, gone -> {
-                Command.signal("CONT", List.of(receiver));
+            x.note("%s lags by more than maximumLagBeforeFailover; killing %s and %s", lagging, primary, good);
+            x.deletePods(List.of(primary, good), false, () -> {
                 long alone = System.nanoTime();
                 long lease = x.cluster().spec().timings().leaseDurationMillis();
                 // with only the lagging member up, three Lease durations must pass without a promotion
                 awaitElapsed(alone, Duration.ofMillis(3 * lease + 2000));
                 assertNeverPrimary(x, lagging, "while it was the only member up");
-            });
+            }, List.of(primary, good));
             x.bulkRows = bulkRows;
         }
 
@@ -176,7 +164,7 @@ enum Scenario {
 
     /**
      * The old primary rejoins after writes on both sides of a failover: it committed rows its standbys never received
-     * (their WAL receivers frozen; some with synchronous_commit=local, some waiting for a standby), then crashed; a
+     * (its WAL senders frozen; some with synchronous_commit=local, some waiting for a standby), then crashed; a
      * standby took over and took writes; the old primary comes back and must rewind onto the new timeline.
      */
     OLD_PRIMARY_REJOINS("old-primary-rejoins-after-divergence",
@@ -185,21 +173,19 @@ enum Scenario {
         void inject(Experiment x) throws Exception {
             String primary = x.before().primary();
             List<String> standbys = x.before().standbys();
-            List<Long> receivers = List.of(walReceiverPid(x, standbys.get(0)), walReceiverPid(x, standbys.get(1)));
-            Command.signal("STOP", receivers);
+            List<Long> senders = List.of(walSenderPid(x, primary, standbys.get(0)), walSenderPid(x, primary, standbys.get(1)));
+            Command.signal("STOP", senders);
             try (Connection c = Sql.connect(x.cluster().member(primary).spec().pgPort(), x.cluster().superuser(), "harness", 10)) {
                 Sql.exec(c, "SET synchronous_commit = local");
                 Sql.exec(c, "CREATE TABLE IF NOT EXISTS harness_divergent (id int PRIMARY KEY)");
                 Sql.exec(c, "INSERT INTO harness_divergent SELECT generate_series(1, 1000)");
             }
             x.note("%s committed 1000 rows locally that %s never received", primary, standbys);
-            x.fault("SIGKILL of " + primary + " after writes its standbys do not have");
-            x.cluster().deletePods(List.of(primary), false, gone -> {
-                Command.signal("CONT", receivers);
+            x.deletePods(List.of(primary), false, () -> {
                 // the other side of the failover: a new primary serves the writer before the old one returns
                 awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
                 awaitWriterAcks(x, 100);
-            });
+            }, List.of(primary));
         }
 
         @Override
@@ -217,25 +203,23 @@ enum Scenario {
     },
 
     /**
-     * Synchronous mode: every member down (crash), and the most lagging one (its WAL receiver had been frozen)
-     * restarted first. It must not promote itself on its own; once the others return, the most advanced leads.
+     * Synchronous mode: every member down (crash), and the most lagging one (the primary's WAL sender to it had been
+     * frozen) restarted first. It must not promote itself on its own; once the others return, the most advanced leads.
      */
     ALL_DOWN_LAGGING_FIRST("all-down-most-lagging-restarted-first",
             "All members down, the most lagging one restarted first", true) {
         @Override
         void inject(Experiment x) throws Exception {
             String lagging = x.before().standbys().get(1);
-            long receiver = walReceiverPid(x, lagging);
-            Command.signal("STOP", List.of(receiver));
+            Command.signal("STOP", List.of(walSenderPid(x, x.before().primary(), lagging)));
             int bulkRows = writeBulk(x, 1024 * 1024);
             awaitReplayedOn(x, x.before().standbys().get(0));
             awaitWriterAcks(x, 50);
             x.bulkRows = bulkRows;
             List<String> all = x.cluster().members().stream().map(Member::name).toList();
-            x.fault("SIGKILL of every member; " + lagging + " (most lagging) restarted first");
-            x.cluster().deletePods(all, false, gone -> {
+            x.note("every member killed; %s (most lagging) restarted first", lagging);
+            x.deletePods(all, false, () -> {
             }, List.of(lagging));
-
             long alone = System.nanoTime();
             long lease = x.cluster().spec().timings().leaseDurationMillis();
             awaitElapsed(alone, Duration.ofMillis(3 * lease + 5000));
@@ -345,9 +329,18 @@ enum Scenario {
                 .until(() -> System.nanoTime() - sinceNanos >= duration.toNanos());
     }
 
-    static long walReceiverPid(Experiment x, String member) throws SQLException {
-        try (Connection c = Sql.connect(x.cluster().member(member).spec().pgPort(), x.cluster().superuser(), "harness", 5)) {
-            return Sql.queryLong(c, "SELECT pid FROM pg_stat_wal_receiver");
+    /** The primary's WAL sender process streaming to {@code standby}. */
+    static long walSenderPid(Experiment x, String primary, String standby) throws SQLException {
+        try (Connection c = Sql.connect(x.cluster().member(primary).spec().pgPort(), x.cluster().superuser(), "harness", 5);
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT pid FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'")) {
+            ps.setString(1, standby);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException(primary + " has no streaming WAL sender to " + standby);
+                }
+                return rs.getLong(1);
+            }
         }
     }
 
