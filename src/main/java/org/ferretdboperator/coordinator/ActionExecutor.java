@@ -40,11 +40,15 @@ final class ActionExecutor {
     private int appUsersEnsuredTerm = -1;
     /** While true, {@link #renewInBackground()} keeps the Lease renewed with the last record this member wrote. */
     private volatile boolean holding;
+    /** This member fenced its PostgreSQL and has not started it since (reported as role "fenced"). */
+    private volatile boolean fenced;
     private volatile int heldTerm;
     private volatile LeaderRecord heldRecord;
     private final Object leaseWrites = new Object();
     private volatile Runnable primaryIntent = () -> { };
     private final java.util.function.Predicate<String> leaderAnswers;
+    private PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
+    private java.util.function.BooleanSupplier primaryRunning = () -> false;
 
     ActionExecutor(CoordinatorConfig config, InstanceController instance, LeaseStore leases, LeaseTracker tracker,
             MemberDirectory members, CoordinatorMetrics metrics, LongSupplier nanos,
@@ -58,6 +62,10 @@ final class ActionExecutor {
         this.metrics = metrics;
         this.nanos = nanos;
         this.appUsers = config.appUsers();
+    }
+
+    boolean fenced() {
+        return fenced;
     }
 
     org.ferretdboperator.coordinator.decision.Memory memory() {
@@ -85,6 +93,7 @@ final class ActionExecutor {
                     promoted = false;
                 }
             } catch (LeaseConflictException e) {
+                logTimings(decision, timings);
                 return action.kind() + ": lost the Lease race (" + e.getMessage() + ")";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -95,17 +104,22 @@ final class ActionExecutor {
                     rewindFailedAgainst = HaDecision.rewindKey(r.leader(), o.lease().transitions());
                 }
                 LOG.debugf(e, "%s failed", action.kind());
+                logTimings(decision, timings);
                 return action.kind() + " failed: " + e.getMessage();
             }
         }
         if (promoted) {
             recordPromotion(o, observedAtNanos);
         }
-        if (decision.contains(Action.Promote.class) || decision.contains(Action.ReleaseLease.class)
-                || decision.contains(Action.Fence.class)) {
-            LOG.infof("done: %s", timings);
-        }
+        logTimings(decision, timings);
         return null;
+    }
+
+    private static void logTimings(Decision decision, StringBuilder timings) {
+        if (decision.contains(Action.Promote.class) || decision.contains(Action.ReleaseLease.class)
+                || decision.contains(Action.Fence.class) || decision.contains(Action.StopFast.class)) {
+            LOG.infof("done: %s", timings.length() == 0 ? "nothing" : timings);
+        }
     }
 
     private void recordPromotion(Observation o, long observedAtNanos) {
@@ -116,6 +130,10 @@ final class ActionExecutor {
     }
 
     private void run(Action action, Observation o) throws Exception {
+        if (action instanceof Action.StartPrimary || action instanceof Action.StartStandby || action instanceof Action.CloneFrom
+                || action instanceof Action.Rewind || action instanceof Action.Reclone) {
+            fenced = false;
+        }
         if (action instanceof Action.InitDb) {
             instance.initDb();
         } else if (action instanceof Action.CloneFrom a) {
@@ -124,6 +142,7 @@ final class ActionExecutor {
             instance.startStandby(a.address());
         } else if (action instanceof Action.StartPrimary) {
             primaryIntent.run();
+            heartbeat.beat();
             instance.startPrimary();
         } else if (action instanceof Action.AcquireLease a) {
             writeLease(config.podName(), a.term(), a.record());
@@ -133,11 +152,14 @@ final class ActionExecutor {
             release(a.handoverTo(), o);
         } else if (action instanceof Action.Promote) {
             primaryIntent.run();
+            heartbeat.beat();
             instance.promote();
         } else if (action instanceof Action.Fence a) {
             holding = false;
+            heartbeat.stop();
             LOG.warnf("fencing PostgreSQL: %s", a.reason());
             instance.fence();
+            fenced = true;
             metrics.fenced();
         } else if (action instanceof Action.StopFast) {
             instance.stopFast(Duration.ofSeconds(20));
@@ -174,11 +196,20 @@ final class ActionExecutor {
                 heldTerm = term;
                 heldRecord = record;
                 holding = true;
+                if (primaryRunning.getAsBoolean()) {
+                    heartbeat.beat();
+                }
             } catch (LeaseConflictException e) {
                 holding = false;
+                heartbeat.stop();
                 throw e;
             }
         }
+    }
+
+    void heartbeat(PrimaryHeartbeat beat, java.util.function.BooleanSupplier primary) {
+        this.heartbeat = beat;
+        this.primaryRunning = primary;
     }
 
     /** Called before starting or promoting PostgreSQL as primary, so the watchdog covers the start as well. */
@@ -214,6 +245,7 @@ final class ActionExecutor {
      */
     private void release(String handoverTo, Observation o) throws LeaseConflictException {
         holding = false;
+        heartbeat.stop();
         long finalLsn = o.lease().record().finalLsn();
         if (o.local().formerPrimary()) {
             Optional<ControlFile> control = ControlFile.read(config.pgdata());
@@ -221,10 +253,11 @@ final class ActionExecutor {
         }
         LeaderRecord rec = o.lease().record().withHandover(handoverTo, finalLsn);
         Map<String, String> annotations = LeaseAnnotations.encode(rec);
-        Optional<LeaseSnapshot> expected = tracker.last();
         int term = o.lease().transitions() + (handoverTo == null ? 0 : 1);
         LeaseSnapshot written;
         synchronized (leaseWrites) {
+            // read under the lock: the background renewer may have moved the resourceVersion since the tick began
+            Optional<LeaseSnapshot> expected = tracker.last();
             written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term, annotations);
             tracker.wrote(nanos.getAsLong(), written);
         }

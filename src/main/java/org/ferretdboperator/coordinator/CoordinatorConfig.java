@@ -94,6 +94,11 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
                 env.getOrDefault("SLOT_WAL_KEEP_SIZE", "1GB"), users);
     }
 
+    /** The primary heartbeat for runner.sh: on in pods (control-dir channel), off for local processes unless asked. */
+    public Optional<Path> heartbeatFile() {
+        return pgBinDir.isPresent() ? Optional.empty() : Optional.of(controlDir.resolve(PodContract.PRIMARY_HEARTBEAT_FILE));
+    }
+
     /** Member names: the StatefulSet's pods, in ordinal order. */
     public List<String> members() {
         List<String> out = new ArrayList<>();

@@ -52,6 +52,8 @@ public final class CoordinatorLoop implements Runnable {
     private volatile Readiness readiness = Readiness.STARTING;
     private boolean woken;
     private String lastStatus;
+    private String lastFailure;
+    private long primarySinceNanos = -1;
     private MemberState lastPublished;
     private long lastPublishedNanos;
     private long lastPosition = Lsn.UNKNOWN;
@@ -166,10 +168,11 @@ public final class CoordinatorLoop implements Runnable {
             lastStatus = d.status();
         }
         String failure = executor.execute(d, o, start);
-        if (failure != null) {
+        if (failure != null && !failure.equals(lastFailure)) {
+            // once per distinct failure: a persistent one (a missing secret) must not flood the log every tick
             LOG.warnf("%s", failure);
-            lastStatus = null;
         }
+        lastFailure = failure;
         metrics.observed(local, roleName(local), lease.record().leaderLsn(), lease.unchangedForMillis(),
                 lease.heldBy(config.podName()), d.blocked());
         if (shuttingDown && failure == null && !local.running() && !local.postmasterAlive()
@@ -180,8 +183,9 @@ public final class CoordinatorLoop implements Runnable {
 
     private boolean readLease() {
         try {
+            long writesBefore = tracker.writes();
             Optional<LeaseSnapshot> snapshot = leases.read();
-            tracker.observed(snapshot);
+            tracker.observed(snapshot, writesBefore);
             return true;
         } catch (RuntimeException e) {
             LOG.debugf("Lease read failed: %s", e.getMessage());
@@ -231,7 +235,7 @@ public final class CoordinatorLoop implements Runnable {
         if (local.isStandby()) {
             return MemberState.STANDBY;
         }
-        return MemberState.STOPPED;
+        return executor.fenced() ? MemberState.FENCED : MemberState.STOPPED;
     }
 
     /** Ready only when PostgreSQL really serves this member's role (the write path for a primary). */
@@ -242,6 +246,9 @@ public final class CoordinatorLoop implements Runnable {
             return new Readiness(false, "shutting down");
         }
         if (local.isPrimary()) {
+            if (primarySinceNanos < 0) {
+                primarySinceNanos = nanos.getAsLong();
+            }
             long since = tracker.sinceOwnRenewMillis();
             if (!lease.heldBy(config.podName()) || since < 0 || since > config.renewDeadlineMillis()) {
                 return new Readiness(false, "primary without a renewed Lease");
@@ -250,7 +257,9 @@ public final class CoordinatorLoop implements Runnable {
                 return new Readiness(false, "primary's WAL position unreadable");
             }
             SyncSetting sync = local.syncSetting();
-            if (config.synchronous() && config.replicas() > 1) {
+            long primaryForMillis = (nanos.getAsLong() - primarySinceNanos) / 1_000_000;
+            // a new primary gets a leaseDuration for its standbys to re-attach before commits waiting on them count
+            if (config.synchronous() && config.replicas() > 1 && primaryForMillis > config.leaseDurationMillis()) {
                 long connected = local.streamingStandbys().stream().filter(sync.names()::contains).count();
                 if (sync.isEmpty() || connected < sync.quorum()) {
                     return new Readiness(false, "synchronous standbys not connected: commits would wait");
@@ -259,6 +268,7 @@ public final class CoordinatorLoop implements Runnable {
             return new Readiness(true, "primary");
         }
         if (local.isStandby()) {
+            primarySinceNanos = -1;
             String leaderAddress = lease.record().leaderAddress();
             if (!lease.liveHolderOtherThan(config.podName(), config.leaseDurationMillis()) || leaderAddress == null) {
                 return new Readiness(false, "no live leader");
@@ -272,6 +282,7 @@ public final class CoordinatorLoop implements Runnable {
             }
             return new Readiness(true, "standby of " + lease.holder());
         }
+        primarySinceNanos = -1;
         return new Readiness(false, "PostgreSQL not running");
     }
 

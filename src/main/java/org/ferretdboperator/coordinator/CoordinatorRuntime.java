@@ -80,6 +80,8 @@ public class CoordinatorRuntime {
         ActionExecutor executor = new ActionExecutor(config, instance, leases, tracker, directory, metrics, nanos,
                 address -> prober.probe(address) == org.ferretdboperator.coordinator.decision.LeaderProbe.WRITABLE);
         loop = new CoordinatorLoop(config, observer, instance, leases, tracker, directory, executor, metrics, prober, nanos);
+        CoordinatorLoop created = loop;
+        executor.heartbeat(new PrimaryHeartbeat(config.heartbeatFile()), created::believesPrimary);
         leaseWatch = client.leases().inNamespace(config.namespace()).withName(config.leaseName()).runnableInformer(0);
         leaseWatch.addEventHandler(new ResourceEventHandler<>() {
                     @Override

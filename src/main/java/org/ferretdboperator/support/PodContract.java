@@ -45,6 +45,14 @@ public final class PodContract {
     public static final String COORDINATOR_METRICS_PATH = "/q/metrics";
     /** Annotation on its own pod where each coordinator publishes its member state (JSON) for its peers and the operator. */
     public static final String MEMBER_STATE_ANNOTATION = "kubedb.com/member-state";
+    /**
+     * File in {@link #CONTROL_DIR} whose modification time the coordinator refreshes after every successful Lease renew
+     * while its PostgreSQL is (or is becoming) primary. Dead-man's switch for a coordinator that dies while its
+     * PostgreSQL runs on: the runner stops PostgreSQL immediately ({@code pg_ctl stop -m immediate}) when the file exists
+     * and is older than RENEW_DEADLINE_MS while PGDATA has no standby.signal. The coordinator deletes it when it stops
+     * being primary.
+     */
+    public static final String PRIMARY_HEARTBEAT_FILE = "primary-heartbeat";
     /** ConfigMap key of the runner script executed by the postgres container. */
     public static final String RUNNER_SCRIPT_KEY = "runner.sh";
 

@@ -15,19 +15,19 @@ public class LeaderElectionSpec {
     @JsonPropertyDescription("How long a Lease stays valid without renewal, in milliseconds.")
     @Min(500)
     @Max(120000)
-    @Default("3000")
+    @Default("2000")
     private Integer leaseDurationMillis;
 
     @JsonPropertyDescription("How long the primary keeps trying to renew before it fences itself, in milliseconds.")
     @Min(200)
     @Max(60000)
-    @Default("1800")
+    @Default("1200")
     private Integer renewDeadlineMillis;
 
     @JsonPropertyDescription("How often coordinators observe and renew, in milliseconds.")
     @Min(50)
     @Max(10000)
-    @Default("300")
+    @Default("200")
     private Integer retryPeriodMillis;
 
     @JsonPropertyDescription("Asynchronous mode: a standby further behind than this many bytes is never promoted.")

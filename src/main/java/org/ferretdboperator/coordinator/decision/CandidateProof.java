@@ -89,8 +89,9 @@ final class CandidateProof {
                 return Verdict.no("defer to " + member + ": its final position " + Lsn.format(theirs) + " is past ours "
                         + Lsn.format(mine));
             }
-            if (theirs == mine && o.config().ordinal(member) < o.config().ordinal(o.self())
-                    && peer.state().healthy() && fresh(o, peer)) {
+            // a final position was published after the Lease lapsed, so that peer is alive and racing too; no standby
+            // is "healthy" (streaming) once the leader is gone, so health is no criterion here
+            if (theirs == mine && o.config().ordinal(member) < o.config().ordinal(o.self()) && fresh(o, peer)) {
                 return Verdict.no("defer to " + member + ": same final position, lower ordinal");
             }
             provenBehindOrEqual++;
@@ -145,7 +146,7 @@ final class CandidateProof {
         }
         Optional<PeerView> better = compared.stream()
                 .filter(p -> p.state().lsn() > mine || (p.state().lsn() == mine
-                        && config.ordinal(p.name()) < config.ordinal(o.self()) && p.state().healthy() && fresh(o, p)))
+                        && config.ordinal(p.name()) < config.ordinal(o.self()) && fresh(o, p)))
                 .min(Comparator.comparingLong((PeerView p) -> -p.state().lsn())
                         .thenComparingInt(p -> config.ordinal(p.name())));
         if (better.isPresent()) {

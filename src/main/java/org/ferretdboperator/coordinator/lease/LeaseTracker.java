@@ -17,6 +17,7 @@ public final class LeaseTracker {
     private LeaseSnapshot last;
     private String lastRv;
     private boolean initialised;
+    private long writes;
     private long firstSeenNanos;
     private boolean changeSeen;
     private volatile long ownWriteSentNanos = Long.MIN_VALUE;
@@ -24,6 +25,21 @@ public final class LeaseTracker {
     public LeaseTracker(String self, LongSupplier nanos) {
         this.self = self;
         this.nanos = nanos;
+    }
+
+    /** A counter of this process's own writes; pass it to {@link #observed(Optional, long)} with a read started then. */
+    public synchronized long writes() {
+        return writes;
+    }
+
+    /**
+     * Records a read that was sent when {@link #writes()} returned {@code writesAtRequest}; a read that raced one of this
+     * process's own writes may predate it and is dropped (the own write's result is newer).
+     */
+    public synchronized void observed(Optional<LeaseSnapshot> snapshot, long writesAtRequest) {
+        if (writesAtRequest == writes) {
+            observed(snapshot);
+        }
     }
 
     /** Records a successful read (empty: the Lease does not exist). */
@@ -45,6 +61,7 @@ public final class LeaseTracker {
 
     /** Records this process's successful write, sent at {@code sentNanos}, that left the Lease with {@code written}. */
     public synchronized void wrote(long sentNanos, LeaseSnapshot written) {
+        writes++;
         observed(Optional.of(written));
         ownWriteSentNanos = written.holder().equals(self) ? sentNanos : Long.MIN_VALUE;
     }

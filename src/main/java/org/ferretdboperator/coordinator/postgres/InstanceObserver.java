@@ -65,22 +65,42 @@ public final class InstanceObserver {
     private LocalInstance observeRunning(boolean standbySignal) throws SQLException {
         Connection c = connections.local();
         try (Statement st = c.createStatement()) {
-            boolean inRecovery = scalarBoolean(st, "SELECT pg_is_in_recovery()");
-            long sysid = scalarLong(st, "SELECT system_identifier FROM pg_control_system()");
-            SyncSetting sync = SyncSetting.parse(scalarString(st, "SHOW synchronous_standby_names"));
+            // one round trip for the scalar facts of either role; the role-specific columns are NULL on the other role
+            boolean inRecovery;
+            long sysid;
+            SyncSetting sync;
+            String conninfo;
+            long flush;
+            int primaryTimeline;
+            long receive;
+            long replay;
+            int checkpointTimeline;
+            try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), (SELECT system_identifier FROM pg_control_system()), "
+                    + "current_setting('synchronous_standby_names'), current_setting('primary_conninfo'), "
+                    + "CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_flush_lsn()::text END, "
+                    + "CASE WHEN NOT pg_is_in_recovery() THEN "
+                    + "('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::int END, "
+                    + "pg_last_wal_receive_lsn()::text, pg_last_wal_replay_lsn()::text, "
+                    + "(SELECT timeline_id FROM pg_control_checkpoint())")) {
+                rs.next();
+                inRecovery = rs.getBoolean(1);
+                sysid = rs.getLong(2);
+                sync = SyncSetting.parse(rs.getString(3));
+                conninfo = rs.getString(4);
+                flush = Lsn.parse(rs.getString(5));
+                primaryTimeline = rs.getInt(6);
+                receive = Lsn.parse(rs.getString(7));
+                replay = Lsn.parse(rs.getString(8));
+                checkpointTimeline = rs.getInt(9);
+            }
             Set<String> slots = strings(st, "SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'");
             if (!inRecovery) {
-                long flush = Lsn.parse(scalarString(st, "SELECT pg_current_wal_flush_lsn()::text"));
-                int timeline = (int) scalarLong(st,
-                        "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::int");
                 Set<String> streaming = strings(st,
                         "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
                 markReceiver(false);
-                return new LocalInstance(true, standbySignal, true, true, false, timeline, sysid, Lsn.UNKNOWN, Lsn.UNKNOWN, flush,
-                        false, null, receiverDownMillis(), streaming, sync, slots, false, history(st, timeline));
+                return new LocalInstance(true, standbySignal, true, true, false, primaryTimeline, sysid, Lsn.UNKNOWN, Lsn.UNKNOWN,
+                        flush, false, null, receiverDownMillis(), streaming, sync, slots, false, history(st, primaryTimeline));
             }
-            long receive = Lsn.parse(scalarString(st, "SELECT pg_last_wal_receive_lsn()::text"));
-            long replay = Lsn.parse(scalarString(st, "SELECT pg_last_wal_replay_lsn()::text"));
             boolean streaming = false;
             int timeline = 0;
             try (ResultSet rs = st.executeQuery("SELECT status, received_tli FROM pg_stat_wal_receiver")) {
@@ -94,12 +114,11 @@ public final class InstanceObserver {
             } else {
                 // pg_control's checkpoint timeline lags until the next restartpoint; the newest WAL segment in pg_wal
                 // and the last timeline this process saw streamed tell the timeline the standby has reached
-                timeline = Math.max(lastReceivedTimeline, (int) scalarLong(st, "SELECT greatest("
-                        + "(SELECT timeline_id FROM pg_control_checkpoint()), "
-                        + "(SELECT max(('x' || substr(name, 1, 8))::bit(32)::int) FROM pg_ls_waldir() "
-                        + "WHERE name ~ '^[0-9A-F]{24}$'))"));
+                timeline = Math.max(Math.max(lastReceivedTimeline, checkpointTimeline), (int) scalarLong(st,
+                        "SELECT coalesce(max(('x' || substr(name, 1, 8))::bit(32)::int), 0) FROM pg_ls_waldir() "
+                                + "WHERE name ~ '^[0-9A-F]{24}$'"));
             }
-            String upstream = upstreamAddress(scalarString(st, "SHOW primary_conninfo"));
+            String upstream = upstreamAddress(conninfo);
             markReceiver(streaming);
             return new LocalInstance(true, standbySignal, true, true, true, timeline, sysid, receive, replay, Lsn.UNKNOWN,
                     streaming, upstream, receiverDownMillis(), Set.of(), sync, slots, false, TimelineHistory.EMPTY);
@@ -160,13 +179,6 @@ public final class InstanceObserver {
             return first.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(first));
         } catch (Exception e) {
             return Optional.empty();
-        }
-    }
-
-    private static boolean scalarBoolean(Statement st, String sql) throws SQLException {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getBoolean(1);
         }
     }
 

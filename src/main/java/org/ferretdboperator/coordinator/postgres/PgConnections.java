@@ -18,16 +18,18 @@ public final class PgConnections {
     /** A shared, autocommit connection to the local PostgreSQL; reopened when broken. */
     public synchronized Connection local() throws SQLException {
         if (local != null) {
-            try {
-                if (!local.isClosed() && local.isValid(1)) {
-                    return local;
-                }
-            } catch (SQLException ignored) {
-                // reopen below
+            // no isValid() round trip on every tick: callers close the connection on any SQLException instead
+            if (!local.isClosed()) {
+                return local;
             }
             closeLocal();
         }
         local = open("127.0.0.1", settings.port(), "postgres", settings.superuser(), 1, 3);
+        try (java.sql.Statement st = local.createStatement()) {
+            // The coordinator's own writes (roles, databases) are re-ensured by every new leader, so they need not wait
+            // for synchronous standbys: with none connected they would block the loop (strict mode blocks commits).
+            st.execute("SET synchronous_commit = local");
+        }
         return local;
     }
 

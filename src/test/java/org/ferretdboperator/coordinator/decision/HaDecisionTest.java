@@ -237,9 +237,9 @@ class HaDecisionTest {
         }
 
         @Test
-        void primaryUnlabelsStopsFastAndHandsOverToTheMostAdvancedStandby() {
+        void primaryStopsFastHandsOverToTheMostAdvancedStandbyThenUnlabels() {
             Decision d = leaving().decide();
-            assertThat(d.kinds()).containsExactly("PublishRole", "StopFast", "ReleaseLease");
+            assertThat(d.kinds()).containsExactly("StopFast", "ReleaseLease", "PublishRole");
             assertThat(d.first(ReleaseLease.class).handoverTo()).isEqualTo(P2);
         }
 
@@ -436,6 +436,18 @@ class HaDecisionTest {
             Obs fromP2 = Obs.of(P2).standby(5000, 2, false, addr(P0)).expiredLease(P0, record(P0, 4990, 2, Set.of(P1, P2), 1))
                     .finalPeer(P1, 5000, 2, "100");
             assertThat(fromP2.decide().contains(AcquireLease.class)).isFalse();
+        }
+
+        @Test
+        void equalPositionsDeferToALowerOrdinalThatIsNotStreamingEither() {
+            // once the leader is gone no standby is ready (none streams), but a final position proves the peer races too
+            Obs fromP2 = Obs.of(P2).standby(5000, 2, false, addr(P0)).expiredLease(P0, record(P0, 4990, 2, Set.of(P1, P2), 1))
+                    .peer(P1, new MemberState(MemberState.STANDBY, 2, 5000, false, null, false, addr(P1), false, "100", SYSID, 4),
+                            50);
+            assertThat(fromP2.decide().status()).contains("defer to pg-1");
+            fromP2.peer(P1, new MemberState(MemberState.STANDBY, 2, 5000, false, null, false, addr(P1), false, "100", SYSID, 4),
+                    LEASE * 4);
+            assertThat(fromP2.decide().contains(Promote.class)).as("a silent peer is not waited for").isTrue();
         }
 
         @Test

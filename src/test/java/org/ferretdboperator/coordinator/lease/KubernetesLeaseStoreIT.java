@@ -1,0 +1,147 @@
+package org.ferretdboperator.coordinator.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ferretdboperator.coordinator.decision.LeaderRecord;
+import org.ferretdboperator.coordinator.decision.MemberState;
+import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.decision.TimelineHistory;
+import org.ferretdboperator.coordinator.member.PodMemberDirectory;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.PodContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Compare-and-swap on a real API server: 409s, racing writers, preserved foreign metadata, own-pod patches. */
+class KubernetesLeaseStoreIT {
+
+    static final String NS = "coordinator-it";
+    static RealApiServer api;
+
+    @BeforeAll
+    static void startApiServer() throws Exception {
+        api = RealApiServer.start();
+        api.client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    KubernetesLeaseStore store(String lease) {
+        return new KubernetesLeaseStore(api.client, NS, lease, 2000);
+    }
+
+    static Map<String, String> record(String leader) {
+        return LeaseAnnotations.encode(new LeaderRecord(leader + ":5432", 0x5000, 2, TimelineHistory.decode("1:0/3000"), 42,
+                Set.of("pg-1"), 1, null, -1));
+    }
+
+    @Test
+    void createsOnceThenOnlyCompareAndSwapWins() throws Exception {
+        KubernetesLeaseStore store = store("cas");
+        LeaseSnapshot first = store.write(null, "pg-0", 1, record("pg-0"));
+        assertThat(first.holder()).isEqualTo("pg-0");
+        assertThatThrownBy(() -> store.write(null, "pg-1", 1, record("pg-1"))).isInstanceOf(LeaseConflictException.class);
+
+        LeaseSnapshot renewed = store.write(first, "pg-0", 1, record("pg-0"));
+        assertThat(renewed.resourceVersion()).isNotEqualTo(first.resourceVersion());
+        // a writer still holding the older version loses, and is told who holds it now
+        assertThatThrownBy(() -> store.write(first, "pg-1", 2, record("pg-1")))
+                .isInstanceOf(LeaseConflictException.class).hasMessageContaining("now held by pg-0");
+
+        LeaseSnapshot read = store.read().orElseThrow();
+        assertThat(read.transitions()).isEqualTo(1);
+        assertThat(LeaseAnnotations.decode(read.annotations()).leaderAddress()).isEqualTo("pg-0:5432");
+        assertThat(read.raw().getSpec().getLeaseDurationSeconds()).isEqualTo(2);
+        assertThat(read.raw().getSpec().getRenewTime()).isNotNull();
+    }
+
+    @Test
+    void exactlyOneOfManyRacingCandidatesAcquires() throws Exception {
+        KubernetesLeaseStore store = store("race");
+        LeaseSnapshot vacant = store.write(null, "", 3, Map.of());
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Boolean>> attempts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String me = "pg-" + i;
+                Callable<Boolean> attempt = () -> {
+                    try {
+                        store(vacant.raw().getMetadata().getName()).write(vacant, me, 4, record(me));
+                        return true;
+                    } catch (LeaseConflictException e) {
+                        return false;
+                    }
+                };
+                attempts.add(pool.submit(attempt));
+            }
+            int winners = 0;
+            for (Future<Boolean> f : attempts) {
+                winners += f.get() ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void keepsTheOperatorsMetadataAndReleasesToNoHolder() throws Exception {
+        Lease owned = new LeaseBuilder().withNewMetadata().withName("owned").withNamespace(NS)
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "ferretdb-operator"))
+                .withAnnotations(Map.of("example.com/note", "kept")).endMetadata().withNewSpec().endSpec().build();
+        api.client.resource(owned).create();
+        KubernetesLeaseStore store = store("owned");
+        LeaseSnapshot taken = store.write(store.read().orElseThrow(), "pg-2", 1, record("pg-2"));
+        LeaseSnapshot released = store.write(taken, "", 1, record("pg-2"));
+        Lease now = api.client.leases().inNamespace(NS).withName("owned").get();
+        assertThat(now.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "ferretdb-operator");
+        assertThat(now.getMetadata().getAnnotations()).containsEntry("example.com/note", "kept");
+        assertThat(now.getSpec().getHolderIdentity()).isNull();
+        assertThat(released.holder()).isEmpty();
+    }
+
+    @Test
+    void eachCoordinatorPatchesOnlyItsOwnPod() throws Exception {
+        for (String name : List.of("pgx-0", "pgx-1")) {
+            api.client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                    .withLabels(Labels.postgresSelector("pgx")).endMetadata().withNewSpec().addNewContainer().withName("postgres")
+                    .withImage("postgres:15").endContainer().endSpec().build()).create();
+        }
+        try (PodMemberDirectory zero = new PodMemberDirectory(api.client, NS, "pgx", "pgx-0", () -> { });
+                PodMemberDirectory one = new PodMemberDirectory(api.client, NS, "pgx", "pgx-1", () -> { })) {
+            MemberState state = new MemberState(MemberState.STANDBY, 2, 0x5000, true, "pgx-1:5432", true, "pgx-0:5432", false,
+                    null, 42, 1);
+            zero.publish(state);
+            zero.setRole(Role.SECONDARY);
+            await().atMost(Duration.ofSeconds(10)).until(() -> state.equals(one.states().get("pgx-0")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "secondary".equals(zero.ownRoleLabel()));
+            assertThat(one.states()).doesNotContainKey("pgx-1");
+            zero.setRole(Role.NONE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> zero.ownRoleLabel() == null);
+            var pod = api.client.pods().inNamespace(NS).withName("pgx-0").get();
+            assertThat(pod.getMetadata().getAnnotations()).containsKey(PodContract.MEMBER_STATE_ANNOTATION);
+            assertThat(api.client.pods().inNamespace(NS).withName("pgx-1").get().getMetadata().getAnnotations()).isNullOrEmpty();
+        }
+    }
+}

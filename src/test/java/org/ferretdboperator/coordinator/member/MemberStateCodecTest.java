@@ -1,0 +1,20 @@
+package org.ferretdboperator.coordinator.member;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.ferretdboperator.coordinator.decision.MemberState;
+import org.junit.jupiter.api.Test;
+
+class MemberStateCodecTest {
+
+    @Test
+    void roundTripsAndToleratesUnknownFieldsAndGarbage() {
+        MemberState s = new MemberState(MemberState.STANDBY, 3, 0x5000, false, "pg-0.pods:5432", true, "pg-1.pods:5432", false,
+                "1234", -7L, 9);
+        assertThat(MemberStateCodec.decode(MemberStateCodec.encode(s))).contains(s);
+        String newer = MemberStateCodec.encode(s).replace("{", "{\"futureField\":1,");
+        assertThat(MemberStateCodec.decode(newer)).contains(s);
+        assertThat(MemberStateCodec.decode("not json")).isEmpty();
+        assertThat(MemberStateCodec.decode(null)).isEmpty();
+    }
+}
