@@ -5,8 +5,9 @@
 #
 #   hack/failover-bench.sh [--runs N] [--scenarios slug,slug] [maven args...]
 #
-#   --runs N          runs per scenario (default 20); scenarios are interleaved, one round at a time, and the report
-#                     is rewritten after every round, so an interrupted benchmark still leaves its figures behind
+#   --runs N          runs per scenario (default 20), one cluster per scenario (each run starts from the settled
+#                     cluster the previous run left); the report is rewritten after every run, so an interrupted
+#                     benchmark still leaves its figures behind
 #   --scenarios ...   only these scenarios (slugs as in the report, e.g. case1-delete-primary,case1-kill-primary)
 #
 # Needs what hack/test.sh installs (PostgreSQL 15, the control-plane tools). Builds the binary first (package).

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every write a client saw acknowledged (the commit returned OK), with the member that acknowledged it and the window
@@ -19,11 +18,15 @@ final class AckLog {
     }
 
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final java.util.function.LongSupplier ids;
 
-    /** Unique ids for every client of one cluster (writer and probes share the table). */
+    /** @param ids unique ids across every run on one cluster (writer and probes share the table) */
+    AckLog(java.util.function.LongSupplier ids) {
+        this.ids = ids;
+    }
+
     long nextId() {
-        return ids.incrementAndGet();
+        return ids.getAsLong();
     }
 
     void record(Ack ack) {

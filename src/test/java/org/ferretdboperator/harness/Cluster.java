@@ -41,6 +41,11 @@ final class Cluster implements AutoCloseable {
     private final Sql.Login superuser;
     private final List<Member> members = new ArrayList<>();
     private final RoleLabels labels;
+    private final List<String> unexpectedExits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong writeIds = new java.util.concurrent.atomic.AtomicLong();
+    private int seedRows;
+
+    private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Cluster(ControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
         this.controlPlane = controlPlane;
@@ -50,13 +55,23 @@ final class Cluster implements AutoCloseable {
         this.labels = new RoleLabels(controlPlane.admin(), spec.namespace(), spec.postgres());
     }
 
-    /**
-     * Creates the namespace, RBAC, Lease, pods and members (not yet started).
-     *
-     * @param unexpectedExit told whenever a coordinator exits on its own
-     */
-    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir,
-            java.util.function.Consumer<String> unexpectedExit) throws IOException {
+    /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
+    static Cluster fresh(ControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings) throws IOException {
+        String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
+        if (namespace.length() > 63) {
+            namespace = namespace.substring(0, 63).replaceAll("-+$", "");
+        }
+        ClusterSpec spec = new ClusterSpec(namespace, "pg", 3, synchronous, maxLagBytes, timings);
+        Path projectDir = Harness.projectDir();
+        Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
+        Harness.deleteTree(root);
+        Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
+        return create(controlPlane, spec, root, projectDir);
+    }
+
+    /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
+    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())
@@ -84,8 +99,9 @@ final class Cluster implements AutoCloseable {
             Map<String, String> local = new LinkedHashMap<>();
             MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig, local);
             local.putAll(LocalSettings.of(memberSpec, authDir, replDir));
+            // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
             cluster.members.add(new Member(memberSpec, proxy, projectDir, CoordinatorBinary.environment(spec, memberSpec),
-                    unexpectedExit));
+                    cluster.unexpectedExits::add));
             cluster.createPod(name, i);
         }
         return cluster;
@@ -126,8 +142,82 @@ final class Cluster implements AutoCloseable {
         return controlPlane.admin();
     }
 
-    void startAll() {
+    /**
+     * Starts every member and waits until the cluster settles (the coordinators bootstrap it: initdb on the first
+     * member, clones on the others), then creates the harness's tables.
+     */
+    Settling.Settled bootstrap() throws java.sql.SQLException {
+        long start = System.nanoTime();
         members.forEach(Member::start);
+        Settling.Settled settled = Settling.await(this, Experiment.SETTLE_TIMEOUT);
+        Harness.log("%s: bootstrapped in %.1f s: primary %s, standbys %s", spec.namespace(),
+                Harness.seconds(System.nanoTime() - start), settled.primary(), settled.standbys());
+        try (java.sql.Connection c = primaryConnection()) {
+            Sql.exec(c, "CREATE TABLE harness_writes (id bigint PRIMARY KEY, source text NOT NULL, member text NOT NULL,"
+                    + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            Sql.exec(c, "CREATE TABLE harness_seed (id int PRIMARY KEY, payload text NOT NULL)");
+        }
+        awaitReplayed();
+        return settled;
+    }
+
+    /** Ids for harness_writes, unique over every run on this cluster. */
+    long nextWriteId() {
+        return writeIds.incrementAndGet();
+    }
+
+    /** Coordinator exits the harness did not cause, since the last call. */
+    List<String> drainUnexpectedExits() {
+        List<String> out = List.copyOf(unexpectedExits);
+        unexpectedExits.removeAll(out);
+        return out;
+    }
+
+    int seedRows() {
+        return seedRows;
+    }
+
+    /** Commits {@code rows} more rows on the primary and waits until every member has replayed them. */
+    void seed(int rows) throws java.sql.SQLException {
+        try (java.sql.Connection c = primaryConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO harness_seed (id, payload) SELECT g, repeat('x', 100) FROM generate_series(?, ?) g")) {
+            ps.setInt(1, seedRows + 1);
+            ps.setInt(2, seedRows + rows);
+            ps.executeUpdate();
+        }
+        seedRows += rows;
+        awaitReplayed();
+    }
+
+    java.sql.Connection primaryConnection() throws java.sql.SQLException {
+        String primary = Settling.await(this, Duration.ofSeconds(5)).primary();
+        return Sql.connect(member(primary).spec().pgPort(), superuser, "harness", 30);
+    }
+
+    /** Waits until every standby has replayed everything the primary has flushed (a settled cluster). */
+    void awaitReplayed() throws java.sql.SQLException {
+        Settling.Settled s = Settling.await(this, Experiment.SETTLE_TIMEOUT);
+        String target;
+        try (java.sql.Connection c = Sql.connect(member(s.primary()).spec().pgPort(), superuser, "harness", 10)) {
+            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
+        }
+        for (String standby : s.standbys()) {
+            awaitReplayedOn(standby, target);
+        }
+    }
+
+    void awaitReplayedOn(String standby, String lsn) {
+        org.awaitility.Awaitility.await(standby + " replayed " + lsn).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> {
+                    try (java.sql.Connection c = Sql.connect(member(standby).spec().pgPort(), superuser, "harness", 5);
+                            java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+                        ps.setString(1, lsn);
+                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                            return rs.next() && rs.getBoolean(1);
+                        }
+                    }
+                });
     }
 
     // --- pods, as the StatefulSet controller and the kubelet handle them ---------------------------------------
@@ -187,12 +277,16 @@ final class Cluster implements AutoCloseable {
 
     /** The kubelet is done with the pod: the API server removes the object. */
     private void removeKubeletFinalizer(String name) {
-        admin().pods().inNamespace(spec.namespace()).withName(name).edit(p -> {
-            p.getMetadata().getFinalizers().remove(KUBELET_FINALIZER);
-            return p;
-        });
+        dropFinalizers(name);
         org.awaitility.Awaitility.await(name + " pod object gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> admin().pods().inNamespace(spec.namespace()).withName(name).get() == null);
+    }
+
+    /** A merge patch, not an update: the coordinator patches the same pod concurrently (its label, its state). */
+    private void dropFinalizers(String pod) {
+        admin().pods().inNamespace(spec.namespace()).withName(pod).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"finalizers\":null}}");
     }
 
     /** The StatefulSet controller's replacement pod, and its containers starting on the member's volume. */
@@ -222,10 +316,7 @@ final class Cluster implements AutoCloseable {
         labels.close();
         try {
             for (Pod p : admin().pods().inNamespace(spec.namespace()).list().getItems()) {
-                admin().pods().inNamespace(spec.namespace()).withName(p.getMetadata().getName()).edit(x -> {
-                    x.getMetadata().setFinalizers(List.of());
-                    return x;
-                });
+                dropFinalizers(p.getMetadata().getName());
             }
             admin().namespaces().withName(spec.namespace()).delete();
         } catch (RuntimeException e) {

@@ -11,12 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One run of one scenario on a fresh three-member cluster: bootstrap, a writer and the split-brain probes running
- * throughout, rows committed before the fault, the fault itself (given by the scenario), then the measurements and
- * checks every scenario shares. Everything the scenario asserts beyond that it asserts itself.
+ * One run of one scenario on a settled three-member cluster: a writer and the split-brain probes running throughout,
+ * rows committed before the fault, the fault itself (given by the scenario), then the measurements and checks every
+ * scenario shares. Everything the scenario asserts beyond that it asserts itself. The cluster outlives the run (the
+ * benchmark runs a scenario many times on one cluster; every run ends with the cluster settled again).
  */
 final class Experiment implements AutoCloseable {
 
@@ -26,17 +26,15 @@ final class Experiment implements AutoCloseable {
     /** The writer's label view and the settle check both poll; a stale label may outlive settling by this much. */
     static final Duration LABEL_POLL = Duration.ofMillis(500);
 
-    private static final AtomicInteger RUNS = new AtomicInteger();
-
     private final String scenario;
-    private Cluster cluster;
-    private final AckLog acks = new AckLog();
-    private final List<String> notes = new ArrayList<>();
+    private final Cluster cluster;
+    private final AckLog acks;
+    private final long startNanos = System.nanoTime();
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Writer writer;
     private WriteProbes probes;
     private Settling.Settled before;
-    private int seedRows;
     private Long faultNanos;
     /** Rows a scenario committed in harness_bulk before its fault. */
     int bulkRows;
@@ -44,26 +42,24 @@ final class Experiment implements AutoCloseable {
     long frozenNanos;
     long thawNanos;
 
-    private Experiment(String scenario) {
+    private Experiment(String scenario, Cluster cluster) {
         this.scenario = scenario;
+        this.cluster = cluster;
+        this.acks = new AckLog(cluster::nextWriteId);
     }
 
-    /** A fresh cluster for {@code scenario}, in its own namespace and directory. */
-    static Experiment create(ControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
-            ClusterSpec.Timings timings) throws java.io.IOException {
-        int run = RUNS.incrementAndGet();
-        String namespace = ("ha-" + scenario + "-" + run).replaceAll("[^a-z0-9-]", "-");
-        if (namespace.length() > 63) {
-            namespace = namespace.substring(0, 63).replaceAll("-+$", "");
-        }
-        ClusterSpec spec = new ClusterSpec(namespace, "pg", 3, synchronous, maxLagBytes, timings);
-        java.nio.file.Path projectDir = Harness.projectDir();
-        java.nio.file.Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
-        Harness.deleteTree(root);
-        Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
-        Experiment x = new Experiment(scenario);
-        // a coordinator must never crash: each exit the harness did not cause is a failed check
-        x.cluster = Cluster.create(controlPlane, spec, root, projectDir, what -> x.check(false, "%s", what));
+    /** Starts a run on a settled cluster: the writer and the probes, until the writer's commits are acknowledged. */
+    static Experiment begin(Cluster cluster, String scenario) {
+        Experiment x = new Experiment(scenario, cluster);
+        cluster.drainUnexpectedExits().forEach(what -> x.check(false, "%s", what));
+        x.before = Settling.await(cluster, SETTLE_TIMEOUT);
+        x.probes = new WriteProbes(cluster.ports(), cluster.superuser(), x.acks, PROBE_INTERVAL).start();
+        x.writer = new Writer(cluster.ports(), cluster.superuser(), x.acks, cluster.labels()::primaries, WRITE_INTERVAL, 2)
+                .start();
+        long startAcks = System.nanoTime();
+        org.awaitility.Awaitility.await("writer acknowledged on " + x.before.primary()).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> x.acks.from(Writer.SOURCE).stream().filter(a -> a.sentNanos() > startAcks).count() >= 20);
         return x;
     }
 
@@ -98,38 +94,9 @@ final class Experiment implements AutoCloseable {
         return faultNanos;
     }
 
-    /** Starts the members, waits until the cluster settles, creates the tables, starts the writer and probes. */
-    Settling.Settled bootstrap() throws SQLException {
-        long start = System.nanoTime();
-        cluster.startAll();
-        before = Settling.await(cluster, SETTLE_TIMEOUT);
-        note("bootstrapped in %.1f s: primary %s, standbys %s", Harness.seconds(System.nanoTime() - start), before.primary(),
-                before.standbys());
-        try (Connection c = primaryConnection()) {
-            Sql.exec(c, "CREATE TABLE harness_writes (id bigint PRIMARY KEY, source text NOT NULL, member text NOT NULL,"
-                    + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
-            Sql.exec(c, "CREATE TABLE harness_seed (id int PRIMARY KEY, payload text NOT NULL)");
-        }
-        awaitReplayed();
-        probes = new WriteProbes(cluster.ports(), cluster.superuser(), acks, PROBE_INTERVAL).start();
-        writer = new Writer(cluster.ports(), cluster.superuser(), acks, cluster.labels()::primaries, WRITE_INTERVAL, 2).start();
-        long startAcks = System.nanoTime();
-        org.awaitility.Awaitility.await("writer acknowledged on " + before.primary()).atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> acks.from(Writer.SOURCE).stream().filter(a -> a.sentNanos() > startAcks).count() >= 20);
-        return before;
-    }
-
     /** Commits {@code rows} rows on the primary and waits until every member has replayed them. */
     void seed(int rows) throws SQLException {
-        try (Connection c = primaryConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO harness_seed (id, payload) SELECT g, repeat('x', 100) FROM generate_series(?, ?) g")) {
-            ps.setInt(1, seedRows + 1);
-            ps.setInt(2, seedRows + rows);
-            ps.executeUpdate();
-        }
-        seedRows += rows;
-        awaitReplayed();
+        cluster.seed(rows);
     }
 
     /** Marks the fault's moment (call right before injecting it) and returns it. */
@@ -154,31 +121,7 @@ final class Experiment implements AutoCloseable {
     }
 
     Connection primaryConnection() throws SQLException {
-        String primary = Settling.await(cluster, Duration.ofSeconds(5)).primary();
-        return Sql.connect(cluster.member(primary).spec().pgPort(), cluster.superuser(), "harness", 30);
-    }
-
-    /** Waits until every standby has replayed everything the primary has flushed (a settled cluster). */
-    void awaitReplayed() throws SQLException {
-        Settling.Settled s = Settling.await(cluster, SETTLE_TIMEOUT);
-        String target;
-        try (Connection c = Sql.connect(cluster.member(s.primary()).spec().pgPort(), cluster.superuser(), "harness", 10)) {
-            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
-        }
-        for (String standby : s.standbys()) {
-            org.awaitility.Awaitility.await(standby + " replayed " + target).atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                    .until(() -> {
-                        try (Connection c = Sql.connect(cluster.member(standby).spec().pgPort(), cluster.superuser(),
-                                "harness", 5); PreparedStatement ps = c.prepareStatement(
-                                        "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
-                            ps.setString(1, target);
-                            try (ResultSet rs = ps.executeQuery()) {
-                                return rs.next() && rs.getBoolean(1);
-                            }
-                        }
-                    });
-        }
+        return cluster.primaryConnection();
     }
 
     /**
@@ -198,7 +141,7 @@ final class Experiment implements AutoCloseable {
         writer.close();
         probes.close();
         Settling.Settled end = Settling.await(cluster, SETTLE_TIMEOUT);
-        awaitReplayed();
+        cluster.awaitReplayed();
 
         Map<String, Set<Long>> rows = new HashMap<>();
         Map<String, Integer> seeds = new HashMap<>();
@@ -221,6 +164,7 @@ final class Experiment implements AutoCloseable {
                 }
             }
         }
+        int seedRows = cluster.seedRows();
         int seedMissing = seedRows - seeds.values().stream().mapToInt(Integer::intValue).min().orElse(0);
         List<String> divergent = new ArrayList<>();
         rows.forEach((member, ids) -> {
@@ -251,7 +195,9 @@ final class Experiment implements AutoCloseable {
             }
         }
         Double failover = gapEnd < 0 ? null : Harness.seconds(Math.max(0, gapEnd - faultNanos));
-        List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries();
+        cluster.drainUnexpectedExits().forEach(what -> check(false, "%s", what));
+        List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries().stream()
+                .filter(d -> d.toNanos() > startNanos).toList();
         List<RoleLabels.DualPrimary> dualAfter = dual.stream()
                 .filter(d -> d.toNanos() > after.atNanos() + LABEL_POLL.toNanos()).toList();
         List<SplitBrain.Event> splitBrain = SplitBrain.detect(all);
@@ -290,6 +236,7 @@ final class Experiment implements AutoCloseable {
         return ids;
     }
 
+    /** Stops this run's clients; the cluster stays. */
     @Override
     public void close() {
         if (writer != null) {
@@ -298,6 +245,5 @@ final class Experiment implements AutoCloseable {
         if (probes != null) {
             probes.close();
         }
-        cluster.close();
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The failover benchmark (not a test of the suite: only with {@code -Dfailover.bench=true}, see
  * hack/failover-bench.sh). Runs every scenario {@code failover.bench.runs} times (default 20) with the same code as
- * {@link FailoverScenariosIT} and writes target/failover-bench/results.json and report.md. A run that fails its
- * checks is counted and reported, and the benchmark goes on; it fails at the end if any run did.
+ * {@link FailoverScenariosIT}, one cluster per scenario (each run starts from the settled cluster the previous one
+ * left), and writes target/failover-bench/results.json and report.md after every run. A run that fails its checks is
+ * counted and reported, and the benchmark goes on; it fails at the end if any run did.
  */
 @ExtendWith(HarnessResources.class)
 @EnabledIfSystemProperty(named = "failover.bench", matches = "true")
@@ -31,20 +32,32 @@ class FailoverBenchIT {
         Path out = Harness.projectDir().resolve("target").resolve("failover-bench");
         Map<Scenario, List<BenchReport.Run>> results = new LinkedHashMap<>();
         long start = System.nanoTime();
-        for (int i = 1; i <= runs; i++) {
-            // interleaved (every scenario once per round), so a slow phase of the shared machine hits all of them
-            for (Scenario s : scenarios) {
+        for (Scenario s : scenarios) {
+            // one cluster per scenario: every run ends with the cluster settled, so the next run starts from there;
+            // a run that throws leaves the cluster in an unknown state, so the next one gets a fresh cluster
+            Cluster cluster = null;
+            for (int i = 1; i <= runs; i++) {
                 BenchReport.Run run;
                 try {
-                    run = BenchReport.Run.of(s.run(controlPlane, timings));
+                    if (cluster == null) {
+                        cluster = s.freshCluster(controlPlane, timings);
+                    }
+                    run = BenchReport.Run.of(s.runOn(cluster));
                 } catch (Exception | AssertionError e) {
                     Harness.log("%s run %d failed: %s", s.slug, i, e);
                     run = BenchReport.Run.failed(e);
+                    if (cluster != null) {
+                        cluster.close();
+                        cluster = null;
+                    }
                 }
                 results.computeIfAbsent(s, k -> new ArrayList<>()).add(run);
                 Harness.log("bench: %s run %d/%d: %s", s.slug, i, runs, run.describe());
+                BenchReport.write(out, results, timings, Harness.seconds(System.nanoTime() - start));
             }
-            BenchReport.write(out, results, timings, Harness.seconds(System.nanoTime() - start));
+            if (cluster != null) {
+                cluster.close();
+            }
         }
         BenchReport report = BenchReport.write(out, results, timings, Harness.seconds(System.nanoTime() - start));
         Harness.log("bench: wrote %s and %s", out.resolve("results.json"), out.resolve("report.md"));

@@ -259,14 +259,32 @@ enum Scenario {
         return ClusterSpec.DEFAULT_MAX_LAG_BYTES;
     }
 
-    /** One run on a fresh cluster. */
+    /** A fresh cluster for this scenario, bootstrapped and settled. */
+    Cluster freshCluster(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+        Cluster cluster = Cluster.fresh(controlPlane, slug, synchronous, maxLagBytes(), timings);
+        try {
+            cluster.bootstrap();
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** One run on a fresh cluster (the tests). */
     Outcome run(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
-        try (Experiment x = Experiment.create(controlPlane, slug, synchronous, maxLagBytes(), timings)) {
-            x.bootstrap();
+        try (Cluster cluster = freshCluster(controlPlane, timings)) {
+            return runOn(cluster);
+        }
+    }
+
+    /** One run on a settled cluster; the cluster is settled again when it returns. */
+    Outcome runOn(Cluster cluster) throws Exception {
+        try (Experiment x = Experiment.begin(cluster, slug)) {
             x.seed(500);
             // a random phase against the coordinators' loop, or every run hits the same moment of it
-            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(timings.retryPeriodMillis() + 1))
-                    .toNanos());
+            long retry = cluster.spec().timings().retryPeriodMillis();
+            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(retry + 1)).toNanos());
             inject(x);
             Outcome o = x.finish();
             verify(x, o);
@@ -348,7 +366,8 @@ enum Scenario {
     static int writeBulk(Experiment x, int bytes) throws SQLException {
         int rows = bytes / 1024;
         try (Connection c = x.primaryConnection()) {
-            Sql.exec(c, "CREATE TABLE IF NOT EXISTS harness_bulk (id int PRIMARY KEY, payload text NOT NULL)");
+            Sql.exec(c, "DROP TABLE IF EXISTS harness_bulk");
+            Sql.exec(c, "CREATE TABLE harness_bulk (id int PRIMARY KEY, payload text NOT NULL)");
             Sql.exec(c, "ALTER TABLE harness_bulk ALTER COLUMN payload SET STORAGE PLAIN");
             Sql.exec(c, "INSERT INTO harness_bulk SELECT g, repeat(md5(g::text), 30) FROM generate_series(1, " + rows + ") g");
         }
@@ -360,14 +379,7 @@ enum Scenario {
         try (Connection c = x.primaryConnection()) {
             target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
         }
-        org.awaitility.Awaitility.await(standby + " replayed " + target).atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> {
-                    try (Connection c = Sql.connect(x.cluster().member(standby).spec().pgPort(), x.cluster().superuser(),
-                            "harness", 5)) {
-                        return Sql.queryBoolean(c, "SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn");
-                    }
-                });
+        x.cluster().awaitReplayedOn(standby, target);
     }
 
     static void verifyBulk(Experiment x) {
