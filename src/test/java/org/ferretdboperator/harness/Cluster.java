@@ -1,0 +1,362 @@
+package org.ferretdboperator.harness;
+
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
+import org.ferretdboperator.support.PodContract;
+
+/**
+ * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no
+ * kubelet: the harness plays kubelet and StatefulSet controller), its Lease (empty holder, as the operator creates
+ * it), the coordinators' ServiceAccount and Role, and one {@link Member} (coordinator JVM + PostgreSQL) per pod.
+ */
+final class Cluster implements AutoCloseable {
+
+    /** Holds a deleted pod in Terminating until the harness, playing kubelet, has stopped its processes. */
+    static final String KUBELET_FINALIZER = "harness.ferretdboperator.org/kubelet";
+    static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
+
+    private final ControlPlane controlPlane;
+    private final ClusterSpec spec;
+    private final Path root;
+    private final Sql.Login superuser;
+    private final List<Member> members = new ArrayList<>();
+    private final RoleLabels labels;
+    private final List<String> unexpectedExits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong writeIds = new java.util.concurrent.atomic.AtomicLong();
+    private int seedRows;
+
+    private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Cluster(ControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
+        this.controlPlane = controlPlane;
+        this.spec = spec;
+        this.root = root;
+        this.superuser = superuser;
+        this.labels = new RoleLabels(controlPlane.admin(), spec.namespace(), spec.postgres());
+    }
+
+    /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
+    static Cluster fresh(ControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings) throws IOException {
+        String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
+        if (namespace.length() > 63) {
+            namespace = namespace.substring(0, 63).replaceAll("-+$", "");
+        }
+        ClusterSpec spec = new ClusterSpec(namespace, "pg", 3, synchronous, maxLagBytes, timings);
+        Path projectDir = Harness.projectDir();
+        Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
+        Harness.deleteTree(root);
+        Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
+        return create(controlPlane, spec, root, projectDir);
+    }
+
+    /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
+    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
+        KubernetesClient admin = controlPlane.admin();
+        Files.createDirectories(root);
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())
+                .create();
+        CoordinatorAccess access = CoordinatorAccess.create(admin, controlPlane.caData(), spec.namespace(), spec.postgres(),
+                spec.replicas());
+        admin.leases().inNamespace(spec.namespace()).resource(new LeaseBuilder()
+                .withNewMetadata().withName(Names.lease(spec.postgres())).withLabels(owned(spec.postgres())).endMetadata()
+                .withNewSpec().endSpec()
+                .build()).create();
+        Sql.Login superuser = new Sql.Login("postgres", randomPassword());
+        Path secrets = root.resolve("secrets");
+        Path authDir = writeSecret(secrets.resolve(Names.postgresAuthSecret(spec.postgres())), superuser.user(), superuser.password());
+        Path replDir = writeSecret(secrets.resolve(Names.replicationSecret(spec.postgres())), "replicator", randomPassword());
+
+        Cluster cluster = new Cluster(controlPlane, spec, root, superuser);
+        for (int i = 0; i < spec.replicas(); i++) {
+            String name = spec.memberName(i);
+            Path dir = root.resolve(name);
+            Files.createDirectories(dir);
+            PostgresOwnership.handOver(dir); // the pod's fsGroup makes its volume writable for the postgres user
+            ApiServerProxy proxy = new ApiServerProxy(name, controlPlane.apiServerPort());
+            Path kubeconfig = access.writeKubeconfig(dir.resolve("kubeconfig"), proxy.port(), spec.namespace());
+            int pgPort = Harness.freePort();
+            Map<String, String> local = new LinkedHashMap<>();
+            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig, local);
+            local.putAll(LocalSettings.of(memberSpec, authDir, replDir));
+            // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
+            cluster.members.add(new Member(memberSpec, proxy, projectDir, CoordinatorBinary.environment(spec, memberSpec),
+                    cluster.unexpectedExits::add));
+            cluster.createPod(name, i);
+        }
+        return cluster;
+    }
+
+    ClusterSpec spec() {
+        return spec;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Sql.Login superuser() {
+        return superuser;
+    }
+
+    RoleLabels labels() {
+        return labels;
+    }
+
+    List<Member> members() {
+        return List.copyOf(members);
+    }
+
+    Member member(String name) {
+        return members.stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no member " + name));
+    }
+
+    Map<String, Integer> ports() {
+        Map<String, Integer> ports = new HashMap<>();
+        members.forEach(m -> ports.put(m.name(), m.spec().pgPort()));
+        return ports;
+    }
+
+    KubernetesClient admin() {
+        return controlPlane.admin();
+    }
+
+    /**
+     * Starts every member and waits until the cluster settles (the coordinators bootstrap it: initdb on the first
+     * member, clones on the others), then creates the harness's tables.
+     */
+    Settling.Settled bootstrap() throws java.sql.SQLException {
+        long start = System.nanoTime();
+        members.forEach(Member::start);
+        Settling.Settled settled = Settling.await(this, Experiment.SETTLE_TIMEOUT);
+        Harness.log("%s: bootstrapped in %.1f s: primary %s, standbys %s", spec.namespace(),
+                Harness.seconds(System.nanoTime() - start), settled.primary(), settled.standbys());
+        try (java.sql.Connection c = primaryConnection()) {
+            Sql.exec(c, "CREATE TABLE harness_writes (id bigint PRIMARY KEY, source text NOT NULL, member text NOT NULL,"
+                    + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            Sql.exec(c, "CREATE TABLE harness_seed (id int PRIMARY KEY, payload text NOT NULL)");
+        }
+        awaitReplayed();
+        return settled;
+    }
+
+    /** Ids for harness_writes, unique over every run on this cluster. */
+    long nextWriteId() {
+        return writeIds.incrementAndGet();
+    }
+
+    /** Coordinator exits the harness did not cause, since the last call. */
+    List<String> drainUnexpectedExits() {
+        List<String> out = List.copyOf(unexpectedExits);
+        unexpectedExits.removeAll(out);
+        return out;
+    }
+
+    int seedRows() {
+        return seedRows;
+    }
+
+    /** Commits {@code rows} more rows on the primary and waits until every member has replayed them. */
+    void seed(int rows) throws java.sql.SQLException {
+        try (java.sql.Connection c = primaryConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO harness_seed (id, payload) SELECT g, repeat('x', 100) FROM generate_series(?, ?) g")) {
+            ps.setInt(1, seedRows + 1);
+            ps.setInt(2, seedRows + rows);
+            ps.executeUpdate();
+        }
+        seedRows += rows;
+        awaitReplayed();
+    }
+
+    java.sql.Connection primaryConnection() throws java.sql.SQLException {
+        String primary = Settling.await(this, Duration.ofSeconds(5)).primary();
+        return Sql.connect(member(primary).spec().pgPort(), superuser, "harness", 30);
+    }
+
+    /** Waits until every standby has replayed everything the primary has flushed (a settled cluster). */
+    void awaitReplayed() throws java.sql.SQLException {
+        Settling.Settled s = Settling.await(this, Experiment.SETTLE_TIMEOUT);
+        String target;
+        try (java.sql.Connection c = Sql.connect(member(s.primary()).spec().pgPort(), superuser, "harness", 10)) {
+            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
+        }
+        for (String standby : s.standbys()) {
+            awaitReplayedOn(standby, target);
+        }
+    }
+
+    void awaitReplayedOn(String standby, String lsn) {
+        org.awaitility.Awaitility.await(standby + " replayed " + lsn).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> {
+                    try (java.sql.Connection c = Sql.connect(member(standby).spec().pgPort(), superuser, "harness", 5);
+                            java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+                        ps.setString(1, lsn);
+                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                            return rs.next() && rs.getBoolean(1);
+                        }
+                    }
+                });
+    }
+
+    // --- pods, as the StatefulSet controller and the kubelet handle them ---------------------------------------
+
+    private void createPod(String name, int ordinal) {
+        Map<String, String> labels = new LinkedHashMap<>(Labels.postgresSelector(spec.postgres()));
+        labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+        labels.put("statefulset.kubernetes.io/pod-name", name);
+        labels.put("apps.kubernetes.io/pod-index", Integer.toString(ordinal));
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withLabels(labels).withFinalizers(KUBELET_FINALIZER).endMetadata()
+                .withNewSpec()
+                .withHostname(name).withSubdomain(Names.governing(spec.postgres()))
+                .withServiceAccountName(Names.coordinatorAccount(spec.postgres()))
+                .withTerminationGracePeriodSeconds(GRACE_PERIOD.toSeconds())
+                .addNewContainer().withName(PodContract.POSTGRES_CONTAINER).withImage("postgres:15").endContainer()
+                .addNewContainer().withName(PodContract.COORDINATOR_CONTAINER).withImage("ferretdb-operator:harness")
+                .endContainer()
+                .endSpec()
+                .build();
+        admin().pods().inNamespace(spec.namespace()).resource(pod).create();
+    }
+
+    /**
+     * {@code kubectl delete pod} of several members at once, and what follows in a real cluster: each pod turns
+     * Terminating, its kubelet stops its processes ({@code graceful}: SIGTERM and the grace period; otherwise SIGKILL at
+     * once, like {@code --force} or a node crash), the pod object goes, and the StatefulSet controller (Parallel
+     * policy) creates a fresh pod of the same name (no role label) that starts on the same volume.
+     *
+     * @param atSignal      runs right before the processes are signalled (the fault's moment)
+     * @param beforeRestart runs after the old pods are gone and before the new ones start
+     * @param restart       the members that come back now (the others stay away until {@link #recreatePod})
+     */
+    void deletePods(List<String> names, boolean graceful, Runnable atSignal, Runnable beforeRestart, List<String> restart) {
+        for (String name : names) {
+            admin().pods().inNamespace(spec.namespace()).withName(name).delete();
+        }
+        atSignal.run();
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (String name : names) {
+            Member m = member(name);
+            stops.add(CompletableFuture.runAsync(() -> {
+                if (graceful) {
+                    m.terminate(GRACE_PERIOD);
+                } else {
+                    m.kill();
+                }
+                removeKubeletFinalizer(name);
+            }));
+        }
+        stops.forEach(CompletableFuture::join);
+        beforeRestart.run();
+        for (String name : restart) {
+            recreatePod(name);
+        }
+    }
+
+    /** The kubelet is done with the pod: the API server removes the object. */
+    private void removeKubeletFinalizer(String name) {
+        dropFinalizers(name);
+        org.awaitility.Awaitility.await(name + " pod object gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> admin().pods().inNamespace(spec.namespace()).withName(name).get() == null);
+    }
+
+    /** A merge patch, not an update: the coordinator patches the same pod concurrently (its label, its state). */
+    private void dropFinalizers(String pod) {
+        admin().pods().inNamespace(spec.namespace()).withName(pod).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"finalizers\":null}}");
+    }
+
+    /** The StatefulSet controller's replacement pod, and its containers starting on the member's volume. */
+    void recreatePod(String name) {
+        Member m = member(name);
+        createPod(name, m.spec().ordinal());
+        m.start();
+    }
+
+    /** Kills a member's processes without touching its pod object (a container crash the kubelet restarts). */
+    void crashContainers(String name) {
+        member(name).kill();
+    }
+
+    // --- teardown -----------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        for (Member m : members) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                Harness.log("%s: cleanup: %s", m.name(), e);
+            }
+            m.proxy().close();
+        }
+        labels.close();
+        try {
+            for (Pod p : admin().pods().inNamespace(spec.namespace()).list().getItems()) {
+                dropFinalizers(p.getMetadata().getName());
+            }
+            admin().namespaces().withName(spec.namespace()).delete();
+        } catch (RuntimeException e) {
+            Harness.log("namespace %s: cleanup: %s", spec.namespace(), e);
+        }
+        for (Member m : members) {
+            Harness.deleteTree(m.spec().pgdata()); // keep logs, drop data
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------------------
+
+    static Map<String, String> owned(String postgres) {
+        Map<String, String> labels = new LinkedHashMap<>(Labels.postgresSelector(postgres));
+        labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
+        return labels;
+    }
+
+    private static Path writeSecret(Path dir, String username, String password) throws IOException {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> e : Map.of("username", username, "password", password).entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, e.getValue());
+        }
+        return dir;
+    }
+
+    private static String randomPassword() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static void uncheckedCreateDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.ferretdboperator.harness;
+
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
+
+/**
+ * The coordinators' identity as the operator sets it up (branch postgres, CoordinatorRoleDependent): a ServiceAccount
+ * with a Role that allows only its own Lease (no create), reading pods, patching only the StatefulSet's own pod
+ * names, and creating events. Each member gets a bearer token of that ServiceAccount (TokenRequest API) in a
+ * kubeconfig whose server is the member's own {@link ApiServerProxy}, so the harness runs the coordinators with the
+ * privileges they have in production, never as admin.
+ */
+final class CoordinatorAccess {
+
+    private static final long TOKEN_SECONDS = 4 * 3600;
+
+    private final String token;
+    private final String caData;
+
+    private CoordinatorAccess(String token, String caData) {
+        this.token = token;
+        this.caData = caData;
+    }
+
+    /** Creates the ServiceAccount, Role and RoleBinding in {@code namespace} and requests a token. */
+    static CoordinatorAccess create(KubernetesClient admin, String caData, String namespace, String postgres, int replicas) {
+        String account = Names.coordinatorAccount(postgres);
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName(account).withLabels(Labels.postgresSelector(postgres)).endMetadata()
+                .withAutomountServiceAccountToken(false)
+                .build()).create();
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder()
+                .withNewMetadata().withName(account).withLabels(Labels.postgresSelector(postgres)).endMetadata()
+                .withRules(rules(postgres, replicas))
+                .build()).create();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
+                .withNewMetadata().withName(account).withLabels(Labels.postgresSelector(postgres)).endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(account).endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(namespace).endSubject()
+                .build()).create();
+        String token = admin.serviceAccounts().inNamespace(namespace).withName(account)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(TOKEN_SECONDS).endSpec().build())
+                .getStatus().getToken();
+        return new CoordinatorAccess(token, caData);
+    }
+
+    /** The rules of CoordinatorRoleDependent (branch postgres), reproduced: keep the two in step. */
+    static List<PolicyRule> rules(String postgres, int replicas) {
+        List<String> podNames = IntStream.range(0, replicas)
+                .mapToObj(i -> Names.pod(Names.primaryService(postgres), i))
+                .toList();
+        return List.of(
+                new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
+                        .withResourceNames(Names.lease(postgres)).withVerbs("get", "list", "watch", "update", "patch").build(),
+                new PolicyRuleBuilder().withApiGroups("").withResources("pods").withVerbs("get", "list", "watch").build(),
+                new PolicyRuleBuilder().withApiGroups("").withResources("pods").withResourceNames(podNames)
+                        .withVerbs("patch").build(),
+                new PolicyRuleBuilder().withApiGroups("").withResources("events").withVerbs("create").build());
+    }
+
+    /** A kubeconfig (0600) that reaches the API server through {@code proxyPort} with the ServiceAccount's token. */
+    Path writeKubeconfig(Path file, int proxyPort, String namespace) throws IOException {
+        String content = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: local
+                  cluster:
+                    server: https://127.0.0.1:%d
+                    certificate-authority-data: %s
+                users:
+                - name: coordinator
+                  user:
+                    token: %s
+                contexts:
+                - name: coordinator
+                  context:
+                    cluster: local
+                    user: coordinator
+                    namespace: %s
+                current-context: coordinator
+                """.formatted(proxyPort, caData, token, namespace);
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+        return file;
+    }
+}

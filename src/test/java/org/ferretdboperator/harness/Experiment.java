@@ -1,0 +1,249 @@
+package org.ferretdboperator.harness;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One run of one scenario on a settled three-member cluster: a writer and the split-brain probes running throughout,
+ * rows committed before the fault, the fault itself (given by the scenario), then the measurements and checks every
+ * scenario shares. Everything the scenario asserts beyond that it asserts itself. The cluster outlives the run (the
+ * benchmark runs a scenario many times on one cluster; every run ends with the cluster settled again).
+ */
+final class Experiment implements AutoCloseable {
+
+    static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
+    static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
+    /** The writer's label view and the settle check both poll; a stale label may outlive settling by this much. */
+    static final Duration LABEL_POLL = Duration.ofMillis(500);
+
+    private final String scenario;
+    private final Cluster cluster;
+    private final AckLog acks;
+    private final long startNanos = System.nanoTime();
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Writer writer;
+    private WriteProbes probes;
+    private Settling.Settled before;
+    private Long faultNanos;
+    /** Rows a scenario committed in harness_bulk before its fault. */
+    int bulkRows;
+    /** When every process of a frozen member had received SIGSTOP, and when it was resumed. */
+    long frozenNanos;
+    long thawNanos;
+
+    private Experiment(String scenario, Cluster cluster) {
+        this.scenario = scenario;
+        this.cluster = cluster;
+        this.acks = new AckLog(cluster::nextWriteId);
+    }
+
+    /** Starts a run on a settled cluster: the writer and the probes, until the writer's commits are acknowledged. */
+    static Experiment begin(Cluster cluster, String scenario) {
+        Experiment x = new Experiment(scenario, cluster);
+        cluster.drainUnexpectedExits().forEach(what -> x.check(false, "%s", what));
+        x.before = Settling.await(cluster, SETTLE_TIMEOUT);
+        x.probes = new WriteProbes(cluster.ports(), cluster.superuser(), x.acks, PROBE_INTERVAL).start();
+        x.writer = new Writer(cluster.ports(), cluster.superuser(), x.acks, cluster.labels()::primaries, WRITE_INTERVAL, 2)
+                .start();
+        long startAcks = System.nanoTime();
+        org.awaitility.Awaitility.await("writer acknowledged on " + x.before.primary()).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> x.acks.from(Writer.SOURCE).stream().filter(a -> a.sentNanos() > startAcks).count() >= 20);
+        return x;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    AckLog acks() {
+        return acks;
+    }
+
+    Settling.Settled before() {
+        return before;
+    }
+
+    void note(String format, Object... args) {
+        String line = format.formatted(args);
+        notes.add(line);
+        Harness.log("%s: %s", scenario, line);
+    }
+
+    /** Records a failed check (the run goes on, so one run reports everything it found). */
+    void check(boolean ok, String format, Object... args) {
+        if (!ok) {
+            String line = format.formatted(args);
+            violations.add(line);
+            Harness.log("%s: VIOLATION: %s", scenario, line);
+        }
+    }
+
+    long faultNanos() {
+        return faultNanos;
+    }
+
+    /** Commits {@code rows} rows on the primary and waits until every member has replayed them. */
+    void seed(int rows) throws SQLException {
+        cluster.seed(rows);
+    }
+
+    /** Marks the fault's moment (call right before injecting it) and returns it. */
+    long fault(String what) {
+        faultNanos = System.nanoTime();
+        note("fault: %s", what);
+        return faultNanos;
+    }
+
+    /**
+     * Deletes pods as {@code kubectl delete pod} does (see {@link Cluster#deletePods}); the fault's moment is when the
+     * kubelet signals the processes, as Patroni's baseline measures it.
+     */
+    void deletePods(List<String> names, boolean graceful, Runnable beforeRestart, List<String> restart) {
+        cluster.deletePods(names, graceful, () -> fault((graceful ? "kubectl delete pod " : "SIGKILL of every process of, and "
+                + "kubectl delete --force of, ") + names), beforeRestart, restart);
+    }
+
+    void deletePods(List<String> names, boolean graceful) {
+        deletePods(names, graceful, () -> {
+        }, names);
+    }
+
+    Connection primaryConnection() throws SQLException {
+        return cluster.primaryConnection();
+    }
+
+    /**
+     * Waits until the cluster settles again with every member in a role, lets the writer commit on the new primary,
+     * stops the clients, and measures and checks what every scenario shares.
+     */
+    Outcome finish() throws SQLException {
+        if (faultNanos == null) {
+            throw new IllegalStateException("finish() before fault()");
+        }
+        Settling.Settled after = Settling.await(cluster, SETTLE_TIMEOUT);
+        double settleSeconds = Harness.seconds(after.atNanos() - faultNanos);
+        org.awaitility.Awaitility.await("writer acknowledged on " + after.primary() + " after settling")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> acks.from(Writer.SOURCE).stream()
+                        .filter(a -> a.sentNanos() > after.atNanos() && a.member().equals(after.primary())).count() >= 20);
+        writer.close();
+        probes.close();
+        Settling.Settled end = Settling.await(cluster, SETTLE_TIMEOUT);
+        cluster.awaitReplayed();
+
+        Map<String, Set<Long>> rows = new HashMap<>();
+        Map<String, Integer> seeds = new HashMap<>();
+        for (Member m : cluster.members()) {
+            try (Connection c = Sql.connect(m.spec().pgPort(), cluster.superuser(), "harness-check", 30)) {
+                rows.put(m.name(), ids(c, "SELECT id FROM harness_writes"));
+                seeds.put(m.name(), (int) Sql.queryLong(c, "SELECT count(*) FROM harness_seed"));
+            }
+        }
+        Set<Long> onPrimary = rows.get(end.primary());
+        List<AckLog.Ack> all = acks.all();
+        List<String> lostSample = new ArrayList<>();
+        long lost = 0;
+        for (AckLog.Ack a : all) {
+            if (!onPrimary.contains(a.id())) {
+                lost++;
+                if (lostSample.size() < 10) {
+                    lostSample.add(a.source() + " id " + a.id() + " acknowledged by " + a.member() + " at +"
+                            + "%.3f s".formatted(Harness.seconds(a.ackedNanos() - faultNanos)));
+                }
+            }
+        }
+        int seedRows = cluster.seedRows();
+        int seedMissing = seedRows - seeds.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        List<String> divergent = new ArrayList<>();
+        rows.forEach((member, ids) -> {
+            if (!ids.equals(onPrimary)) {
+                divergent.add(member);
+            }
+        });
+
+        // The outage the application saw: the longest stretch without an acknowledged write between the last
+        // acknowledgement before the fault and the settle point. Failover: from the fault to the end of that stretch
+        // (writes may still be acknowledged for a moment after a SIGTERM, so the fault itself does not start it).
+        List<AckLog.Ack> writes = acks.from(Writer.SOURCE);
+        long previous = writes.stream().filter(a -> a.ackedNanos() < faultNanos).mapToLong(AckLog.Ack::ackedNanos).max()
+                .orElse(faultNanos);
+        long maxGap = -1;
+        long gapEnd = -1;
+        for (AckLog.Ack a : writes) {
+            if (a.ackedNanos() <= previous) {
+                continue;
+            }
+            if (a.ackedNanos() - previous > maxGap) {
+                maxGap = a.ackedNanos() - previous;
+                gapEnd = a.ackedNanos();
+            }
+            previous = a.ackedNanos();
+            if (a.ackedNanos() > after.atNanos()) {
+                break;
+            }
+        }
+        Double failover = gapEnd < 0 ? null : Harness.seconds(Math.max(0, gapEnd - faultNanos));
+        cluster.drainUnexpectedExits().forEach(what -> check(false, "%s", what));
+        List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries().stream()
+                .filter(d -> d.toNanos() > startNanos).toList();
+        List<RoleLabels.DualPrimary> dualAfter = dual.stream()
+                .filter(d -> d.toNanos() > after.atNanos() + LABEL_POLL.toNanos()).toList();
+        List<SplitBrain.Event> splitBrain = SplitBrain.detect(all);
+        check(end.primary().equals(after.primary()), "the primary changed after the cluster had settled: %s -> %s",
+                after.primary(), end.primary());
+        check(splitBrain.isEmpty(), "two members acknowledged writes at the same time: %s", splitBrain);
+        check(dualAfter.isEmpty(), "two pods labelled primary after the cluster settled: %s", dualAfter);
+        check(seedMissing == 0, "%d of %d rows committed before the fault are missing", seedMissing, seedRows);
+        check(divergent.isEmpty(), "members %s hold other rows than the primary %s after catching up", divergent,
+                end.primary());
+        check(!cluster.spec().synchronous() || lost == 0, "Synchronous mode lost %d acknowledged writes: %s", lost,
+                lostSample);
+        check(failover != null, "the writer never got a write acknowledged by %s after the fault", after.primary());
+        Outcome outcome = new Outcome(scenario, cluster.spec().synchronous(), before.primary(), end.primary(), failover,
+                Harness.seconds(Math.max(0, maxGap)), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
+                splitBrain, dual, dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
+        Harness.log("%s", outcome.summary());
+        return outcome;
+    }
+
+    /** The outcome with the checks and notes the scenario added after {@link #finish}. */
+    Outcome withScenarioChecks(Outcome o) {
+        return new Outcome(o.scenario(), o.synchronous(), o.primaryBefore(), o.primaryAfter(), o.failoverSeconds(),
+                o.writeGapSeconds(), o.settleSeconds(), o.acknowledged(), o.lostAcknowledged(), o.lostSample(), o.seedRows(),
+                o.seedMissing(), o.splitBrain(), o.dualPrimaryLabels(), o.dualPrimaryAfterSettle(), o.divergentMembers(),
+                List.copyOf(notes), List.copyOf(violations));
+    }
+
+    private static Set<Long> ids(Connection c, String sql) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Stops this run's clients; the cluster stays. */
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (probes != null) {
+            probes.close();
+        }
+    }
+}

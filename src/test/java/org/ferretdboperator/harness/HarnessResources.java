@@ -1,0 +1,39 @@
+package org.ferretdboperator.harness;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit extension of the harness test classes: checks the prerequisites (fail in CI, skip elsewhere), starts the one
+ * control plane all harness classes share, and stops it when the whole test run ends (the root store closes it).
+ * Test methods receive it as a {@link ControlPlane} parameter.
+ */
+final class HarnessResources implements BeforeAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HarnessResources.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        controlPlane(context);
+    }
+
+    private static ControlPlane controlPlane(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(ControlPlane.class, key -> {
+            java.nio.file.Path project = Harness.projectDir();
+            Prerequisites.requireControlPlane(project);
+            return ControlPlane.shared(project);
+        }, ControlPlane.class);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == ControlPlane.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return controlPlane(context);
+    }
+}

@@ -1,0 +1,227 @@
+package org.ferretdboperator.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.ferretdboperator.coordinator.process.Processes;
+
+/**
+ * The processes of one backend pod: the pg-coordinator JVM (started from the packaged binary exactly as in a pod) and
+ * the PostgreSQL server it runs (pg_ctl daemonises it, so it is not a child of the coordinator: like the postgres
+ * container, it survives its sidecar). Faults act on the whole pod, as a kubelet or the kernel would.
+ */
+final class Member {
+
+    private final MemberSpec spec;
+    private final ApiServerProxy proxy;
+    private final Path projectDir;
+    private final Map<String, String> environment;
+    private final java.util.function.Consumer<String> unexpectedExit;
+    private Process coordinator;
+    private int incarnation;
+    /** Set while the harness itself stops the coordinator, so its exit is expected. */
+    private boolean stopping;
+    private boolean closed;
+
+    /**
+     * @param unexpectedExit told when the coordinator exits on its own (a crash the kubelet would answer with a
+     *                       container restart, which the harness then does after {@link #RESTART_BACKOFF})
+     */
+    Member(MemberSpec spec, ApiServerProxy proxy, Path projectDir, Map<String, String> environment,
+            java.util.function.Consumer<String> unexpectedExit) {
+        this.spec = spec;
+        this.proxy = proxy;
+        this.projectDir = projectDir;
+        this.environment = Map.copyOf(environment);
+        this.unexpectedExit = unexpectedExit;
+    }
+
+    /** The kubelet's first CrashLoopBackOff delay is 10 s; the harness restarts sooner so a crash costs less time. */
+    static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
+
+    String name() {
+        return spec.name();
+    }
+
+    MemberSpec spec() {
+        return spec;
+    }
+
+    ApiServerProxy proxy() {
+        return proxy;
+    }
+
+    /** Starts a new coordinator on the member's (possibly existing) data directory. */
+    synchronized void start() {
+        if (coordinatorAlive()) {
+            throw new IllegalStateException(name() + ": coordinator already running");
+        }
+        incarnation++;
+        Path log = spec.dir().resolve("coordinator-" + incarnation + ".log");
+        ProcessBuilder pb = new ProcessBuilder(CoordinatorBinary.command(projectDir))
+                .directory(spec.dir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(environment);
+        Process started;
+        try {
+            started = pb.start();
+            started.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name() + ": cannot start the coordinator", e);
+        }
+        coordinator = started;
+        stopping = false;
+        int thisIncarnation = incarnation;
+        started.onExit().thenAccept(p -> exited(p, thisIncarnation, log));
+        Harness.log("%s: coordinator #%d started (pid %d, log %s)", name(), incarnation, coordinator.pid(), log);
+    }
+
+    private void exited(Process p, int which, Path log) {
+        synchronized (this) {
+            if (stopping || closed || p != coordinator) {
+                return;
+            }
+        }
+        String what = "%s: coordinator #%d exited on its own with status %d (log %s)".formatted(name(), which, p.exitValue(), log);
+        Harness.log("%s; restarting it after %d ms as the kubelet would", what, RESTART_BACKOFF.toMillis());
+        unexpectedExit.accept(what);
+        java.util.concurrent.CompletableFuture.delayedExecutor(RESTART_BACKOFF.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            synchronized (this) {
+                if (!stopping && !closed && p == coordinator) {
+                    start();
+                }
+            }
+        });
+    }
+
+    /** No more restarts: the cluster is being torn down. */
+    synchronized void close() {
+        closed = true;
+        kill();
+    }
+
+    boolean coordinatorAlive() {
+        return coordinator != null && coordinator.isAlive();
+    }
+
+    Optional<Long> coordinatorPid() {
+        return coordinatorAlive() ? Optional.of(coordinator.pid()) : Optional.empty();
+    }
+
+    /** The running postmaster of this member's data directory, from postmaster.pid. */
+    Optional<Long> postmasterPid() {
+        Path pidFile = spec.pgdata().resolve("postmaster.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            List<String> lines = Files.readAllLines(pidFile);
+            if (lines.isEmpty() || lines.get(0).isBlank()) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(lines.get(0).strip());
+            // a stale pid file after a crash may name a pid some other process reuses now
+            boolean postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/postgres"))
+                    .orElse(false);
+            return postgres && Processes.alive(pid) ? Optional.of(pid) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every process of the pod: coordinator, postmaster and the postmaster's children (backends, walsenders...). */
+    List<Long> podProcesses() {
+        List<Long> pids = new ArrayList<>();
+        coordinatorPid().ifPresent(pids::add);
+        postmasterPid().ifPresent(pm -> {
+            pids.add(pm);
+            ProcessHandle.of(pm).ifPresent(h -> h.descendants().filter(d -> Processes.alive(d.pid())).forEach(d -> pids.add(d.pid())));
+        });
+        return pids;
+    }
+
+    /** SIGKILL to every process of the pod at once: a node crash, an OOM kill, {@code delete --force}. */
+    synchronized void kill() {
+        stopping = true;
+        List<Long> pids = podProcesses();
+        Command.signal("KILL", pids);
+        awaitGone(pids, Duration.ofSeconds(10));
+        reap();
+        Harness.log("%s: killed %s", name(), pids);
+    }
+
+    /**
+     * What the kubelet does on pod deletion: SIGTERM to the coordinator (the postgres container's runner keeps
+     * PostgreSQL up until the coordinator stops it), wait up to {@code grace}, then SIGKILL whatever is left.
+     *
+     * @return how long the coordinator took to exit, or null when the grace period ran out
+     */
+    synchronized Duration terminate(Duration grace) {
+        stopping = true;
+        long start = System.nanoTime();
+        Duration took = null;
+        if (coordinatorAlive()) {
+            coordinator.destroy(); // SIGTERM
+            try {
+                if (coordinator.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    took = Duration.ofNanos(System.nanoTime() - start);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<Long> left = podProcesses();
+        if (!left.isEmpty()) {
+            Harness.log("%s: %s still running after the coordinator %s: SIGKILL", name(), left,
+                    took == null ? "exceeded the grace period" : "exited");
+            Command.signal("KILL", left);
+            awaitGone(left, Duration.ofSeconds(10));
+        }
+        reap();
+        Harness.log("%s: terminated (coordinator exited %s)", name(), took == null ? "only when killed" : "after " + took.toMillis() + " ms");
+        return took;
+    }
+
+    /** SIGSTOP to every process of the pod: a paused VM, a stalled node, a long stop-the-world pause. */
+    synchronized List<Long> freeze(Runnable atSignal) {
+        List<Long> pids = podProcesses();
+        atSignal.run();
+        Command.signal("STOP", pids);
+        Harness.log("%s: frozen %s", name(), pids);
+        return pids;
+    }
+
+    synchronized void thaw(List<Long> pids) {
+        Command.signal("CONT", pids);
+        Harness.log("%s: resumed %s", name(), pids);
+    }
+
+    private void reap() {
+        if (coordinator != null) {
+            try {
+                coordinator.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void awaitGone(List<Long> pids, Duration timeout) {
+        org.awaitility.Awaitility.await("processes " + pids + " gone after SIGKILL").atMost(timeout)
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> pids.stream().noneMatch(Processes::alive)); // zombies count as gone: init reaps them late
+    }
+
+    /** Whether PostgreSQL of this member is running at all. */
+    boolean postgresRunning() {
+        return postmasterPid().isPresent();
+    }
+}

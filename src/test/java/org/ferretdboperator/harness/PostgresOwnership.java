@@ -1,0 +1,33 @@
+package org.ferretdboperator.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+
+/**
+ * PostgreSQL refuses to run as root: when the harness runs as root (CI), the coordinator runs PostgreSQL's programs
+ * as the postgres user, so each member directory must belong to that user, as a pod's fsGroup makes its volume
+ * writable. Without root nothing changes: everything runs as the current user.
+ */
+final class PostgresOwnership {
+
+    private PostgresOwnership() {
+    }
+
+    static void handOver(Path path) {
+        if (!Prerequisites.isRoot()) {
+            return;
+        }
+        try {
+            UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+            PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+            view.setOwner(lookup.lookupPrincipalByName(Prerequisites.PG_OS_USER));
+            view.setGroup(lookup.lookupPrincipalByGroupName(Prerequisites.PG_OS_USER));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hand " + path + " to the " + Prerequisites.PG_OS_USER + " user", e);
+        }
+    }
+}

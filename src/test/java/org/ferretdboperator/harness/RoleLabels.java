@@ -1,0 +1,106 @@
+package org.ferretdboperator.harness;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.ferretdboperator.support.Labels;
+
+/**
+ * The {@code kubedb.com/role} labels of the cluster's pods as the API server serves them, watched like an endpoints
+ * controller watches them: the current primaries (what the primary Service selects) and the history of changes, to
+ * find moments when two pods were labelled primary.
+ */
+final class RoleLabels implements AutoCloseable {
+
+    /** The labels at one moment (member -> role label, absent when unlabelled or the pod is gone). */
+    record Snapshot(long nanos, Map<String, String> roles) {
+        List<String> primaries() {
+            return roles.entrySet().stream().filter(e -> Labels.ROLE_PRIMARY.equals(e.getValue())).map(Map.Entry::getKey).toList();
+        }
+    }
+
+    /** A stretch of time during which two or more pods carried the primary label. */
+    record DualPrimary(long fromNanos, long toNanos, List<String> members) {
+        double seconds() {
+            return Harness.seconds(toNanos - fromNanos);
+        }
+    }
+
+    private final SharedIndexInformer<Pod> informer;
+    private final List<Snapshot> history = new CopyOnWriteArrayList<>();
+    private final Map<String, String> current = new TreeMap<>();
+
+    RoleLabels(KubernetesClient client, String namespace, String postgres) {
+        informer = client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        update(pod, false);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod oldPod, Pod pod) {
+                        update(pod, false);
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+                        update(pod, true);
+                    }
+                }, 0);
+    }
+
+    private synchronized void update(Pod pod, boolean deleted) {
+        String name = pod.getMetadata().getName();
+        String role = deleted ? null : pod.getMetadata().getLabels().get(Labels.ROLE);
+        if (role == null) {
+            current.remove(name);
+        } else {
+            current.put(name, role);
+        }
+        history.add(new Snapshot(System.nanoTime(), Map.copyOf(current)));
+    }
+
+    synchronized Snapshot now() {
+        return new Snapshot(System.nanoTime(), Map.copyOf(current));
+    }
+
+    List<Snapshot> history() {
+        return List.copyOf(history);
+    }
+
+    /** The members the primary Service selects right now, lowest ordinal first. */
+    List<String> primaries() {
+        return now().primaries();
+    }
+
+    /** Every stretch with more than one primary label; an open stretch ends now. */
+    List<DualPrimary> dualPrimaries() {
+        List<DualPrimary> out = new ArrayList<>();
+        Snapshot openedBy = null;
+        for (Snapshot s : history) {
+            boolean dual = s.primaries().size() > 1;
+            if (dual && openedBy == null) {
+                openedBy = s;
+            } else if (!dual && openedBy != null) {
+                out.add(new DualPrimary(openedBy.nanos(), s.nanos(), openedBy.primaries()));
+                openedBy = null;
+            }
+        }
+        if (openedBy != null) {
+            out.add(new DualPrimary(openedBy.nanos(), System.nanoTime(), openedBy.primaries()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}

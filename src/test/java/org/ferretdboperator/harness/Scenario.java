@@ -1,0 +1,404 @@
+package org.ferretdboperator.harness;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import org.ferretdboperator.support.Labels;
+
+/**
+ * The failure scenarios, shared by the tests (one run each) and the benchmark (many runs each). Each builds a fresh
+ * cluster, injects its fault while the writer and the split-brain probes run, waits for the cluster to settle with
+ * every member back in a role, and returns what {@link Experiment#finish} measured plus its own checks.
+ */
+enum Scenario {
+
+    /** Guide case 1: {@code kubectl delete pod} of the primary. */
+    CASE1_DELETE_PRIMARY("case1-delete-primary", "Guide case 1: delete the primary (graceful)", true) {
+        @Override
+        void inject(Experiment x) {
+            x.deletePods(List.of(x.before().primary()), true);
+        }
+    },
+
+    /** Guide case 1 as a crash: the primary's pod killed outright (node crash, OOM kill, delete --force). */
+    CASE1_KILL_PRIMARY("case1-kill-primary", "Guide case 1 as a crash: SIGKILL of the primary's pod", true) {
+        @Override
+        void inject(Experiment x) {
+            x.deletePods(List.of(x.before().primary()), false);
+        }
+    },
+
+    /** Guide case 2: the primary and one secondary deleted together. */
+    CASE2_DELETE_PRIMARY_AND_SECONDARY("case2-delete-primary-and-secondary",
+            "Guide case 2: delete the primary and one secondary (graceful)", true) {
+        @Override
+        void inject(Experiment x) {
+            x.deletePods(List.of(x.before().primary(), x.before().standbys().get(0)), true);
+        }
+    },
+
+    /** Guide case 3: both secondaries deleted; the primary must stay primary. */
+    CASE3_DELETE_BOTH_SECONDARIES("case3-delete-both-secondaries", "Guide case 3: delete both secondaries (graceful)", true) {
+        @Override
+        void inject(Experiment x) {
+            x.deletePods(x.before().standbys(), true);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.check(o.primaryAfter().equals(o.primaryBefore()), "the primary moved from %s to %s although only secondaries "
+                    + "were deleted", o.primaryBefore(), o.primaryAfter());
+        }
+    },
+
+    /** Guide case 4: every member deleted at once. */
+    CASE4_DELETE_ALL("case4-delete-all-members", "Guide case 4: delete all members (graceful)", true) {
+        @Override
+        void inject(Experiment x) {
+            x.deletePods(x.cluster().members().stream().map(Member::name).toList(), true);
+        }
+    },
+
+    /** The primary's whole pod frozen (SIGSTOP) for longer than the Lease, then resumed. */
+    PRIMARY_FROZEN("primary-frozen", "Primary frozen with SIGSTOP for longer than the Lease, then resumed", true) {
+        @Override
+        void inject(Experiment x) {
+            String primary = x.before().primary();
+            Member m = x.cluster().member(primary);
+            List<Long> frozen = m.freeze(() -> x.fault("SIGSTOP of every process of " + primary));
+            x.frozenNanos = System.nanoTime(); // every process has received SIGSTOP
+            long fault = x.faultNanos();
+            String successor = awaitOtherPrimaryAcknowledging(x, primary, fault);
+            long lease = x.cluster().spec().timings().leaseDurationMillis();
+            // frozen for at least twice the Lease, and until another primary serves writes
+            awaitElapsed(fault, Duration.ofMillis(2 * lease));
+            x.thawNanos = System.nanoTime();
+            m.thaw(frozen);
+            x.note("%s took over while %s was frozen; resumed %s after %.1f s", successor, primary, primary,
+                    Harness.seconds(x.thawNanos - fault));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            // a commit already in flight at the freeze may still be acknowledged after the resume (it may have been
+            // confirmed by a synchronous standby before); a write sent once the pod was frozen must never be
+            String old = o.primaryBefore();
+            Optional<AckLog.Ack> late = x.acks().all().stream()
+                    .filter(a -> a.member().equals(old) && a.sentNanos() > x.frozenNanos).findFirst();
+            x.check(late.isEmpty(), "the frozen primary %s accepted a write sent after it was frozen, %.3f s after the resume: %s",
+                    old, late.map(a -> Harness.seconds(a.ackedNanos() - x.thawNanos)).orElse(0.0), late);
+        }
+    },
+
+    /** The primary's coordinator cut off from the API server (packets dropped), PostgreSQL still reachable. */
+    PRIMARY_CUT_FROM_API("primary-cut-from-api", "Primary cut off from the API server (Synchronous)", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            cutPrimaryFromApi(x);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyFencedInTime(x, o);
+        }
+    },
+
+    /** The same in Asynchronous mode, where only the old primary's own fencing keeps it from acknowledging alone. */
+    PRIMARY_CUT_FROM_API_ASYNC("primary-cut-from-api-async", "Primary cut off from the API server (Asynchronous)", false) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            cutPrimaryFromApi(x);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyFencedInTime(x, o);
+        }
+    },
+
+    /**
+     * Asynchronous mode: one standby lags beyond maximumLagBeforeFailover (the primary's WAL sender to it frozen, so no
+     * WAL waits for it even in socket buffers); the primary and the up-to-date standby crash. The lagging standby must not promote; when the others return, one of them leads.
+     */
+    LAGGING_STANDBY_NOT_CHOSEN("lagging-standby-not-chosen",
+            "A standby lagging beyond maximumLagBeforeFailover is never promoted (Asynchronous)", false) {
+        @Override
+        long maxLagBytes() {
+            return 1024 * 1024;
+        }
+
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = x.before().primary();
+            String good = x.before().standbys().get(0);
+            String lagging = x.before().standbys().get(1);
+            long sender = walSenderPid(x, primary, lagging);
+            Command.signal("STOP", List.of(sender));
+            x.note("%s's WAL sender to %s (pid %d) frozen", primary, lagging, sender);
+            int bulkRows = writeBulk(x, 8 * 1024 * 1024);
+            awaitReplayedOn(x, good);
+            x.note("%d bulk rows (8 MiB) committed and replayed by %s, not by %s", bulkRows, good, lagging);
+            x.note("%s lags by more than maximumLagBeforeFailover; killing %s and %s", lagging, primary, good);
+            x.deletePods(List.of(primary, good), false, () -> {
+                long alone = System.nanoTime();
+                long lease = x.cluster().spec().timings().leaseDurationMillis();
+                // with only the lagging member up, three Lease durations must pass without a promotion
+                awaitElapsed(alone, Duration.ofMillis(3 * lease + 2000));
+                assertNeverPrimary(x, lagging, "while it was the only member up");
+            }, List.of(primary, good));
+            x.bulkRows = bulkRows;
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            String lagging = x.before().standbys().get(1);
+            assertNeverPrimary(x, lagging, "over the whole run");
+            x.check(!o.primaryAfter().equals(lagging), "the lagging standby %s became primary", lagging);
+            verifyBulk(x);
+        }
+    },
+
+    /**
+     * The old primary rejoins after writes on both sides of a failover: it committed rows its standbys never received
+     * (its WAL senders frozen; some with synchronous_commit=local, some waiting for a standby), then crashed; a
+     * standby took over and took writes; the old primary comes back and must rewind onto the new timeline.
+     */
+    OLD_PRIMARY_REJOINS("old-primary-rejoins-after-divergence",
+            "Old primary rejoins after writes on both sides of a failover", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = x.before().primary();
+            List<String> standbys = x.before().standbys();
+            List<Long> senders = List.of(walSenderPid(x, primary, standbys.get(0)), walSenderPid(x, primary, standbys.get(1)));
+            Command.signal("STOP", senders);
+            try (Connection c = Sql.connect(x.cluster().member(primary).spec().pgPort(), x.cluster().superuser(), "harness", 10)) {
+                Sql.exec(c, "SET synchronous_commit = local");
+                Sql.exec(c, "CREATE TABLE IF NOT EXISTS harness_divergent (id int PRIMARY KEY)");
+                Sql.exec(c, "INSERT INTO harness_divergent SELECT generate_series(1, 1000)");
+            }
+            x.note("%s committed 1000 rows locally that %s never received", primary, standbys);
+            x.deletePods(List.of(primary), false, () -> {
+                // the other side of the failover: a new primary serves the writer before the old one returns
+                awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+                awaitWriterAcks(x, 100);
+            }, List.of(primary));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            for (Member m : x.cluster().members()) {
+                try (Connection c = Sql.connect(m.spec().pgPort(), x.cluster().superuser(), "harness-check", 10)) {
+                    boolean exists = Sql.queryBoolean(c, "SELECT to_regclass('harness_divergent') IS NOT NULL");
+                    long rows = exists ? Sql.queryLong(c, "SELECT count(*) FROM harness_divergent") : 0;
+                    x.check(rows == 0, "%s still holds %d rows only the old primary had: it did not rewind", m.name(), rows);
+                } catch (SQLException e) {
+                    x.check(false, "%s: %s", m.name(), e.getMessage());
+                }
+            }
+        }
+    },
+
+    /**
+     * Synchronous mode: every member down (crash), and the most lagging one (the primary's WAL sender to it had been
+     * frozen) restarted first. It must not promote itself on its own; once the others return, the most advanced leads.
+     */
+    ALL_DOWN_LAGGING_FIRST("all-down-most-lagging-restarted-first",
+            "All members down, the most lagging one restarted first", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String lagging = x.before().standbys().get(1);
+            Command.signal("STOP", List.of(walSenderPid(x, x.before().primary(), lagging)));
+            int bulkRows = writeBulk(x, 1024 * 1024);
+            awaitReplayedOn(x, x.before().standbys().get(0));
+            awaitWriterAcks(x, 50);
+            x.bulkRows = bulkRows;
+            List<String> all = x.cluster().members().stream().map(Member::name).toList();
+            x.note("every member killed; %s (most lagging) restarted first", lagging);
+            x.deletePods(all, false, () -> {
+            }, List.of(lagging));
+            long alone = System.nanoTime();
+            long lease = x.cluster().spec().timings().leaseDurationMillis();
+            awaitElapsed(alone, Duration.ofMillis(3 * lease + 5000));
+            assertNeverPrimary(x, lagging, "while it was the only member up");
+            for (String name : all) {
+                if (!name.equals(lagging)) {
+                    x.cluster().recreatePod(name);
+                }
+            }
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            String lagging = x.before().standbys().get(1);
+            assertNeverPrimary(x, lagging, "over the whole run");
+            verifyBulk(x);
+        }
+    };
+
+    final String slug;
+    final String title;
+    final boolean synchronous;
+
+    Scenario(String slug, String title, boolean synchronous) {
+        this.slug = slug;
+        this.title = title;
+        this.synchronous = synchronous;
+    }
+
+    abstract void inject(Experiment x) throws Exception;
+
+    /** Checks of this scenario beyond the shared ones; failures go to {@link Experiment#check}. */
+    void verify(Experiment x, Outcome o) {
+    }
+
+    long maxLagBytes() {
+        return ClusterSpec.DEFAULT_MAX_LAG_BYTES;
+    }
+
+    /** A fresh cluster for this scenario, bootstrapped and settled. */
+    Cluster freshCluster(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+        Cluster cluster = Cluster.fresh(controlPlane, slug, synchronous, maxLagBytes(), timings);
+        try {
+            cluster.bootstrap();
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** One run on a fresh cluster (the tests). */
+    Outcome run(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+        try (Cluster cluster = freshCluster(controlPlane, timings)) {
+            return runOn(cluster);
+        }
+    }
+
+    /** One run on a settled cluster; the cluster is settled again when it returns. */
+    Outcome runOn(Cluster cluster) throws Exception {
+        try (Experiment x = Experiment.begin(cluster, slug)) {
+            x.seed(500);
+            // a random phase against the coordinators' loop, or every run hits the same moment of it
+            long retry = cluster.spec().timings().retryPeriodMillis();
+            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(retry + 1)).toNanos());
+            inject(x);
+            Outcome o = x.finish();
+            verify(x, o);
+            return x.withScenarioChecks(o);
+        }
+    }
+
+    // --- shared steps ---------------------------------------------------------------------------------------------
+
+    static void cutPrimaryFromApi(Experiment x) throws Exception {
+        String primary = x.before().primary();
+        Member m = x.cluster().member(primary);
+        x.fault("API server cut off (packets dropped) for " + primary);
+        m.proxy().cut(ApiServerProxy.Cut.BLACKHOLE);
+        String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+        long lease = x.cluster().spec().timings().leaseDurationMillis();
+        awaitElapsed(x.faultNanos(), Duration.ofMillis(2 * lease));
+        m.proxy().restore();
+        x.note("%s took over; %s reconnected to the API server after %.1f s", successor, primary,
+                Harness.seconds(System.nanoTime() - x.faultNanos()));
+    }
+
+    /** Invariant 2: the cut-off primary stopped acknowledging before any follower could have taken the Lease over. */
+    static void verifyFencedInTime(Experiment x, Outcome o) {
+        String old = o.primaryBefore();
+        ClusterSpec.Timings t = x.cluster().spec().timings();
+        Optional<AckLog.Ack> last = x.acks().all().stream()
+                .filter(a -> a.member().equals(old) && a.sentNanos() >= x.faultNanos() - 1_000_000_000L)
+                .reduce((a, b) -> b.ackedNanos() > a.ackedNanos() ? b : a);
+        double stoppedAfter = last.map(a -> Harness.seconds(a.ackedNanos() - x.faultNanos())).orElse(0.0);
+        x.note("the cut-off primary %s acknowledged its last write %.3f s after the cut (renewDeadline %d ms, Lease %d ms)",
+                old, stoppedAfter, t.renewDeadlineMillis(), t.leaseDurationMillis());
+        // its last renewal happened at most one retry period before the cut; a follower can take over one Lease
+        // duration after that renewal at the earliest
+        double bound = (t.leaseDurationMillis() - t.retryPeriodMillis()) / 1000.0;
+        x.check(stoppedAfter < bound, "the cut-off primary %s acknowledged writes %.3f s after the cut, later than the "
+                + "earliest possible takeover (%.3f s)", old, stoppedAfter, bound);
+    }
+
+    /** Waits until a member other than {@code old} is labelled primary and has acknowledged a writer commit. */
+    static String awaitOtherPrimaryAcknowledging(Experiment x, String old, long since) {
+        return org.awaitility.Awaitility.await("a new primary other than " + old + " acknowledging writes")
+                .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(10))
+                .until(() -> x.acks().from(Writer.SOURCE).stream()
+                        .filter(a -> a.sentNanos() >= since && !a.member().equals(old))
+                        .map(AckLog.Ack::member).findFirst(), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    static void awaitWriterAcks(Experiment x, int count) {
+        long since = System.nanoTime();
+        org.awaitility.Awaitility.await(count + " more writer acknowledgements").atMost(Experiment.SETTLE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> x.acks().from(Writer.SOURCE).stream().filter(a -> a.sentNanos() >= since).count() >= count);
+    }
+
+    /** Lets a fixed amount of time pass: the scenario's fault lasts this long by definition (not a wait for a state). */
+    static void awaitElapsed(long sinceNanos, Duration duration) {
+        org.awaitility.Awaitility.await().atMost(duration.plusSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> System.nanoTime() - sinceNanos >= duration.toNanos());
+    }
+
+    /** The primary's WAL sender process streaming to {@code standby}. */
+    static long walSenderPid(Experiment x, String primary, String standby) throws SQLException {
+        try (Connection c = Sql.connect(x.cluster().member(primary).spec().pgPort(), x.cluster().superuser(), "harness", 5);
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT pid FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'")) {
+            ps.setString(1, standby);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException(primary + " has no streaming WAL sender to " + standby);
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Commits about {@code bytes} of rows in one transaction on the primary; returns the row count. */
+    static int writeBulk(Experiment x, int bytes) throws SQLException {
+        int rows = bytes / 1024;
+        try (Connection c = x.primaryConnection()) {
+            Sql.exec(c, "DROP TABLE IF EXISTS harness_bulk");
+            Sql.exec(c, "CREATE TABLE harness_bulk (id int PRIMARY KEY, payload text NOT NULL)");
+            Sql.exec(c, "ALTER TABLE harness_bulk ALTER COLUMN payload SET STORAGE PLAIN");
+            Sql.exec(c, "INSERT INTO harness_bulk SELECT g, repeat(md5(g::text), 30) FROM generate_series(1, " + rows + ") g");
+        }
+        return rows;
+    }
+
+    static void awaitReplayedOn(Experiment x, String standby) throws SQLException {
+        String target;
+        try (Connection c = x.primaryConnection()) {
+            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
+        }
+        x.cluster().awaitReplayedOn(standby, target);
+    }
+
+    static void verifyBulk(Experiment x) {
+        try (Connection c = x.primaryConnection()) {
+            long rows = Sql.queryLong(c, "SELECT count(*) FROM harness_bulk");
+            x.check(rows == x.bulkRows, "the primary holds %d of the %d bulk rows committed before the fault", rows,
+                    x.bulkRows);
+        } catch (SQLException e) {
+            x.check(false, "bulk rows: %s", e.getMessage());
+        }
+    }
+
+    /** The member was never labelled primary and never acknowledged a write since the fault. */
+    static void assertNeverPrimary(Experiment x, String member, String when) {
+        boolean labelled = x.cluster().labels().history().stream()
+                .anyMatch(s -> s.nanos() >= x.faultNanos() && Labels.ROLE_PRIMARY.equals(s.roles().get(member)));
+        Optional<AckLog.Ack> ack = x.acks().all().stream()
+                .filter(a -> a.member().equals(member) && a.ackedNanos() >= x.faultNanos()).findFirst();
+        x.check(!labelled, "%s was labelled primary %s", member, when);
+        x.check(ack.isEmpty(), "%s acknowledged a write %s: %s", member, when, ack);
+    }
+}
