@@ -67,11 +67,19 @@ public class BackendWatch {
         if (!enabled || coordinatorMode()) {
             return;
         }
-        List<String> watched = namespaces.filter(n -> !n.isEmpty() && !n.contains("JOSDK_ALL_NAMESPACES")).orElse(List.of());
+        // Explicit names (the chart's watchNamespaces) narrow the watch; the SDK's placeholders for "all" or "as built"
+        // (built for all namespaces) mean all.
+        List<String> watched = namespaces.orElse(List.of()).stream()
+                .filter(n -> !n.isBlank() && (!n.startsWith("JOSDK_") && !n.startsWith("QOSDK_") || "JOSDK_WATCH_CURRENT".equals(n)))
+                .toList();
+        if (namespaces.orElse(List.of()).contains("JOSDK_ALL_NAMESPACES")) {
+            watched = List.of();
+        }
         if (watched.isEmpty()) {
             startAll(null);
         } else {
-            watched.forEach(this::startAll);
+            // The operator SDK's placeholder for the operator's own namespace.
+            watched.stream().map(n -> "JOSDK_WATCH_CURRENT".equals(n) ? client.getNamespace() : n).distinct().forEach(this::startAll);
         }
     }
 

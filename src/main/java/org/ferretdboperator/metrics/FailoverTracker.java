@@ -73,8 +73,11 @@ public final class FailoverTracker {
         if (lease.holder().equals(holder) && released && lease.transitions() <= highestReportedTerm) {
             return Optional.empty();
         }
-        // A new holder (or the old one taking the Lease back after releasing it: a new term all the same).
-        if (lease.transitions() > highestReportedTerm) {
+        // A new holder (or the old one taking the Lease back after releasing it: a new term all the same). The first
+        // holder of a Lease that never had one is the initial election, not a change of primary.
+        if (holder == null && pending == null) {
+            highestReportedTerm = Math.max(highestReportedTerm, lease.transitions());
+        } else if (lease.transitions() > highestReportedTerm) {
             Pending started = pending;
             if (started != null) {
                 // The previous new holder never served: one outage, measured from its true start, ends with this holder.

@@ -170,4 +170,17 @@ class FailoverTrackerTest {
         assertThat(tracker.lease(1200 * MS, lease("db-0", 1))).isEmpty();
         assertThat(tracker.member(1300 * MS, primary("db-0"))).isEmpty();
     }
+
+    @Test
+    void theInitialElectionOfAnEmptyLeaseIsNoLeaderChange() {
+        tracker.lease(0, lease("", 0));
+        tracker.lease(500 * MS, lease("db-0", 1));
+        assertThat(tracker.member(600 * MS, primary("db-0"))).isEmpty();
+        tracker.lease(800 * MS, lease("db-0", 1));
+        tracker.lease(3000 * MS, lease("db-1", 2));
+        assertThat(tracker.member(3100 * MS, primary("db-1"))).hasValueSatisfying(c -> {
+            assertThat(c.from()).isEqualTo("db-0");
+            assertThat(c.duration()).contains(Duration.ofMillis(2300));
+        });
+    }
 }

@@ -66,7 +66,11 @@ class MetricsEndpointTest {
         writeLease("db-0", 1, "0/3000140", "db-1,db-2", "1"); // a renewal: the operator now knows db-0 was alive
 
         // Steady state: db-0 serves, standbys lag behind its own published position, one of two sync standbys streams.
-        await().atMost(TIMEOUT).untilAsserted(() -> {
+        await().conditionEvaluationListener(c -> {
+            if (c.getRemainingTimeInMS() < 500) {
+                System.out.println("DEBUG SCRAPE:\n" + scrape().lines().filter(l -> l.contains("ferretdb_operator")).toList());
+            }
+        }).atMost(TIMEOUT).untilAsserted(() -> {
             String m = scrape();
             assertThat(value(m, "ferretdb_operator_postgres_primary_info", BACKEND + ",pod=\"db-0\"")).hasValue(1);
             assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",member=\"db-1\"")).hasValue(968);
