@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * The metric names docs/metrics.md documents, by section: the operator's own ({@code ## Operator}), the operator SDK's
- * ({@code ## Reconciler}), the pg-coordinator's ({@code ## pg-coordinator}) and FerretDB's ({@code ## FerretDB}).
+ * ({@code ## Reconciler}, and {@code ## Failure counters}, which exist only after a failure), the pg-coordinator's ({@code ## pg-coordinator}) and FerretDB's ({@code ## FerretDB}).
  * A name is the first backticked cell of a table row.
  */
-record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> coordinator, Set<String> ferretdb) {
+record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> sdkFailures, Set<String> coordinator, Set<String> ferretdb) {
 
     static final Path DOC = Path.of("docs/metrics.md");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`");
@@ -22,6 +22,7 @@ record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> coordina
     static MetricCatalog load() {
         Set<String> operator = new LinkedHashSet<>();
         Set<String> sdk = new LinkedHashSet<>();
+        Set<String> sdkFailures = new LinkedHashSet<>();
         Set<String> coordinator = new LinkedHashSet<>();
         Set<String> ferretdb = new LinkedHashSet<>();
         Set<String> current = null;
@@ -29,7 +30,7 @@ record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> coordina
             for (String line : Files.readAllLines(DOC)) {
                 if (line.startsWith("## ")) {
                     String h = line.substring(3);
-                    current = h.startsWith("Operator") ? operator : h.startsWith("Reconciler") ? sdk
+                    current = h.startsWith("Operator") ? operator : h.startsWith("Reconciler") ? sdk : h.startsWith("Failure counters") ? sdkFailures
                             : h.startsWith("pg-coordinator") ? coordinator : h.startsWith("FerretDB") ? ferretdb : null;
                     continue;
                 }
@@ -41,13 +42,13 @@ record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> coordina
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new MetricCatalog(operator, sdk, coordinator, ferretdb);
+        return new MetricCatalog(operator, sdk, sdkFailures, coordinator, ferretdb);
     }
 
     /** Whether a series name (possibly a histogram's _bucket/_count/_sum) belongs to a documented metric. */
     boolean documents(String series) {
         String base = series.replaceFirst("_(bucket|count|sum)$", "");
-        for (Set<String> s : new Set[] { operator, sdk, coordinator, ferretdb }) {
+        for (Set<String> s : new Set[] { operator, sdk, sdkFailures, coordinator, ferretdb }) {
             if (s.contains(series) || s.contains(base)) {
                 return true;
             }
