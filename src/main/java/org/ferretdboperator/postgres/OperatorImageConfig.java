@@ -1,15 +1,24 @@
 package org.ferretdboperator.postgres;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The operator's own image, which also runs as the pg-coordinator sidecar (one binary, two modes). Override with
  * {@code ferretdb-operator.image} or the environment variable {@code FERRETDB_OPERATOR_IMAGE}.
+ *
+ * <p>A single property rather than a {@code @ConfigMapping} on the whole {@code ferretdb-operator} prefix: such a
+ * mapping would claim every {@code ferretdb-operator.*} property and fail start-up on the ones other parts own
+ * (the mode switch, leader election, metrics).
  */
-@ConfigMapping(prefix = "ferretdb-operator")
-public interface OperatorImageConfig {
+@ApplicationScoped
+public class OperatorImageConfig {
 
-    @WithDefault("ghcr.io/ferretdb-operator/ferretdb-operator:${quarkus.application.version}")
-    String image();
+    @ConfigProperty(name = "ferretdb-operator.image",
+            defaultValue = "ghcr.io/ferretdb-operator/ferretdb-operator:${quarkus.application.version}")
+    String image;
+
+    public String image() {
+        return image;
+    }
 }
