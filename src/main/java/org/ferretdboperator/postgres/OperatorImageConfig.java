@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OperatorImageConfig {
 
-    @ConfigProperty(name = "ferretdb-operator.image",
-            defaultValue = "ghcr.io/ferretdb-operator/ferretdb-operator:${quarkus.application.version}")
+    /** Default in application.properties, where the project version is expanded into the tag. */
+    @ConfigProperty(name = "ferretdb-operator.image")
     String image;
 
     public String image() {
