@@ -17,18 +17,28 @@ import org.junit.jupiter.api.Assumptions;
  * directory, or an existing one when {@code COORDINATOR_IT_KUBECONFIG} names its kubeconfig. Missing binaries fail
  * the test in CI and skip it (with the reason) elsewhere.
  */
-final class RealApiServer implements AutoCloseable {
+public final class RealApiServer implements AutoCloseable {
 
     private final Path stateDir;
+    private final Path kubeconfig;
     final KubernetesClient client;
 
     private RealApiServer(Path stateDir, Path kubeconfig) throws IOException {
         this.stateDir = stateDir;
+        this.kubeconfig = kubeconfig;
         this.client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8))).build();
     }
 
-    static RealApiServer start() throws Exception {
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public static RealApiServer start() throws Exception {
         String existing = System.getenv("COORDINATOR_IT_KUBECONFIG");
         if (existing != null && !existing.isBlank()) {
             return new RealApiServer(null, Path.of(existing));
@@ -73,6 +83,7 @@ final class RealApiServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // (public so tests in other packages can share it)
         client.close();
         if (stateDir != null) {
             run(Path.of(System.getProperty("user.dir")).resolve("hack").resolve("local-cluster.sh"), stateDir, "down", "--purge");
