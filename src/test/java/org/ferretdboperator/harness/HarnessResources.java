@@ -23,6 +23,7 @@ final class HarnessResources implements BeforeAllCallback, ParameterResolver {
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(ControlPlane.class, key -> {
             java.nio.file.Path project = Harness.projectDir();
             Prerequisites.requireControlPlane(project);
+            Orphans.killWhenJvmExits(project.resolve("target").resolve("harness"));
             return ControlPlane.shared(project);
         }, ControlPlane.class);
     }

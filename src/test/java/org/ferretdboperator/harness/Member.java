@@ -79,6 +79,11 @@ final class Member {
         }
         coordinator = started;
         stopping = false;
+        try {
+            Files.writeString(spec.dir().resolve("coordinator.pid"), started.pid() + "\n"); // for the orphan watchdog
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         int thisIncarnation = incarnation;
         started.onExit().thenAccept(p -> exited(p, thisIncarnation, log));
         Harness.log("%s: coordinator #%d started (pid %d, log %s)", name(), incarnation, coordinator.pid(), log);

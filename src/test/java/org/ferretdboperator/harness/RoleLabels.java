@@ -35,6 +35,8 @@ final class RoleLabels implements AutoCloseable {
     private final SharedIndexInformer<Pod> informer;
     private final List<Snapshot> history = new CopyOnWriteArrayList<>();
     private final Map<String, String> current = new TreeMap<>();
+    /** When each member's primary label appeared (monotonic). */
+    private final Map<String, Long> primarySince = new java.util.HashMap<>();
 
     RoleLabels(KubernetesClient client, String namespace, String postgres) {
         informer = client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
@@ -64,6 +66,11 @@ final class RoleLabels implements AutoCloseable {
         } else {
             current.put(name, role);
         }
+        if (Labels.ROLE_PRIMARY.equals(role)) {
+            primarySince.putIfAbsent(name, System.nanoTime());
+        } else {
+            primarySince.remove(name);
+        }
         history.add(new Snapshot(System.nanoTime(), Map.copyOf(current)));
     }
 
@@ -75,9 +82,15 @@ final class RoleLabels implements AutoCloseable {
         return List.copyOf(history);
     }
 
-    /** The members the primary Service selects right now, lowest ordinal first. */
-    List<String> primaries() {
-        return now().primaries();
+    /**
+     * The members the primary Service selects right now, the most recently labelled first: when two pods carry the
+     * label, the older one is normally a stale label of a dead or frozen primary, which a Service would drop once its
+     * readiness probe fails.
+     */
+    synchronized List<String> primaries() {
+        List<String> out = new ArrayList<>(primarySince.keySet());
+        out.sort(java.util.Comparator.comparing((String m) -> primarySince.get(m)).reversed());
+        return out;
     }
 
     /** Every stretch with more than one primary label; an open stretch ends now. */

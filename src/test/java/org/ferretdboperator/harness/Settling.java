@@ -18,7 +18,8 @@ import org.ferretdboperator.support.Labels;
  * When a cluster has settled, judged by the real path and never by the coordinators' own word: every member's
  * coordinator and PostgreSQL run; exactly one pod is labelled primary and it is the one PostgreSQL that is not in
  * recovery and commits a write; every other pod is labelled secondary, is in recovery and streams from that primary;
- * in Synchronous mode the primary enforces a synchronous standby set.
+ * in Synchronous mode the primary enforces a synchronous standby set; and every coordinator's readiness endpoint (the
+ * pod's readiness probe) says UP.
  */
 final class Settling {
 
@@ -120,7 +121,33 @@ final class Settling {
         if (!commits(cluster, p)) {
             return primary + " does not commit a write";
         }
+        // the readiness the pod's probe reads (and the Services route by) must agree with what was just checked
+        for (Member m : cluster.members()) {
+            String notReady = readinessProblem(m);
+            if (notReady != null) {
+                return m.name() + ": coordinator readiness " + notReady;
+            }
+        }
         return new Settled(primary, standbys, System.nanoTime());
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1)).build();
+
+    /** Null when the coordinator's readiness endpoint says UP, else what it says. */
+    static String readinessProblem(Member m) {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + m.spec().httpPort()
+                + org.ferretdboperator.support.PodContract.COORDINATOR_READY_PATH);
+        try {
+            java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
+        } catch (java.io.IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     private static Optional<Integer> senderPort(Connection c) throws SQLException {

@@ -30,7 +30,7 @@ final class Sql {
         p.setProperty("user", login.user());
         p.setProperty("password", login.password());
         p.setProperty("connectTimeout", "1");
-        p.setProperty("loginTimeout", "2");
+        p.setProperty("loginTimeout", "1");
         p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", applicationName);

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * An application writing through failovers: one INSERT of a unique id per tick (autocommit) to whichever member the
- * {@code kubedb.com/role=primary} label selects, as the primary Service routes it. Only a commit that returned OK is
+ * {@code kubedb.com/role=primary} label selects, as the primary Service routes it (the most recently labelled first,
+ * see {@link RoleLabels#primaries}). Only a commit that returned OK is
  * recorded as acknowledged; any error drops the connection and the next id goes to whatever the label says then.
  */
 final class Writer implements AutoCloseable {
@@ -28,7 +29,6 @@ final class Writer implements AutoCloseable {
     private final int socketTimeoutSeconds;
     private final Map<String, Connection> connections = new HashMap<>();
     private final AtomicLong failures = new AtomicLong();
-    private String lastAcknowledging;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -60,12 +60,7 @@ final class Writer implements AutoCloseable {
     private void loop() {
         long next = System.nanoTime();
         while (running) {
-            // like a pooled client: stay on the member that answered last while it is still selected
-            List<String> targets = new java.util.ArrayList<>(primaries.get());
-            if (targets.remove(lastAcknowledging)) {
-                targets.add(0, lastAcknowledging);
-            }
-            for (String member : targets) {
+            for (String member : primaries.get()) {
                 if (write(member)) {
                     break;
                 }
@@ -97,7 +92,6 @@ final class Writer implements AutoCloseable {
                 ps.executeUpdate();
             }
             acks.record(new AckLog.Ack(SOURCE, member, id, sent, System.nanoTime()));
-            lastAcknowledging = member;
             return true;
         } catch (SQLException e) {
             failures.incrementAndGet();
