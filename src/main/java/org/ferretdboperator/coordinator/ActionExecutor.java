@@ -20,6 +20,7 @@ import org.ferretdboperator.coordinator.member.MemberDirectory;
 import org.ferretdboperator.coordinator.postgres.AppUser;
 import org.ferretdboperator.coordinator.postgres.ControlFile;
 import org.ferretdboperator.coordinator.postgres.InstanceController;
+import org.ferretdboperator.coordinator.postgres.RewindNotReadyException;
 import org.jboss.logging.Logger;
 
 /** Carries out a {@link Decision}'s actions in order, stopping at the first failure, and keeps the loop's memory. */
@@ -99,7 +100,8 @@ final class ActionExecutor {
                 Thread.currentThread().interrupt();
                 return action.kind() + ": interrupted";
             } catch (Exception e) {
-                if (action instanceof Action.Rewind r && leaderAnswers.test(r.address())) {
+                if (action instanceof Action.Rewind r && !(e instanceof RewindNotReadyException)
+                        && leaderAnswers.test(r.address())) {
                     // only a rewind against a reachable leader that still fails means the data cannot be rewound
                     rewindFailedAgainst = HaDecision.rewindKey(r.leader(), o.lease().transitions());
                 }
@@ -164,7 +166,7 @@ final class ActionExecutor {
         } else if (action instanceof Action.StopFast) {
             instance.stopFast(Duration.ofSeconds(20));
         } else if (action instanceof Action.Rewind a) {
-            instance.rewind(a.address());
+            instance.rewind(a.address(), o.lease().record().timeline() > o.local().timeline());
             rewindFailedAgainst = null;
         } else if (action instanceof Action.Reclone a) {
             instance.reclone(a.address());

@@ -189,9 +189,29 @@ final class Cluster implements AutoCloseable {
         awaitReplayed();
     }
 
+    /**
+     * A connection to the current primary: the one member labelled primary whose PostgreSQL is out of recovery. It
+     * does not wait for the cluster to settle, because scenarios call it while they hold a member back on purpose (a
+     * frozen WAL sender keeps a standby from streaming, and so from being ready).
+     */
     java.sql.Connection primaryConnection() throws java.sql.SQLException {
-        String primary = Settling.await(this, Duration.ofSeconds(5)).primary();
+        String primary = org.awaitility.Awaitility.await(spec.namespace() + ": one writable member labelled primary")
+                .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(100)).pollInSameThread()
+                .until(this::writablePrimary, java.util.Optional::isPresent).orElseThrow();
         return Sql.connect(member(primary).spec().pgPort(), superuser, "harness", 30);
+    }
+
+    private java.util.Optional<String> writablePrimary() {
+        List<String> primaries = labels().primaries();
+        if (primaries.size() != 1) {
+            return java.util.Optional.empty();
+        }
+        try (java.sql.Connection c = Sql.connect(member(primaries.get(0)).spec().pgPort(), superuser, "harness-inspector", 3)) {
+            return Sql.queryBoolean(c, "SELECT pg_is_in_recovery()") ? java.util.Optional.empty()
+                    : java.util.Optional.of(primaries.get(0));
+        } catch (java.sql.SQLException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Waits until every standby has replayed everything the primary has flushed (a settled cluster). */

@@ -225,6 +225,24 @@ final class Member {
                 .until(() -> pids.stream().noneMatch(Processes::alive)); // zombies count as gone: init reaps them late
     }
 
+    /**
+     * The last lines of the current coordinator's log that are its decisions, warnings or errors: what a failed test
+     * prints, because CI keeps the test report, not target/harness.
+     */
+    synchronized List<String> recentDecisions(int max) {
+        Path log = spec.dir().resolve("coordinator-" + incarnation + ".log");
+        try {
+            List<String> lines = Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("CoordinatorLoop") || l.contains("ActionExecutor") || l.contains(" WARN ")
+                            || l.contains(" ERROR "))
+                    .map(l -> l.length() > 400 ? l.substring(0, 400) + "..." : l)
+                    .toList();
+            return lines.subList(Math.max(0, lines.size() - max), lines.size());
+        } catch (IOException e) {
+            return List.of("(no log " + log + ": " + e + ")");
+        }
+    }
+
     /** Whether PostgreSQL of this member is running at all. */
     boolean postgresRunning() {
         return postmasterPid().isPresent();

@@ -36,6 +36,8 @@ final class Settling {
         try {
             org.awaitility.Awaitility.await("cluster " + cluster.spec().namespace() + " settled").atMost(timeout)
                     .pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
+                    // in this thread: a poll cut short by the deadline would report "interrupted", not what was wrong
+                    .pollInSameThread()
                     .until(() -> {
                         Object verdict = inspect(cluster);
                         if (verdict instanceof Settled s) {
@@ -46,8 +48,13 @@ final class Settling {
                         return false;
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder decisions = new StringBuilder();
+            for (Member m : cluster.members()) {
+                decisions.append("\n--- ").append(m.name()).append(": last coordinator decisions ---");
+                m.recentDecisions(12).forEach(l -> decisions.append("\n").append(l));
+            }
             throw new AssertionError("cluster " + cluster.spec().namespace() + " did not settle within " + timeout
-                    + "; last problem: " + lastProblem.get() + "; labels: " + cluster.labels().now().roles(), e);
+                    + "; last problem: " + lastProblem.get() + "; labels: " + cluster.labels().now().roles() + decisions, e);
         }
         return result.get();
     }

@@ -325,7 +325,7 @@ public final class HaDecision {
                 return Decision.waiting("leader " + leader + " has not published its address yet");
             }
             boolean diverged = local.formerPrimary()
-                    || rec.history().diverged(local.timeline(), local.flushLsn(), rec.timeline());
+                    || rec.history().divergedAtCheckpoint(local.timeline(), local.flushLsn(), rec.timeline());
             if (diverged) {
                 if (rewindFailed(o, leader)) {
                     return Decision.of("pg_rewind against " + leader + " failed: re-cloning", new Reclone(leader, address));

@@ -15,7 +15,8 @@ import java.util.Set;
  * @param systemIdentifier    pg_control's system identifier, 0 when unknown
  * @param receiveLsn          standby: last WAL received and flushed
  * @param replayLsn           standby: last WAL replayed
- * @param flushLsn            primary: WAL flushed; stopped: the last checkpoint (the end of WAL after a clean shutdown)
+ * @param flushLsn            primary: WAL flushed; stopped: the start of the last checkpoint record (after a clean
+ *                            shutdown, WAL ends with that record)
  * @param walReceiverStreaming standby: the WAL receiver is streaming
  * @param upstreamAddress     standby: host:port its primary_conninfo points at, null when none
  * @param receiverDownMillis  standby: monotonic ms since its WAL receiver was last seen streaming (0 while streaming)

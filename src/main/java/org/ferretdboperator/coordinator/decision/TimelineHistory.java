@@ -39,6 +39,16 @@ public record TimelineHistory(List<Switch> switches) {
         return end.isEmpty() || !Lsn.known(lsn) || lsn > end.get();
     }
 
+    /**
+     * The same for a stopped member whose pg_control names its last checkpoint record at {@code checkpointLsn}: it
+     * holds that record, so a fork at that very position has diverged already (PostgreSQL then refuses to follow:
+     * "requested timeline is not a child of this server's history"). That happens when every member stopped at once and
+     * the new leader never received the old primary's shutdown checkpoint.
+     */
+    public boolean divergedAtCheckpoint(int timeline, long checkpointLsn, int leaderTimeline) {
+        return diverged(timeline, Lsn.known(checkpointLsn) ? checkpointLsn + 1 : checkpointLsn, leaderTimeline);
+    }
+
     /** Compact form for a Lease annotation: {@code 1:0/3000060,2:0/5000000}. */
     public String encode() {
         StringBuilder out = new StringBuilder();

@@ -143,6 +143,29 @@ public final class InstanceController {
                 throw new SQLException("pg_promote() did not complete");
             }
         }
+        checkpointInBackground();
+    }
+
+    /**
+     * A promotion only requests a spread checkpoint, and until one completes pg_control still names the old timeline:
+     * pg_rewind against this server then reports "same timeline, no rewind required" and a diverged old primary could
+     * not rejoin for minutes. An immediate CHECKPOINT on its own connection fixes that without holding up the loop
+     * (which must keep renewing the Lease); Patroni does the same after a promotion.
+     */
+    private void checkpointInBackground() {
+        Thread t = new Thread(() -> {
+            long started = System.nanoTime();
+            try (Connection c = PgConnections.open("127.0.0.1", settings.port(), "postgres", settings.superuser(), 5, 0);
+                    Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT");
+                LOG.infof("checkpoint after promotion done in %d ms", (System.nanoTime() - started) / 1_000_000);
+            } catch (SQLException e) {
+                LOG.warnf("checkpoint after promotion failed (a diverged member's rewind waits for the next one): %s",
+                        e.getMessage());
+            }
+        }, "checkpoint-after-promotion");
+        t.setDaemon(true);
+        t.start();
     }
 
     // --- joining a leader --------------------------------------------------------------------------------------
@@ -158,14 +181,26 @@ public final class InstanceController {
         startStandby(leaderAddress);
     }
 
-    /** pg_rewind against the leader (PostgreSQL stopped first), then start as its standby. */
-    public void rewind(String leaderAddress) throws IOException, InterruptedException {
+    /**
+     * pg_rewind against the leader (PostgreSQL stopped first), then start as its standby.
+     *
+     * @param leaderOnLaterTimeline the leader runs on a later timeline than this data directory; if pg_rewind then
+     *                              finds both on the same timeline, the leader's pg_control predates its promotion (no
+     *                              checkpoint since), nothing was rewound, and starting would fail: throws
+     *                              {@link RewindNotReadyException} instead, to be retried
+     */
+    public void rewind(String leaderAddress, boolean leaderOnLaterTimeline) throws IOException, InterruptedException {
         if (postmasterAlive()) {
             stopFast(Duration.ofSeconds(30));
         }
         files.writePassfile();
-        check(runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server=" + files.conninfo(leaderAddress,
-                false)), Map.of("PGPASSFILE", settings.passfile().toString()), LONG), "pg_rewind against " + leaderAddress);
+        ProcessResult result = runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server="
+                + files.conninfo(leaderAddress, false)), Map.of("PGPASSFILE", settings.passfile().toString()), LONG);
+        check(result, "pg_rewind against " + leaderAddress);
+        if (leaderOnLaterTimeline && result.tail().contains("same timeline")) {
+            throw new RewindNotReadyException("pg_rewind against " + leaderAddress + " found no timeline switch yet (the "
+                    + "leader has not checkpointed since its promotion); retrying");
+        }
         startStandby(leaderAddress);
     }
 

@@ -687,6 +687,24 @@ class HaDecisionTest {
         }
 
         @Test
+        void stoppedMemberWhoseLastCheckpointStartsAtTheForkPointRewinds() {
+            // all members stopped at once: the new leader never received the old primary's shutdown checkpoint, so its
+            // timeline forks exactly where that record starts, and this member holds the record
+            LeaderRecord rec = new LeaderRecord(addr(P1), 9000, 3, TimelineHistory.decode("2:0/2000"), SYSID, Set.of(P0, P2), 1,
+                    null, -1);
+            Obs o = Obs.of(P2).stopped(true, 0x2000, 2).liveLease(P1, rec);
+            assertThat(o.decide().first(Rewind.class).leader()).isEqualTo(P1);
+        }
+
+        @Test
+        void stoppedMemberWhoseLastCheckpointIsBeforeTheForkPointFollows() {
+            LeaderRecord rec = new LeaderRecord(addr(P1), 9000, 3, TimelineHistory.decode("2:0/2000"), SYSID, Set.of(P0, P2), 1,
+                    null, -1);
+            Obs o = Obs.of(P2).stopped(true, 0x1F88, 2).liveLease(P1, rec);
+            assertThat(o.decide().first(StartStandby.class).leader()).isEqualTo(P1);
+        }
+
+        @Test
         void removesItsRoleLabelWhileStopped() {
             Obs o = Obs.of(P2).stopped(true, 4000, 2).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
             o.label = "secondary";

@@ -185,7 +185,7 @@ class PostgresLifecycleIT {
     @Test
     @Order(6)
     void theOldPrimaryRewindsAndFollows() throws Exception {
-        a.controller.rewind(b.address());
+        a.controller.rewind(b.address(), true);
         // it replays from the last common checkpoint on timeline 1, then crosses to the leader's timeline 2
         LocalInstance follower = await().atMost(Duration.ofSeconds(30)).until(a.observer::observe,
                 l -> l.running() && l.walReceiverStreaming() && l.timeline() == 2);
@@ -273,5 +273,45 @@ class PostgresLifecycleIT {
         }
         assertThatThrownBy(() -> PgConnections.open("127.0.0.1", b.settings.port(), "ferretdb",
                 new Credentials("ferret", "wrong".toCharArray()), 2, 5)).isInstanceOf(SQLException.class);
+    }
+
+    /**
+     * Every member stopped at once (guide case 4): the standby stops before the primary writes its shutdown checkpoint,
+     * so when the standby is promoted its timeline forks exactly where that checkpoint record starts. The old primary
+     * holds one record the new leader never had; it must count as diverged, and pg_rewind (which reports "same
+     * timeline" until the new leader has checkpointed) must be retried, not taken for done.
+     */
+    @Test
+    @Order(12)
+    void aPrimaryWhoseShutdownCheckpointTheNewLeaderLacksRewindsAndFollows() throws Exception {
+        exec(b.sql(), "INSERT INTO t VALUES (300)");
+        a.controller.stopFast(Duration.ofSeconds(30));
+        b.controller.stopFast(Duration.ofSeconds(30));
+        LocalInstance oldPrimary = b.observer.observe();
+        assertThat(oldPrimary.cleanShutdown()).isTrue();
+
+        a.controller.startStandby(null);
+        awaitRunning(a, false);
+        a.controller.promote();
+        LocalInstance leader = awaitRunning(a, true);
+        a.controller.ensureSlots(Set.of("pg_1"), Set.of("pg_0"));
+        long fork = leader.history().endOf(oldPrimary.timeline()).orElseThrow();
+        assertThat(fork).as("the new timeline forks where the old primary's shutdown checkpoint starts")
+                .isEqualTo(oldPrimary.flushLsn());
+        assertThat(leader.history().divergedAtCheckpoint(oldPrimary.timeline(), oldPrimary.flushLsn(), leader.timeline()))
+                .isTrue();
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .ignoreException(RewindNotReadyException.class)
+                .until(() -> {
+                    b.controller.rewind(a.address(), true);
+                    return true;
+                });
+        await().atMost(Duration.ofSeconds(30)).until(b.observer::observe,
+                l -> l.running() && l.walReceiverStreaming() && l.timeline() == leader.timeline());
+        exec(a.sql(), "INSERT INTO t VALUES (301)");
+        long target = a.observer.observe().flushLsn();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.observer.observe().replayLsn() >= target);
+        assertThat(ids(b.sql())).contains(300, 301);
     }
 }
