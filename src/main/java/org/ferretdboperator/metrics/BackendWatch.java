@@ -29,6 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.postgres.PostgresSpecs;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 import org.ferretdboperator.support.PodContract;
@@ -221,8 +222,8 @@ public class BackendWatch {
         String ns = pg.getMetadata().getNamespace();
         String name = pg.getMetadata().getName();
         metrics.phase("Postgres", ns, name, phase(pg.getStatus() == null ? null : pg.getStatus().getPhase()));
-        var le = pg.getSpec() == null ? null : pg.getSpec().getLeaderElection();
-        metrics.maxLagBeforeFailover(ns, name, le == null ? null : le.getMaximumLagBeforeFailover());
+        // the value the coordinators enforce: the default when spec.leaderElection leaves it out
+        metrics.maxLagBeforeFailover(ns, name, pg.getSpec() == null ? null : PostgresSpecs.maximumLagBytes(pg));
     }
 
     private void onPostgresGone(Postgres pg, long now) {

@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
  * ({@code ## Reconciler}, and {@code ## Failure counters}, which exist only after a failure), the pg-coordinator's ({@code ## pg-coordinator}) and FerretDB's ({@code ## FerretDB}).
  * A name is the first backticked cell of a table row.
  */
-record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> sdkFailures, Set<String> coordinator, Set<String> ferretdb) {
+public record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> sdkFailures, Set<String> coordinator, Set<String> ferretdb) {
 
-    static final Path DOC = Path.of("docs/metrics.md");
+    public static final Path DOC = Path.of("docs/metrics.md");
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`");
 
-    static MetricCatalog load() {
+    public static MetricCatalog load() {
         Set<String> operator = new LinkedHashSet<>();
         Set<String> sdk = new LinkedHashSet<>();
         Set<String> sdkFailures = new LinkedHashSet<>();
@@ -46,7 +46,7 @@ record MetricCatalog(Set<String> operator, Set<String> sdk, Set<String> sdkFailu
     }
 
     /** Whether a series name (possibly a histogram's _bucket/_count/_sum) belongs to a documented metric. */
-    boolean documents(String series) {
+    public boolean documents(String series) {
         String base = series.replaceFirst("_(bucket|count|sum)$", "");
         for (Set<String> s : new Set[] { operator, sdk, sdkFailures, coordinator, ferretdb }) {
             if (s.contains(series) || s.contains(base)) {

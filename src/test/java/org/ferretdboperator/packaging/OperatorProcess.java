@@ -23,12 +23,12 @@ import java.util.Map;
  * no kubelet): the container's environment from the Deployment object in the API server, and the identity of the
  * chart's ServiceAccount through a token the API server issues for it.
  */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
     final String podName;
-    final int port;
+    public final int port;
     final Path log;
     private final Process process;
 
@@ -65,7 +65,7 @@ final class OperatorProcess implements AutoCloseable {
         return file;
     }
 
-    static OperatorProcess start(Deployment deployment, String podName, Path kubeconfig, Path dir) throws IOException {
+    public static OperatorProcess start(Deployment deployment, String podName, Path kubeconfig, Path dir) throws IOException {
         assertThat(JAR).as("the packaged operator (run after `package`)").exists();
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         Map<String, String> env = new HashMap<>();
@@ -96,7 +96,7 @@ final class OperatorProcess implements AutoCloseable {
         return new OperatorProcess(podName, port, log, pb.start());
     }
 
-    boolean ready() {
+    public boolean ready() {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready").toURL()
                     .openConnection();
@@ -108,11 +108,11 @@ final class OperatorProcess implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
