@@ -128,9 +128,11 @@ public final class MongoWorkload implements AutoCloseable {
     }
 
     private static String describe(MongoException e) {
-        String message = String.valueOf(e.getMessage());
-        return e.getClass().getSimpleName() + " code " + e.getCode() + ": "
-                + (message.length() > 160 ? message.substring(0, 160) + "..." : message);
+        String message = String.valueOf(e instanceof com.mongodb.MongoCommandException ce && ce.getErrorMessage() != null
+                ? ce.getErrorMessage() : e.getMessage());
+        String codeName = e instanceof com.mongodb.MongoServerException se ? " " + se.getErrorCodeName() : "";
+        return e.getClass().getSimpleName() + " code " + e.getCode() + codeName + ": "
+                + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
     }
 
     /** Acknowledged inserts, in the order they completed. */
@@ -158,13 +160,21 @@ public final class MongoWorkload implements AutoCloseable {
         return List.copyOf(readFailures);
     }
 
-    /** Failures grouped by their text (up to the first digit run of a message, so one kind of error counts once). */
-    public static Map<String, Long> kinds(List<Failure> failures) {
-        Map<String, Long> out = new TreeMap<>();
+    /**
+     * Failures grouped by kind (exception class, error code and code name), each with its count and the first message
+     * seen of that kind.
+     */
+    public static Map<String, String> kinds(List<Failure> failures) {
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, String> first = new TreeMap<>();
         for (Failure f : failures) {
-            String key = f.error().length() > 100 ? f.error().substring(0, 100) : f.error();
-            out.merge(key, 1L, Long::sum);
+            int colon = f.error().indexOf(": ");
+            String kind = colon < 0 ? f.error() : f.error().substring(0, colon);
+            counts.merge(kind, 1L, Long::sum);
+            first.putIfAbsent(kind, colon < 0 ? "" : f.error().substring(colon + 2));
         }
+        Map<String, String> out = new TreeMap<>();
+        counts.forEach((kind, n) -> out.put(kind, n + "x, e.g. " + first.get(kind)));
         return out;
     }
 
