@@ -106,7 +106,7 @@ class FerretDbFailoverIT {
         Scenario scenario = guideCase.scenario;
         String tag = "ferretdb-" + scenario.slug;
         List<String> violations = new ArrayList<>();
-        try (Cluster cluster = Cluster.fresh(controlPlane, tag, true, scenario.maxLagBytes(), ClusterSpec.Timings.DEFAULTS)) {
+        try (Cluster cluster = Cluster.fresh(controlPlane, tag, true, scenario.maxLagBytes(), ClusterSpec.Timings.TESTS)) {
             cluster.bootstrap();
             try (FerretDbFront front = FerretDbFront.start(cluster, ferretdb)) {
                 List<Object> seedIds = front.seed(SEED_DOCS);
