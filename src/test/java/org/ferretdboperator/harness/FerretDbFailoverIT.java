@@ -176,6 +176,16 @@ class FerretDbFailoverIT {
                         check.unexpected().size(), check.recovered(), workload.writeFailures().size(),
                         reads.size() - readFailures, readFailures, Harness.seconds(readGap), before.primary(), last.primary());
 
+                // the dashboard's FerretDB panels read FerretDB's own metrics: they must exist where it is scraped
+                java.util.Set<String> scraped = new java.util.HashSet<>();
+                front.scrapeMetrics().forEach(m -> scraped.addAll(m.names()));
+                org.ferretdboperator.metrics.MetricCatalog catalog = org.ferretdboperator.metrics.MetricCatalog.load();
+                org.ferretdboperator.metrics.DashboardQueries.metricNames().stream()
+                        .filter(n -> catalog.ferretdb().contains(n) || catalog.ferretdb().contains(n.replaceFirst("_(bucket|count|sum)$", "")))
+                        .filter(n -> !scraped.contains(n))
+                        .forEach(n -> violations.add("the dashboard queries %s, which FerretDB's metrics endpoint does not publish"
+                                .formatted(n)));
+
                 if (!check.lost().isEmpty()) {
                     violations.add("Synchronous mode: %d acknowledged inserts missing: %s".formatted(check.lost().size(),
                             SetChecker.Result.sample(check.lost())));

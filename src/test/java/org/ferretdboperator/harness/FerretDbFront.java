@@ -174,6 +174,12 @@ final class FerretDbFront implements AutoCloseable {
     }
 
     /** How many {@code command} commands the client of server {@code server} sent (retries included). */
+    /** One scrape of each FerretDB server's metrics endpoint. */
+    java.util.List<PrometheusScrape> scrapeMetrics() throws java.io.IOException, InterruptedException {
+        return java.util.List.of(PrometheusScrape.of(primaryServer.metricsEndpoint()),
+                PrometheusScrape.of(secondaryServer.metricsEndpoint()));
+    }
+
     long commandsSent(String server, String command) {
         java.util.concurrent.atomic.AtomicLong n = commandsSent.get(server + ":" + command);
         return n == null ? 0 : n.get();

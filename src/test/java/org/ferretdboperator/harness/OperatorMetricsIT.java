@@ -91,7 +91,7 @@ class OperatorMetricsIT {
 
     /**
      * Every metric the dashboard queries exists in the operator's or a coordinator's scrape, except FerretDB's own
-     * (scraped from FerretDB, not part of this harness) and the SDK's failure counters (they appear only after a
+     * (FerretDbFailoverIT checks those on FerretDB's own endpoint) and the SDK's failure counters (they appear only after a
      * reconciliation failed).
      */
     private static void assertDashboardMetricsPublished(URI operator, Cluster cluster)

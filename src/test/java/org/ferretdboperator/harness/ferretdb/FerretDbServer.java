@@ -40,6 +40,11 @@ public final class FerretDbServer implements AutoCloseable {
         this.debugPort = debugPort;
     }
 
+    /** FerretDB's Prometheus endpoint (the debug listener), which the chart's ServiceMonitor scrapes. */
+    public java.net.URI metricsEndpoint() {
+        return java.net.URI.create("http://127.0.0.1:" + debugPort + "/debug/metrics");
+    }
+
     /**
      * Starts the server and waits until its liveness endpoint answers 200 (its client listener is up; FerretDB 1.x
      * opens no PostgreSQL connection before the first request).
