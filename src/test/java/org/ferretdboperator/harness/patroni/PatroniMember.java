@@ -24,7 +24,8 @@ import org.ferretdboperator.harness.Harness;
  */
 final class PatroniMember {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofMillis(500)).build();
 
     private final String name;
     private final Path dir;
