@@ -56,7 +56,7 @@ final class BenchReport {
     record Row(String system, String scenario, String title, String mode, int runs, int passed, Double failoverP50,
             Double failoverP95, Double failoverMax, Double gapP50, Double gapP95, Double gapMax, Double settleP50,
             Double settleMax, long acknowledgedWrites, long acknowledgedWritesLost, int splitBrainEvents,
-            int dualPrimaryLabelsAfterSettle, List<Double> failoverSeconds, List<String> failures) {
+            int dualPrimaryLabelsAfterSettle, int completed, int primaryMoved, List<Double> failoverSeconds, List<String> failures) {
     }
 
     private final List<Row> rows;
@@ -116,7 +116,8 @@ final class BenchReport {
                     done.stream().mapToLong(Outcome::acknowledged).sum(),
                     done.stream().mapToLong(Outcome::lostAcknowledged).sum(),
                     done.stream().mapToInt(o -> o.splitBrain().size()).sum(),
-                    done.stream().mapToInt(o -> o.dualPrimaryAfterSettle().size()).sum(), failover, failures));
+                    done.stream().mapToInt(o -> o.dualPrimaryAfterSettle().size()).sum(), done.size(),
+                    (int) done.stream().filter(o -> !o.primaryAfter().equals(o.primaryBefore())).count(), failover, failures));
         }));
         Files.createDirectories(dir);
         Map<String, Object> machine = machine();
@@ -262,16 +263,17 @@ final class BenchReport {
         md.append("\n## In detail\n\n");
         md.append("Lease ").append(timings.leaseDurationMillis()).append(" ms, renewDeadline ").append(timings.renewDeadlineMillis())
                 .append(" ms, retryPeriod ").append(timings.retryPeriodMillis()).append(" ms for ours. settle = fault -> every "
-                        + "member back in its role; two primaries after settle = two pods labelled primary (ours) or two "
+                        + "member back in its role; primary moved = runs that ended with another member as primary (of the runs that completed); two primaries after settle = two pods labelled primary (ours) or two "
                         + "members answering /primary (Patroni) past the settle point.\n\n");
         md.append("| system | scenario | mode | runs | passed | write gap p50 s | p95 s | max s | outage p50 s | outage max s "
-                + "| settle p50 s | acknowledged | lost | split brain | two primaries after settle |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| settle p50 s | primary moved | acknowledged | lost | split brain | two primaries after settle |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             md.append("| ").append(r.system()).append(" | ").append(r.scenario()).append(" | ").append(r.mode()).append(" | ")
                     .append(r.runs()).append(" | ").append(r.passed()).append(" | ").append(fmt(r.failoverP50()))
                     .append(" | ").append(fmt(r.failoverP95())).append(" | ").append(fmt(r.failoverMax())).append(" | ")
                     .append(fmt(r.gapP50())).append(" | ").append(fmt(r.gapMax())).append(" | ").append(fmt(r.settleP50()))
+                    .append(" | ").append(r.primaryMoved()).append("/").append(r.completed())
                     .append(" | ").append(r.acknowledgedWrites()).append(" | ").append(r.acknowledgedWritesLost())
                     .append(" | ").append(r.splitBrainEvents()).append(" | ").append(r.dualPrimaryLabelsAfterSettle())
                     .append(" |\n");
