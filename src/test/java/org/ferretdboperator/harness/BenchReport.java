@@ -197,6 +197,7 @@ final class BenchReport {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("postgresBinDir", Prerequisites.PG_BIN.toString());
+        m.put("loadAverage", loadAverage());
         return m;
     }
 
@@ -211,6 +212,16 @@ final class BenchReport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /** /proc/loadavg's 1, 5 and 15 minute figures when the report was written: how busy the shared machine was. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
@@ -229,7 +240,8 @@ final class BenchReport {
         md.append("# Failover benchmark\n\n");
         md.append("Generated ").append(Instant.now()).append(" in ").append("%.0f".formatted(elapsedSeconds)).append(" s on ")
                 .append(machine.get("cpuModel")).append(", ").append(machine.get("cores"))
-                .append(" cores (nproc), shared by every process of the run; loopback only; PostgreSQL from ")
+                .append(" cores (nproc), shared by every process of the run (load average 1/5/15 min when this report was "
+                        + "written: ").append(machine.get("loadAverage")).append("); loopback only; PostgreSQL from ")
                 .append(machine.get("postgresBinDir")).append(" for every system.\n\n");
         md.append("Figures are medians (p50) of repeated runs (the runs column says how many), with p95 and max over the same "
                 + "runs (nearest rank). write gap = fault -> the first acknowledged write that ends the outage (client "
