@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  * {@code kubedb.com/role=primary} label selects, as the primary Service routes it (the most recently labelled first,
  * see {@link RoleLabels#primaries}). Only a commit that returned OK is
  * recorded as acknowledged; any error drops the connection and the next id goes to whatever the label says then.
+ * The benchmark's peer (harness.patroni) gives it a supplier that follows Patroni's REST API instead of the labels.
  */
 public final class Writer implements AutoCloseable {
 
