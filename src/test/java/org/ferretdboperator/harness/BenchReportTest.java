@@ -38,7 +38,7 @@ class BenchReportTest {
         String md = Files.readString(dir.resolve("report.md"));
         assertThat(md).contains("| ours | case1-kill-primary | Synchronous | 3 | 3 | 1.50 | 2.00 | 2.00 |")
                 .contains("| patroni-fast | case1-kill-primary | Synchronous | 3 | 3 | 7.00 | 8.00 | 8.00 |")
-                .contains("**4.7×** (target ≥ 5: **not met**)").contains("cores (nproc)").contains("medians (p50) of repeated runs")
+                .contains("**4.7×** (target ≥ 5×: **not met**)").contains("cores (nproc)").contains("medians (p50) of repeated runs")
                 .contains("![write gaps per run](gaps.png)");
         assertThat(Files.readString(dir.resolve("results.json"))).contains("\"crashFailoverRatio\"");
         byte[] png = Files.readAllBytes(dir.resolve("gaps.png"));
