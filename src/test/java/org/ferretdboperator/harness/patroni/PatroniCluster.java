@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness.patroni;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -338,7 +339,39 @@ public final class PatroniCluster implements AutoCloseable {
                 return s + ": /replica answers " + replica;
             }
         }
+        // Patroni's own word too: it promotes only a member its /sync key names, and it writes that key only once the
+        // standby is synchronous in pg_stat_replication, after synchronous_standby_names; until then a crash of the
+        // primary finds no failover candidate
+        String syncProblem = syncStandbyProblem(p, standbys);
+        if (syncProblem != null) {
+            return syncProblem;
+        }
         return new Settled(primary, standbys, System.nanoTime());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Null when the leader's GET /cluster lists a streaming standby with the role sync_standby, else what it lists. */
+    private static String syncStandbyProblem(PatroniMember primary, List<String> standbys) {
+        Optional<String> body = primary.restBody("/cluster", Duration.ofSeconds(2));
+        if (body.isEmpty()) {
+            return primary.name() + ": GET /cluster does not answer 200";
+        }
+        try {
+            List<String> roles = new ArrayList<>();
+            for (var member : JSON.readTree(body.get()).path("members")) {
+                String name = member.path("name").asText();
+                String role = member.path("role").asText();
+                String state = member.path("state").asText();
+                roles.add(name + "=" + role + "/" + state);
+                if ("sync_standby".equals(role) && "streaming".equals(state) && standbys.contains(name)) {
+                    return null;
+                }
+            }
+            return primary.name() + ": no streaming sync_standby in Patroni's /cluster yet: " + roles;
+        } catch (IOException e) {
+            return primary.name() + ": GET /cluster: " + e.getMessage();
+        }
     }
 
     private static Optional<Integer> senderPort(Connection c) throws SQLException {

@@ -225,6 +225,20 @@ final class PatroniMember {
         }
     }
 
+    /** The body of a GET on the member's REST API when it answers 200, else empty. */
+    Optional<String> restBody(String path, Duration timeout) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                    .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** The last lines of the current agent's log: what a failed run prints. */
     synchronized List<String> recentLog(int max) {
         Path log = dir.resolve("patroni-" + incarnation + ".log");
