@@ -18,10 +18,11 @@
 #                     every system
 #   --peer-runs N     runs per scenario of each Patroni system, when it should differ from --runs
 #
-# The defaults keep the whole benchmark under 30 minutes on a 2-core machine (measured: see docs/benchmarks.md):
-# 2 scenarios x 10 runs of ours (~20 s each, after building the binary and starting the control plane) plus
-# 2 scenarios x 5 runs of each Patroni configuration (~15-45 s each: Patroni's default crash failover waits for its
-# 30 s ttl). For figures to quote, raise them, e.g. `--systems ours --runs 20` for ours alone.
+# The defaults keep the whole benchmark under 30 minutes on a 2-core machine: measured 17m41s including the build
+# (2026-11-26, 2 cores, load average 12-25 from other jobs), for 2 scenarios x 10 runs of ours (~25 s per run with the
+# restart and settling, after ~2 min of build and control-plane start) plus 2 scenarios x 5 runs of each Patroni
+# configuration (~10-25 s per run, ~10 s to bootstrap each cluster). For figures to quote, raise them, e.g.
+# `--systems ours --runs 20` for ours alone (about 20 minutes for the two scenarios).
 # One cluster per system and scenario (each run starts from the settled cluster the previous run left); the report is
 # rewritten after every run, so an interrupted benchmark still leaves its figures behind.
 #
