@@ -37,10 +37,12 @@ final class PatroniOrphans {
                   case $f in
                     */postmaster.pid)
                       # the postmaster and its children (backends, WAL senders), by parent pid
-                      kids=$(for s in /proc/[0-9]*/stat; do
-                               st=$(cat "$s" 2>/dev/null) || continue
-                               [ "$(printf '%s' "${st##*) }" | cut -d' ' -f2)" = "$pid" ] && printf '%s ' "${s//[!0-9]/}"
-                             done)
+                      kids=""
+                      for s in /proc/[0-9]*/stat; do  # builtins only: a fork per process would take seconds
+                        read -r st 2>/dev/null < "$s" || continue
+                        rest=${st##*) }; rest=${rest#* }; ppid=${rest%% *}
+                        [ "$ppid" = "$pid" ] && { s=${s#/proc/}; kids="$kids ${s%/stat}"; }
+                      done
                       echo "killing orphaned postmaster $f (pid $pid, children $kids)"
                       kill -KILL "$pid" $kids 2>/dev/null ;;
                     *)
