@@ -24,9 +24,9 @@ import org.ferretdboperator.support.Names;
 public final class PostgresSpecs {
 
     public static final int DEFAULT_REPLICAS = 3;
-    public static final int DEFAULT_LEASE_DURATION_MS = 3000;
-    public static final int DEFAULT_RENEW_DEADLINE_MS = 1800;
-    public static final int DEFAULT_RETRY_PERIOD_MS = 300;
+    public static final int DEFAULT_LEASE_DURATION_MS = 2000;
+    public static final int DEFAULT_RENEW_DEADLINE_MS = 1200;
+    public static final int DEFAULT_RETRY_PERIOD_MS = 200;
     public static final long DEFAULT_MAXIMUM_LAG_BYTES = 64L * 1024 * 1024;
     public static final Quantity DEFAULT_STORAGE = new Quantity("1Gi");
     public static final String SUPERUSER = "postgres";

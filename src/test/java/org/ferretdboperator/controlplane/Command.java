@@ -11,22 +11,25 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs an external program (a hack/ script, kubectl, helm) and captures its output; a run that hangs is killed. */
-final class Command {
+/**
+ * Runs an external program (a hack/ script, kubectl, helm, kill) and captures its output; a run that hangs is killed.
+ * Shared by the control-plane tier and the HA harness.
+ */
+public final class Command {
 
     /** What the program printed and how it exited. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
 
-        boolean succeeded() {
+        public boolean succeeded() {
             return exitCode == 0;
         }
 
         /** Both streams, for failure messages. */
-        String describe() {
+        public String describe() {
             return String.join(" ", command) + " exited " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
         }
 
-        Result requireSuccess() {
+        public Result requireSuccess() {
             if (!succeeded()) {
                 throw new IllegalStateException(describe());
             }
@@ -37,7 +40,7 @@ final class Command {
     private Command() {
     }
 
-    static Result run(Path workingDir, Map<String, String> env, Duration timeout, List<String> command) {
+    public static Result run(Path workingDir, Map<String, String> env, Duration timeout, List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
         builder.environment().putAll(env);
         Process process;
@@ -75,5 +78,16 @@ final class Command {
         } catch (IOException e) {
             return "<unreadable: " + e + ">";
         }
+    }
+
+    /** Sends a signal to processes that are not children of this JVM (a postmaster, its backends). */
+    public static void signal(String signal, List<Long> pids) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-s", signal));
+        pids.forEach(p -> command.add(Long.toString(p)));
+        // exit status 1 when one of them has already exited: that is fine for every caller
+        run(Path.of("/"), Map.of(), Duration.ofSeconds(10), command);
     }
 }

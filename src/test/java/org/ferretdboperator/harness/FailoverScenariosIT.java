@@ -34,7 +34,7 @@ class FailoverScenariosIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void survives(Scenario scenario, ControlPlane controlPlane) throws Exception {
-        Outcome outcome = scenario.run(controlPlane, ClusterSpec.Timings.DEFAULTS);
+        Outcome outcome = scenario.run(controlPlane, ClusterSpec.Timings.TESTS);
         assertThat(outcome.violations()).as(scenario.title + ": " + outcome.summary()).isEmpty();
     }
 }

@@ -52,7 +52,7 @@ class OperatorMetricsIT {
             createSeed(controlPlane);
 
             Scenario scenario = Scenario.CASE1_KILL_PRIMARY;
-            try (Cluster cluster = scenario.freshCluster(controlPlane, ClusterSpec.Timings.DEFAULTS)) {
+            try (Cluster cluster = scenario.freshCluster(controlPlane, ClusterSpec.Timings.TESTS)) {
                 Map<String, String> backend = Map.of("namespace", cluster.spec().namespace(), "postgres", cluster.spec().postgres());
                 Map<String, String> failover = with(backend, "reason", "failover");
                 String primary = Settling.await(cluster, Experiment.SETTLE_TIMEOUT).primary();

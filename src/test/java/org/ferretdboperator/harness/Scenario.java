@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.controlplane.Command;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
