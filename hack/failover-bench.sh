@@ -1,34 +1,69 @@
 #!/usr/bin/env bash
-# Failover benchmark (not part of the test suite): runs every HA harness scenario many times on this machine — real
-# PostgreSQL servers, real pg-coordinator processes, the real local control plane — and writes
-# target/failover-bench/results.json and target/failover-bench/report.md (see docs/benchmarks.md).
+# Failover benchmark (not part of the test suite): ferretdb-operator and Patroni side by side on this machine — real
+# PostgreSQL servers (the same binaries for both), real pg-coordinator processes with the real local control plane,
+# real Patroni agents with a real etcd — and writes target/failover-bench/results.json, report.md and gaps.png
+# (see docs/benchmarks.md).
 #
-#   hack/failover-bench.sh [--runs N] [--scenarios slug,slug] [maven args...]
+#   hack/failover-bench.sh [--systems a,b] [--scenarios slug,slug|all] [--runs N] [--peer-runs N] [maven args...]
 #
-#   --runs N          runs per scenario (default 20), one cluster per scenario (each run starts from the settled
-#                     cluster the previous run left); the report is rewritten after every run, so an interrupted
-#                     benchmark still leaves its figures behind
-#   --scenarios ...   only these scenarios (slugs as in the report, e.g. case1-delete-primary,case1-kill-primary)
+#   --systems ...     which systems (default: ours,patroni-default,patroni-fast)
+#                       ours             ferretdb-operator's pg-coordinator, CRD-default leader election
+#                       patroni-default  Patroni 4.x + etcd, Patroni's defaults (ttl 30, loop_wait 10, retry_timeout 10)
+#                       patroni-fast     its fastest documented timings (ttl 20, loop_wait 1, retry_timeout 3,
+#                                        primary_start_timeout 0)
+#   --scenarios ...   scenario slugs as in the report (default: case1-delete-primary,case1-kill-primary, the guide's
+#                     case 1 graceful and as a crash: the scenarios every system runs); `all` runs every scenario of
+#                     ours (Patroni runs only the case 1 pair and skips the others)
+#   --runs N          runs per scenario (default: 10 of ours, 5 of each Patroni system); given alone, it applies to
+#                     every system
+#   --peer-runs N     runs per scenario of each Patroni system, when it should differ from --runs
 #
-# Needs what hack/test.sh installs (PostgreSQL 15, the control-plane tools). Builds the binary first (package).
+# The defaults keep the whole benchmark under 30 minutes on a 2-core machine: measured 17m41s including the build
+# (2026-11-26, 2 cores, load average 12-25 from other jobs), for 2 scenarios x 10 runs of ours (~25 s per run with the
+# restart and settling, after ~2 min of build and control-plane start) plus 2 scenarios x 5 runs of each Patroni
+# configuration (~10-25 s per run, ~10 s to bootstrap each cluster). For figures to quote, raise them, e.g.
+# `--systems ours --runs 20` for ours alone (about 20 minutes for the two scenarios).
+# One cluster per system and scenario (each run starts from the settled cluster the previous run left); the report is
+# rewritten after every run, so an interrupted benchmark still leaves its figures behind.
+#
+# Needs what hack/test.sh installs (PostgreSQL 15, the control-plane tools, Patroni and etcd from hack/tools.sh).
+# Builds the binary first (package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=20
-scenarios=""
+systems=ours,patroni-default,patroni-fast
+scenarios=case1-delete-primary,case1-kill-primary
+runs=10
+peer_runs=""
 maven_args=()
 while (($#)); do
   case $1 in
-    --runs) runs=$2; shift 2 ;;
+    --systems) systems=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --runs) runs=$2; [[ -n $peer_runs ]] || peer_runs_from_runs=1; shift 2 ;;
+    --peer-runs) peer_runs=$2; shift 2 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) maven_args+=("$1"); shift ;;
   esac
 done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive whole number, got '$runs'" >&2; exit 2; }
+if [[ -z $peer_runs ]]; then
+  if [[ -n ${peer_runs_from_runs:-} ]]; then peer_runs=$runs; else peer_runs=5; fi
+fi
+for n in "$runs" "$peer_runs"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "--runs and --peer-runs must be positive whole numbers, got '$n'" >&2; exit 2; }
+done
+[[ $systems =~ ^(ours|patroni-default|patroni-fast)(,(ours|patroni-default|patroni-fast))*$ ]] \
+  || { echo "--systems: a comma-separated list of ours, patroni-default, patroni-fast; got '$systems'" >&2; exit 2; }
+[[ $scenarios == all ]] && scenarios=""
+
+# Patroni and etcd come from the tool cache (the tests find them through hack/tools.sh --print-env themselves).
+if [[ $systems == *patroni* ]]; then
+  hack/tools.sh --print-env patroni etcd >/dev/null || { echo "Patroni/etcd not built: run hack/tools.sh patroni etcd" >&2; exit 1; }
+fi
 
 exec ./mvnw -B verify \
   -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=FailoverBenchIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Dfailover.bench=true -Dfailover.bench.runs="$runs" -Dfailover.bench.scenarios="$scenarios" \
+  -Dfailover.bench=true -Dfailover.bench.systems="$systems" -Dfailover.bench.scenarios="$scenarios" \
+  -Dfailover.bench.runs="$runs" -Dfailover.bench.peer.runs="$peer_runs" \
   "${maven_args[@]}"

@@ -11,35 +11,35 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * in which the commit happened (sent .. acknowledged, on this JVM's monotonic clock). Writes whose outcome the client
  * never learned (error, timeout) are not here: they may or may not have committed, and no check counts them.
  */
-final class AckLog {
+public final class AckLog {
 
     /** One acknowledged write. */
-    record Ack(String source, String member, long id, long sentNanos, long ackedNanos) {
+    public record Ack(String source, String member, long id, long sentNanos, long ackedNanos) {
     }
 
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final java.util.function.LongSupplier ids;
 
     /** @param ids unique ids across every run on one cluster (writer and probes share the table) */
-    AckLog(java.util.function.LongSupplier ids) {
+    public AckLog(java.util.function.LongSupplier ids) {
         this.ids = ids;
     }
 
-    long nextId() {
+    public long nextId() {
         return ids.getAsLong();
     }
 
-    void record(Ack ack) {
+    public void record(Ack ack) {
         acks.add(ack);
     }
 
-    List<Ack> all() {
+    public List<Ack> all() {
         List<Ack> list = new ArrayList<>(acks);
         list.sort(Comparator.comparingLong(Ack::ackedNanos));
         return list;
     }
 
-    List<Ack> from(String source) {
+    public List<Ack> from(String source) {
         return all().stream().filter(a -> a.source().equals(source)).toList();
     }
 

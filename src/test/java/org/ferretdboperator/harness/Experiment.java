@@ -173,28 +173,9 @@ final class Experiment implements AutoCloseable {
             }
         });
 
-        // The outage the application saw: the longest stretch without an acknowledged write between the last
-        // acknowledgement before the fault and the settle point. Failover: from the fault to the end of that stretch
-        // (writes may still be acknowledged for a moment after a SIGTERM, so the fault itself does not start it).
-        List<AckLog.Ack> writes = acks.from(Writer.SOURCE);
-        long previous = writes.stream().filter(a -> a.ackedNanos() < faultNanos).mapToLong(AckLog.Ack::ackedNanos).max()
-                .orElse(faultNanos);
-        long maxGap = -1;
-        long gapEnd = -1;
-        for (AckLog.Ack a : writes) {
-            if (a.ackedNanos() <= previous) {
-                continue;
-            }
-            if (a.ackedNanos() - previous > maxGap) {
-                maxGap = a.ackedNanos() - previous;
-                gapEnd = a.ackedNanos();
-            }
-            previous = a.ackedNanos();
-            if (a.ackedNanos() > after.atNanos()) {
-                break;
-            }
-        }
-        Double failover = gapEnd < 0 ? null : Harness.seconds(Math.max(0, gapEnd - faultNanos));
+        // the outage the application saw, measured as for every system the benchmark runs (see WriteOutage)
+        WriteOutage outage = WriteOutage.measure(acks.from(Writer.SOURCE), faultNanos, after.atNanos());
+        Double failover = outage.failoverSeconds();
         cluster.drainUnexpectedExits().forEach(what -> check(false, "%s", what));
         List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries().stream()
                 .filter(d -> d.toNanos() > startNanos).toList();
@@ -212,7 +193,7 @@ final class Experiment implements AutoCloseable {
                 lostSample);
         check(failover != null, "the writer never got a write acknowledged by %s after the fault", after.primary());
         Outcome outcome = new Outcome(scenario, cluster.spec().synchronous(), before.primary(), end.primary(), failover,
-                Harness.seconds(Math.max(0, maxGap)), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
+                outage.gapSeconds(), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
                 splitBrain, dual, dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
         Harness.log("%s", outcome.summary());
         return outcome;

@@ -9,19 +9,19 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
 /** Small helpers shared by the harness classes: logging, ports, the project and output directories. */
-final class Harness {
+public final class Harness {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private Harness() {
     }
 
-    static void log(String format, Object... args) {
+    public static void log(String format, Object... args) {
         System.err.println(LocalTime.now().format(TIME) + " [harness] " + format.formatted(args));
     }
 
     /** The project directory (tests run from it: Maven's basedir). */
-    static Path projectDir() {
+    public static Path projectDir() {
         Path dir = Path.of("").toAbsolutePath();
         if (!Files.isExecutable(dir.resolve("hack").resolve("local-cluster.sh"))) {
             throw new IllegalStateException("run the harness from the project directory (no hack/local-cluster.sh in " + dir + ")");
@@ -29,7 +29,7 @@ final class Harness {
         return dir;
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -37,11 +37,11 @@ final class Harness {
         }
     }
 
-    static double seconds(long nanos) {
+    public static double seconds(long nanos) {
         return nanos / 1e9;
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -20,12 +20,19 @@ final class HarnessResources implements BeforeAllCallback, ParameterResolver {
     }
 
     private static ControlPlane controlPlane(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(ControlPlane.class, key -> {
-            java.nio.file.Path project = Harness.projectDir();
-            Prerequisites.requireControlPlane(project);
-            Orphans.killWhenJvmExits(project.resolve("target").resolve("harness"));
-            return ControlPlane.shared(project);
-        }, ControlPlane.class);
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(ControlPlane.class, key -> startShared(),
+                ControlPlane.class);
+    }
+
+    /**
+     * The checks and the start this extension does, for a test that needs the control plane only on some paths (the
+     * benchmark, when it runs only peers); the caller closes it.
+     */
+    static ControlPlane startShared() {
+        java.nio.file.Path project = Harness.projectDir();
+        Prerequisites.requireControlPlane(project);
+        Orphans.killWhenJvmExits(project.resolve("target").resolve("harness"));
+        return ControlPlane.shared(project);
     }
 
     @Override

@@ -12,12 +12,12 @@ import java.nio.file.attribute.UserPrincipalLookupService;
  * as the postgres user, so each member directory must belong to that user, as a pod's fsGroup makes its volume
  * writable. Without root nothing changes: everything runs as the current user.
  */
-final class PostgresOwnership {
+public final class PostgresOwnership {
 
     private PostgresOwnership() {
     }
 
-    static void handOver(Path path) {
+    public static void handOver(Path path) {
         if (!Prerequisites.isRoot()) {
             return;
         }

@@ -12,15 +12,15 @@ import org.opentest4j.TestAbortedException;
  * the local control plane, and (as root) runuser and a postgres user. In CI (CI=true) anything missing fails the run;
  * elsewhere the harness is skipped and the reason printed.
  */
-final class Prerequisites {
+public final class Prerequisites {
 
-    static final Path PG_BIN = Path.of(System.getenv().getOrDefault("PG_BIN_DIR", "/usr/lib/postgresql/15/bin"));
-    static final String PG_OS_USER = "postgres";
+    public static final Path PG_BIN = Path.of(System.getenv().getOrDefault("PG_BIN_DIR", "/usr/lib/postgresql/15/bin"));
+    public static final String PG_OS_USER = "postgres";
 
     private Prerequisites() {
     }
 
-    static boolean inCi() {
+    public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
@@ -59,7 +59,7 @@ final class Prerequisites {
         require(missing.isEmpty(), String.join("; ", missing));
     }
 
-    static void require(boolean present, String whatIsMissing) {
+    public static void require(boolean present, String whatIsMissing) {
         if (present) {
             return;
         }
@@ -70,11 +70,11 @@ final class Prerequisites {
         throw new TestAbortedException(whatIsMissing);
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
     }
 
-    static boolean onPath(String program) {
+    public static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;

@@ -9,10 +9,10 @@ import java.util.List;
  * windows (sent .. acknowledged) were both accepting writes at the same time, as far as any client can tell.
  * Conflicts closer than a second to each other are one event.
  */
-final class SplitBrain {
+public final class SplitBrain {
 
     /** One split-brain episode: when, and which acknowledgements overlapped first. */
-    record Event(long fromNanos, long toNanos, AckLog.Ack first, AckLog.Ack second, int conflicts) {
+    public record Event(long fromNanos, long toNanos, AckLog.Ack first, AckLog.Ack second, int conflicts) {
         @Override
         public String toString() {
             return "split brain: " + first.member() + " acknowledged id " + first.id() + " while " + second.member()
@@ -25,7 +25,7 @@ final class SplitBrain {
     private SplitBrain() {
     }
 
-    static List<Event> detect(List<AckLog.Ack> acks) {
+    public static List<Event> detect(List<AckLog.Ack> acks) {
         List<AckLog.Ack> sorted = new ArrayList<>(acks);
         sorted.sort(Comparator.comparingLong(AckLog.Ack::sentNanos));
         List<AckLog.Ack> open = new ArrayList<>();

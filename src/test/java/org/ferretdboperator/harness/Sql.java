@@ -8,10 +8,10 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /** JDBC to one member's PostgreSQL over loopback TCP, with short timeouts so a dead or frozen member never stalls a thread. */
-final class Sql {
+public final class Sql {
 
     /** Credentials the harness gave the cluster (its superuser Secret). */
-    record Login(String user, String password) {
+    public record Login(String user, String password) {
         @Override
         public String toString() {
             return "Login[" + user + ", password=***]";
@@ -25,7 +25,7 @@ final class Sql {
      * @param socketTimeoutSeconds how long a statement (a commit waiting for a synchronous standby) may take before the
      *                             client gives up on it; the outcome of such a commit is unknown, never an acknowledgement
      */
-    static Connection connect(int port, Login login, String applicationName, int socketTimeoutSeconds) throws SQLException {
+    public static Connection connect(int port, Login login, String applicationName, int socketTimeoutSeconds) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", login.user());
         p.setProperty("password", login.password());
@@ -38,13 +38,13 @@ final class Sql {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p);
     }
 
-    static void exec(Connection c, String sql) throws SQLException {
+    public static void exec(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
-    static long queryLong(Connection c, String sql) throws SQLException {
+    public static long queryLong(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new SQLException("no row from: " + sql);
@@ -53,7 +53,7 @@ final class Sql {
         }
     }
 
-    static String queryString(Connection c, String sql) throws SQLException {
+    public static String queryString(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new SQLException("no row from: " + sql);
@@ -62,7 +62,7 @@ final class Sql {
         }
     }
 
-    static boolean queryBoolean(Connection c, String sql) throws SQLException {
+    public static boolean queryBoolean(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new SQLException("no row from: " + sql);

@@ -15,14 +15,14 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledged writes in that window; two members doing so in overlapping windows is a split brain. A standby's
  * refusal (read-only transaction) and every error are simply not acknowledgements.
  */
-final class WriteProbes implements AutoCloseable {
+public final class WriteProbes implements AutoCloseable {
 
-    static final String SOURCE = "probe";
+    public static final String SOURCE = "probe";
 
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    WriteProbes(Map<String, Integer> ports, Sql.Login login, AckLog acks, Duration interval) {
+    public WriteProbes(Map<String, Integer> ports, Sql.Login login, AckLog acks, Duration interval) {
         ports.forEach((member, port) -> {
             Thread t = new Thread(() -> loop(member, port, login, acks, interval.toNanos()), "harness-probe-" + member);
             t.setDaemon(true);
@@ -30,7 +30,7 @@ final class WriteProbes implements AutoCloseable {
         });
     }
 
-    WriteProbes start() {
+    public WriteProbes start() {
         threads.forEach(Thread::start);
         return this;
     }

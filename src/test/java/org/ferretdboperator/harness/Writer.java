@@ -16,10 +16,11 @@ import java.util.function.Supplier;
  * {@code kubedb.com/role=primary} label selects, as the primary Service routes it (the most recently labelled first,
  * see {@link RoleLabels#primaries}). Only a commit that returned OK is
  * recorded as acknowledged; any error drops the connection and the next id goes to whatever the label says then.
+ * The benchmark's peer (harness.patroni) gives it a supplier that follows Patroni's REST API instead of the labels.
  */
-final class Writer implements AutoCloseable {
+public final class Writer implements AutoCloseable {
 
-    static final String SOURCE = "writer";
+    public static final String SOURCE = "writer";
 
     private final Map<String, Integer> ports;
     private final Sql.Login login;
@@ -36,7 +37,7 @@ final class Writer implements AutoCloseable {
      * @param ports     member name -> PostgreSQL port
      * @param primaries members currently labelled primary (normally one)
      */
-    Writer(Map<String, Integer> ports, Sql.Login login, AckLog acks, Supplier<List<String>> primaries, Duration interval,
+    public Writer(Map<String, Integer> ports, Sql.Login login, AckLog acks, Supplier<List<String>> primaries, Duration interval,
             int socketTimeoutSeconds) {
         this.ports = Map.copyOf(ports);
         this.login = login;
@@ -48,12 +49,12 @@ final class Writer implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    Writer start() {
+    public Writer start() {
         thread.start();
         return this;
     }
 
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 
