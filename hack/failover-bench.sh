@@ -11,9 +11,10 @@
 #                       patroni-default  Patroni 4.x + etcd, Patroni's defaults (ttl 30, loop_wait 10, retry_timeout 10)
 #                       patroni-fast     its fastest documented timings (ttl 20, loop_wait 1, retry_timeout 3,
 #                                        primary_start_timeout 0)
-#   --scenarios ...   scenario slugs as in the report (default: case1-delete-primary,case1-kill-primary, the guide's
-#                     case 1 graceful and as a crash: the scenarios every system runs); `all` runs every scenario of
-#                     ours (Patroni runs only the case 1 pair and skips the others)
+#   --scenarios ...   scenario slugs as in the report (default: case1-delete-primary,case1-kill-primary,case1-node-lost,
+#                     the guide's case 1 graceful, as a crash whose pod restarts at once, and as a lost node whose pod
+#                     returns only after the failover: the scenarios every system runs); `all` runs every scenario of
+#                     ours (Patroni runs only the case 1 scenarios and skips the others)
 #   --runs N          runs per scenario (default: 10 of ours, 5 of each Patroni system); given alone, it applies to
 #                     every system
 #   --peer-runs N     runs per scenario of each Patroni system, when it should differ from --runs
@@ -32,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 systems=ours,patroni-default,patroni-fast
-scenarios=case1-delete-primary,case1-kill-primary
+scenarios=case1-delete-primary,case1-kill-primary,case1-node-lost
 runs=10
 peer_runs=""
 maven_args=()

@@ -33,6 +33,25 @@ enum Scenario {
         }
     },
 
+    /**
+     * Guide case 1 as a lost node: every process of the primary's pod killed, and the pod not back until another
+     * member serves writes (a node that died takes its pods with it; Kubernetes reschedules them only minutes later).
+     */
+    CASE1_NODE_LOST("case1-node-lost", "Guide case 1 as a lost node: SIGKILL of the primary's pod, back only after a failover",
+            true) {
+        @Override
+        void inject(Experiment x) {
+            String primary = x.before().primary();
+            x.deletePods(List.of(primary), false, () -> awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos()),
+                    List.of(primary));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s was lost, yet the primary did not move", o.primaryBefore());
+        }
+    },
+
     /** Guide case 2: the primary and one secondary deleted together. */
     CASE2_DELETE_PRIMARY_AND_SECONDARY("case2-delete-primary-and-secondary",
             "Guide case 2: delete the primary and one secondary (graceful)", true) {

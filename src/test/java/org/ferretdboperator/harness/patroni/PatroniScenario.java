@@ -37,7 +37,14 @@ public enum PatroniScenario {
     CASE1_DELETE_PRIMARY("case1-delete-primary", true),
 
     /** Guide case 1 as a crash: SIGKILL of the primary's agent and PostgreSQL (every process), then restart. */
-    CASE1_KILL_PRIMARY("case1-kill-primary", false);
+    CASE1_KILL_PRIMARY("case1-kill-primary", false),
+
+    /**
+     * Guide case 1 as a lost node: SIGKILL of every process of the primary's member, which comes back only once another
+     * member serves writes (a dead node's pods are rescheduled minutes later). Patroni's agent cannot release its
+     * leader key here, so a standby must wait for the key's ttl.
+     */
+    CASE1_NODE_LOST("case1-node-lost", false, true);
 
     static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
     static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
@@ -48,9 +55,16 @@ public enum PatroniScenario {
     public final String slug;
     final boolean graceful;
 
+    final boolean backAfterFailover;
+
     PatroniScenario(String slug, boolean graceful) {
+        this(slug, graceful, false);
+    }
+
+    PatroniScenario(String slug, boolean graceful, boolean backAfterFailover) {
         this.slug = slug;
         this.graceful = graceful;
+        this.backAfterFailover = backAfterFailover;
     }
 
     public static java.util.Optional<PatroniScenario> bySlug(String slug) {
@@ -89,6 +103,12 @@ public enum PatroniScenario {
             } else {
                 victim.kill(() -> fault.set(System.nanoTime()));
                 note(notes, system, "fault: SIGKILL of every process of %s (Patroni and PostgreSQL)", victim.name());
+            }
+            if (backAfterFailover) {
+                awaitWritesElsewhere(acks, fault.get(), victim.name(), PatroniCluster.SETTLE_TIMEOUT,
+                        "writer acknowledged on a member other than the lost " + victim.name());
+                note(notes, system, "another member serves writes %.3f s after the fault; %s comes back",
+                        Harness.seconds(System.nanoTime() - fault.get()), victim.name());
             }
             victim.start(); // the StatefulSet's replacement pod, on the same volume
             after = cluster.awaitSettled(PatroniCluster.SETTLE_TIMEOUT);
@@ -155,6 +175,16 @@ public enum PatroniScenario {
                 dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
         Harness.log("%s", o.summary());
         return o;
+    }
+
+    private static void awaitWritesElsewhere(AckLog acks, long sinceNanos, String notMember, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (acks.from(Writer.SOURCE).stream().noneMatch(a -> a.sentNanos() > sinceNanos && !a.member().equals(notMember))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": none within " + timeout);
+            }
+            Procs.sleep(Duration.ofMillis(10));
+        }
     }
 
     private static void awaitWrites(AckLog acks, long sinceNanos, String member, Duration timeout, String what) {
