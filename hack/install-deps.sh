@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: PostgreSQL 15 (server, pg_basebackup, pg_rewind),
-# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root) and procps.
+# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root), procps, and
+# prometheus (Debian's Prometheus 2.42: promtool checks and unit-tests the alert rules; the server scrapes in tests).
 # Does nothing when everything is present; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v pkill >/dev/null || missing+=(procps)
 command -v python3 >/dev/null || missing+=(python3)
+command -v promtool >/dev/null || missing+=(prometheus)
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -29,6 +31,10 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Package scripts may start services (where no policy-rc.d forbids it); the tests start their own on free ports.
+if [[ " ${missing[*]} " == *" prometheus "* ]] && pgrep -x prometheus >/dev/null; then
+  $sudo pkill -x prometheus || true
+fi
 # The Debian package starts a cluster of its own on 5432; the tests start their own servers on free ports.
 if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
   $sudo pg_ctlcluster "$PG_MAJOR" main stop || true

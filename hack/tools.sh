@@ -40,7 +40,6 @@ tool kubernetes v1.34.2 kube-apiserver kube-controller-manager kubectl
 tool etcd       v3.6.16 etcd
 tool helm       v3.19.5 helm
 tool ferretdb   v1.24.2 ferretdb
-tool promtool   v0.316.0 promtool
 tool patroni    4.1.5   bin/patroni bin/patronictl
 
 # More tools, each in its own file: `tool` lines plus their build_<name> functions.
@@ -169,15 +168,6 @@ build_ferretdb() {
   (cd source && CGO_ENABLED=0 go_ build -trimpath -buildvcs=false -ldflags "-s -w" -o "$dest/ferretdb" ./cmd/ferretdb) \
     || die "go build of FerretDB $version failed"
   "$dest/ferretdb" --version >/dev/null || die "the built FerretDB $version does not start"
-}
-
-# promtool checks and unit-tests the PrometheusRule alerts. The module's v0.N.M tags are Prometheus v3.N.M.
-build_promtool() {
-  local dest=$1 version=$2
-  throwaway_module promtool
-  go_ get "github.com/prometheus/prometheus/cmd/promtool@$version" || die "go get promtool@$version failed"
-  CGO_ENABLED=0 go_ build -trimpath -ldflags "-s -w" -o "$dest/promtool" github.com/prometheus/prometheus/cmd/promtool \
-    || die "go build of promtool $version failed"
 }
 
 # Patroni, the peer the failover benchmark measures us against, in a virtual environment from PyPI. A venv cannot be
