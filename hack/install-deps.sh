@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: PostgreSQL 15 (server, pg_basebackup, pg_rewind),
-# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root) and procps.
+# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root) and procps; and for
+# the real nodes of hack/local-cluster.sh containerd, runc, containernetworking-plugins, iptables and conntrack.
 # Does nothing when everything is present; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -13,6 +14,13 @@ command -v runuser >/dev/null || missing+=(util-linux)
 command -v pkill >/dev/null || missing+=(procps)
 command -v python3 >/dev/null || missing+=(python3)
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
+# Real nodes of hack/local-cluster.sh: containerd 1.6 (CRI v1), runc, CNI plugins, kube-proxy's iptables (nft backend).
+command -v containerd >/dev/null || missing+=(containerd)
+command -v runc >/dev/null || missing+=(runc)
+[ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+command -v iptables >/dev/null || missing+=(iptables)
+command -v conntrack >/dev/null || missing+=(conntrack)
+command -v nsenter >/dev/null || missing+=(util-linux)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all Debian packages present"
