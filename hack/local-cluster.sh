@@ -648,6 +648,7 @@ kill_node_processes() {
       done
     fi
     ((${#pids[@]})) || return 0
+    mapfile -t pids < <(printf '%s\n' "${pids[@]}" | sort -un) # a process is in every hierarchy
     ((pass == 1)) && log "node-$i: killing ${#pids[@]} leftover process(es) (containers, shims)"
     kill -KILL "${pids[@]}" 2>/dev/null || true
     sleep 0.1
@@ -892,7 +893,10 @@ cmd_up() {
   start etcd "$ETCD" "${etcd_flags[@]}"
   wait_for "etcd on 127.0.0.1:$ETCD_PORT" running_and etcd healthy etcd || die "etcd not healthy after ${TIMEOUT}s (log: $LOGS/etcd.log)"
 
-  local -a apiserver_flags=()
+  # --endpoint-reconciler-type=none: the endpoints of the `kubernetes` Service are written below (with nodes) instead;
+  # the apiserver's own reconciler logs that 127.0.0.1 "may not be in the loopback range", and with nodes it makes
+  # TERM hang for 20 s (removing its endpoints on shutdown times out).
+  local -a apiserver_flags=(--endpoint-reconciler-type=none)
   if ((NODES > 0)); then
     # Nodes reach the apiserver on the host's cluster-network address, which is also the `kubernetes` Service's
     # endpoint for pods. The apiserver reaches kubelets at their InternalIP (node names do not resolve), and webhook
@@ -900,8 +904,6 @@ cmd_up() {
     apiserver_flags+=(--kubelet-preferred-address-types=InternalIP
       --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key"
       --enable-aggregator-routing=true)
-  else
-    apiserver_flags+=(--endpoint-reconciler-type=none)
   fi
   start kube-apiserver "$KUBE_APISERVER" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
@@ -946,6 +948,21 @@ cmd_up() {
     --kubeconfig="$KUBECONFIG_FILE" \
     --authentication-kubeconfig="$KUBECONFIG_FILE" --authorization-kubeconfig="$KUBECONFIG_FILE" \
     --leader-elect=false --bind-address=127.0.0.1 --secure-port="$SCHED_PORT"
+  # Pods reach the API at the `kubernetes` Service (10.0.0.1:443) through this slice.
+  kubectl_ apply -f - >/dev/null <<YAML || die "cannot create the endpoints of Service default/kubernetes"
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: kubernetes-host
+  namespace: default
+  labels: {kubernetes.io/service-name: kubernetes, endpointslice.kubernetes.io/managed-by: local-cluster.sh}
+addressType: IPv4
+endpoints:
+- addresses: [$HOST_IP]
+  conditions: {ready: true}
+ports:
+- {name: https, port: $APISERVER_PORT, protocol: TCP}
+YAML
   # kubectl logs/exec: the apiserver's client identity towards kubelets.
   kubectl_ create clusterrolebinding kube-apiserver-kubelet-client --clusterrole=system:kubelet-api-admin \
     --user=kube-apiserver-kubelet-client --dry-run=client -o yaml | kubectl_ apply -f - >/dev/null \
