@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: PostgreSQL 15 (server, pg_basebackup, pg_rewind),
-# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root), procps, and
-# prometheus (Debian's Prometheus 2.42: promtool checks and unit-tests the alert rules; the server scrapes in tests).
+# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root), procps,
+# prometheus (Debian's Prometheus 2.42: promtool checks and unit-tests the alert rules; the server scrapes in tests);
+# and for the real nodes of hack/local-cluster.sh containerd, runc, containernetworking-plugins, iptables and conntrack.
 # Does nothing when everything is present; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -15,6 +16,13 @@ command -v pkill >/dev/null || missing+=(procps)
 command -v python3 >/dev/null || missing+=(python3)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
+# Real nodes of hack/local-cluster.sh: containerd 1.6 (CRI v1), runc, CNI plugins, kube-proxy's iptables (nft backend).
+command -v containerd >/dev/null || missing+=(containerd)
+command -v runc >/dev/null || missing+=(runc)
+[ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+command -v iptables >/dev/null || missing+=(iptables)
+command -v conntrack >/dev/null || missing+=(conntrack)
+command -v nsenter >/dev/null || missing+=(util-linux)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all Debian packages present"

@@ -36,7 +36,7 @@ tool() {
   TOOL_BINARIES[$name]="$*"
 }
 
-tool kubernetes v1.34.2 kube-apiserver kube-controller-manager kubectl
+tool kubernetes v1.34.2 kube-apiserver kube-controller-manager kubectl kube-scheduler kubelet kube-proxy
 tool etcd       v3.6.16 etcd
 tool helm       v3.19.5 helm
 tool ferretdb   v1.24.2 ferretdb
@@ -101,7 +101,8 @@ throwaway_module() {
 # Build functions: build_<name> <dest-dir> <version>; run in a subshell, may cd freely.
 # ---------------------------------------------------------------------------------------------------------------------
 
-# kube-apiserver, kube-controller-manager, kubectl from k8s.io/kubernetes.
+# kube-apiserver, kube-controller-manager, kubectl, and for real nodes kube-scheduler, kubelet, kube-proxy, from
+# k8s.io/kubernetes (one `go build`: they share most packages).
 # k8s.io/kubernetes requires its staging modules at v0.0.0 and maps them to ./staging via replace directives, which
 # a consumer module ignores. So: a throwaway module with one `replace k8s.io/X => k8s.io/X v0.<minor>.<patch>` per
 # staging module, derived from the .mod file that the proxy serves.
@@ -126,7 +127,8 @@ build_kubernetes() {
   ((n > 0)) || die "found no k8s.io/* v0.0.0 requirements in $modfile"
   log "kubernetes: $n staging modules replaced with $staging_version"
   go_ mod edit "${edits[@]}" || die "go mod edit failed"
-  local -a pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
+  local -a pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy)
   go_ get "${pkgs[@]/%/@$version}" || die "go get k8s.io/kubernetes@$version failed"
   local ld="-s -w" pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
