@@ -976,6 +976,14 @@ YAML
     create_node_namespaces "$i"
     readlink "/proc/$(pid_of "node-$i-ns")/ns/mnt" >"$PIDS/node-$i-ns.mnt"
   done
+  # The host reaches ClusterIP Services through node-1's kube-proxy (it masquerades sources outside clusterCIDR, so
+  # replies come back the same way): clients on this machine, tests included, use the Services as pods do.
+  # The route goes with the host's veth on `down`.
+  if ip -4 route show "$SERVICE_CIDR" | grep -q .; then
+    log "the host already routes $SERVICE_CIDR; ClusterIPs are not reachable from the host"
+  else
+    ip route add "$SERVICE_CIDR" via "$(node_ip 1)" dev "$HOST_VETH" || die "cannot route $SERVICE_CIDR via node-1"
+  fi
   for ((i = 1; i <= NODES; i++)); do start_node "$i"; done
   start_coredns
   start_local_path_provisioner

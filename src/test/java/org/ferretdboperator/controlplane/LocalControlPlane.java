@@ -28,7 +28,7 @@ import org.opentest4j.TestAbortedException;
 public final class LocalControlPlane implements AutoCloseable {
 
     private static final String SHARED_MARKER = "ferretdboperator-test.controlplane.shared.kubeconfig";
-    private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(6);
     private static LocalControlPlane shared;
     private static RuntimeException sharedStartFailure;
 
@@ -69,7 +69,7 @@ public final class LocalControlPlane implements AutoCloseable {
         synchronized (System.getProperties()) {
             if (System.getProperty(SHARED_MARKER) == null) {
                 controlPlane.script("down", "--purge"); // whatever a killed earlier run left behind
-                controlPlane.up();
+                controlPlane.up("--nodes", "0");
                 controlPlane.stopWhenThisJvmExits();
                 long start = System.nanoTime();
                 ShippedManifests.install(controlPlane.admin(), project);
@@ -89,13 +89,29 @@ public final class LocalControlPlane implements AutoCloseable {
      * bare cluster. {@link #close()} stops and removes it.
      */
     public static LocalControlPlane startDedicated(String name) {
+        return startDedicated(name, 0);
+    }
+
+    /**
+     * Like {@link #startDedicated(String)} with {@code nodes} real nodes (kubelet, containerd, kube-proxy; CoreDNS and
+     * the local-path StorageClass), which import the images hack/images.sh built. Needs root; in CI its absence fails.
+     */
+    public static LocalControlPlane startDedicated(String name, int nodes) {
         Path project = locateProjectDir();
+        if (nodes > 0) {
+            Prerequisite.require(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+                    "real nodes need root (network and mount namespaces, cgroups)");
+        }
         LocalControlPlane controlPlane = new LocalControlPlane(project, project.resolve("target").resolve(name),
                 requireTools(project));
         controlPlane.script("down", "--purge");
-        controlPlane.up();
+        controlPlane.up("--nodes", String.valueOf(nodes));
         controlPlane.stopWhenThisJvmExits();
         return controlPlane;
+    }
+
+    public Path stateDir() {
+        return stateDir;
     }
 
     public Path projectDir() {
@@ -169,11 +185,13 @@ public final class LocalControlPlane implements AutoCloseable {
         script("down", "--purge");
     }
 
-    private void up() {
+    private void up(String... args) {
         long start = System.nanoTime();
         Command.Result result;
         try {
-            result = script("up");
+            List<String> command = new ArrayList<>(List.of("up"));
+            command.addAll(List.of(args));
+            result = script(command.toArray(String[]::new));
         } catch (IllegalStateException timeout) {
             throw new IllegalStateException("hack/local-cluster.sh up hung; note that it runs hack/tools.sh, which waits "
                     + "for the tools cache lock (.lock in the tools dir) while another tool build runs", timeout);
@@ -235,7 +253,7 @@ public final class LocalControlPlane implements AutoCloseable {
         return Optional.empty();
     }
 
-    static Path locateProjectDir() {
+    public static Path locateProjectDir() {
         Path dir = Path.of("").toAbsolutePath();
         if (!Files.isExecutable(dir.resolve("hack").resolve("local-cluster.sh"))) {
             throw new IllegalStateException("run the tests from the project directory (no hack/local-cluster.sh in " + dir + ")");

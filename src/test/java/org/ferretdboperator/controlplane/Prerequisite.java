@@ -8,17 +8,17 @@ import org.opentest4j.TestAbortedException;
  * prerequisite fails the test: nothing skips silently there. On a developer machine the test is skipped and the reason
  * is printed, so `./mvnw verify` still runs everything else.
  */
-final class Prerequisite {
+public final class Prerequisite {
 
     private Prerequisite() {
     }
 
-    static boolean inCi() {
+    public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     /** Fails in CI, skips (printing why) elsewhere, unless {@code present}. */
-    static void require(boolean present, String whatIsMissing) {
+    public static void require(boolean present, String whatIsMissing) {
         if (present) {
             return;
         }

@@ -11,11 +11,11 @@ import java.util.Optional;
  * The binaries hack/tools.sh builds from the Go module proxy, located through its {@code --print-env} (which builds
  * nothing). The tests never build tools themselves: hack/test.sh does that before Maven runs.
  */
-final class Tools {
+public final class Tools {
 
-    static final String KUBERNETES = "kubernetes";
-    static final String ETCD = "etcd";
-    static final String HELM = "helm";
+    public static final String KUBERNETES = "kubernetes";
+    public static final String ETCD = "etcd";
+    public static final String HELM = "helm";
 
     private Tools() {
     }
@@ -24,7 +24,7 @@ final class Tools {
      * The exported binary paths ({@code KUBECTL}, {@code HELM}, ...) of the named tools, or empty when one of them is not
      * built; the reason is in {@link #whyMissing}.
      */
-    static Optional<Map<String, Path>> find(Path projectDir, String... tools) {
+    public static Optional<Map<String, Path>> find(Path projectDir, String... tools) {
         Command.Result result = printEnv(projectDir, tools);
         if (!result.succeeded()) {
             return Optional.empty();
@@ -42,7 +42,7 @@ final class Tools {
         return Optional.of(paths);
     }
 
-    static String whyMissing(Path projectDir, String... tools) {
+    public static String whyMissing(Path projectDir, String... tools) {
         return "tools not built: " + printEnv(projectDir, tools).stderr().strip()
                 + " (hack/test.sh builds them; or run: hack/tools.sh " + String.join(" ", tools) + ")";
     }

@@ -1,0 +1,288 @@
+package org.ferretdboperator.realnodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCredential;
+import com.mongodb.ReadPreference;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.ferretdboperator.controlplane.Command;
+import org.ferretdboperator.controlplane.LocalControlPlane;
+import org.ferretdboperator.support.Labels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The guide's object on real pods: the seed manifest (its version set to 1.24.2, the FerretDB this machine can build;
+ * the seed's 2.0.0 needs PostgreSQL with DocumentDB) applied with kubectl into a "restricted" namespace of a three-node
+ * cluster whose operator the Helm chart installed. Every pod Running and Ready, exactly one primary label, a MongoDB
+ * client (the Java driver) writing through the {@code ferret} Service and reading through {@code ferret-secondary},
+ * the coordinators' and the operator's metrics scraped over the pod network, and a failover after the primary pod is
+ * deleted with nothing acknowledged lost. Once on the catalog's PostgreSQL 17 backend and once on PostgreSQL 15.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuideOnRealNodesIT {
+
+    static final String FERRETDB = "ferret";
+    static final String BACKEND = FERRETDB + "-pg-backend";
+    static final String ROLE = "kubedb.com/role";
+    static final Duration POD_READY = Duration.ofMinutes(6);
+
+    static RealNodeCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RealNodeCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void guideOnPostgres17() throws Exception {
+        runGuide("guide-pg17", "1.24.2");
+    }
+
+    @Test
+    @Order(2)
+    void guideOnPostgres15() throws Exception {
+        // A catalog entry of the user's own: FerretDB 1.24.2 on the PostgreSQL 15 image.
+        String image = cluster.imageRef("postgres-15");
+        String version = image.substring(image.lastIndexOf(':') + 1).replaceAll("-.*", "");
+        String entry = """
+                apiVersion: catalog.kubedb.com/v1alpha1
+                kind: FerretDBVersion
+                metadata:
+                  name: 1.24.2-pg15
+                spec:
+                  version: "1.24.2"
+                  db:
+                    image: ghcr.io/ferretdb/ferretdb:1.24.2
+                  postgres:
+                    version: "%s"
+                    image: %s
+                    distribution: PostgreSQL
+                  securityContext:
+                    runAsUser: 1000
+                """.formatted(version, image);
+        apply(entry);
+        runGuide("guide-pg15", "1.24.2-pg15");
+    }
+
+    private void runGuide(String namespace, String catalogVersion) throws Exception {
+        KubernetesClient admin = cluster.admin();
+        LocalControlPlane cp = cluster.controlPlane();
+        cp.kubectl("create", "namespace", namespace).requireSuccess();
+        cp.kubectl("label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted").requireSuccess();
+        String seed = Files.readString(seedManifest())
+                .replace("namespace: demo", "namespace: " + namespace)
+                .replace("version: \"2.0.0\"", "version: \"" + catalogVersion + "\"");
+        assertThat(seed).as("the seed names namespace demo and version 2.0.0").contains("namespace: " + namespace)
+                .contains(catalogVersion);
+        apply(seed);
+        try {
+            awaitAllReady(namespace);
+            String primary = soleprimary(namespace);
+            Set<String> acknowledged = new HashSet<>();
+            try (MongoClient writer = mongo(namespace, FERRETDB); MongoClient reader = mongo(namespace, FERRETDB + "-secondary")) {
+                insert(writer, "before-failover", 50, acknowledged);
+                awaitReadable(reader, acknowledged);
+                scrapeMetrics(namespace);
+
+                // The guide's first case: delete the primary pod; another member takes over by itself.
+                cp.kubectl("delete", "pod", "-n", namespace, primary, "--wait=false").requireSuccess();
+                await("a new primary other than " + primary).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> primaries(namespace).stream().anyMatch(p -> !p.equals(primary)));
+                awaitAllReady(namespace);
+                String newPrimary = soleprimary(namespace);
+                assertThat(newPrimary).as("primary after deleting " + primary).isNotEqualTo(primary);
+                // The Service follows the label: writes through it succeed again (the driver retries once).
+                await("writes through Service " + FERRETDB + " after the failover").atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .until(() -> {
+                            insert(writer, "after-failover", 50, acknowledged);
+                            return true;
+                        });
+                Set<String> onPrimary = ids(writer.getDatabase("guide").getCollection("acks"));
+                assertThat(onPrimary).as("every acknowledged insert is on the new primary (synchronous mode)")
+                        .containsAll(acknowledged);
+                awaitReadable(reader, acknowledged);
+            }
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(namespace), e);
+        } finally {
+            // WipeOut: the namespace and everything in it go; the next case starts clean.
+            cp.kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=3m");
+        }
+    }
+
+    private static Path seedManifest() {
+        Path project = LocalControlPlane.locateProjectDir();
+        Path seed = project.resolve("../shared/seed/ferretdb.yaml").normalize();
+        assertThat(seed).as("the guide's manifest beside the project").isRegularFile();
+        return seed;
+    }
+
+    private void apply(String manifest) throws Exception {
+        Path file = Files.createTempFile(cluster.controlPlane().stateDir(), "manifest", ".yaml");
+        Files.writeString(file, manifest);
+        Command.Result r = cluster.controlPlane().kubectl("apply", "-f", file.toString());
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+    }
+
+    /** The backend's three pods and the four FerretDB servers Running and Ready, the FerretDB object Ready. */
+    private void awaitAllReady(String namespace) {
+        await("every pod of the guide Ready in " + namespace).atMost(POD_READY).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    Map<String, Boolean> ready = cluster.admin().pods().inNamespace(namespace).list().getItems().stream()
+                            .collect(Collectors.toMap(p -> p.getMetadata().getName(), GuideOnRealNodesIT::ready));
+                    assertThat(ready).as(() -> cluster.describePods(namespace)).containsOnlyKeys(
+                            BACKEND + "-0", BACKEND + "-1", BACKEND + "-2", FERRETDB + "-0", FERRETDB + "-1",
+                            FERRETDB + "-secondary-0", FERRETDB + "-secondary-1");
+                    assertThat(ready.values()).as(() -> cluster.describePods(namespace)).containsOnly(true);
+                });
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && "Running".equals(pod.getStatus().getPhase())
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private List<String> primaries(String namespace) {
+        return cluster.admin().pods().inNamespace(namespace).withLabel(ROLE, "primary").list().getItems().stream()
+                .map(p -> p.getMetadata().getName()).toList();
+    }
+
+    private String soleprimary(String namespace) {
+        List<String> primaries = primaries(namespace);
+        assertThat(primaries).as("pods labelled " + ROLE + "=primary").hasSize(1);
+        List<String> secondaries = cluster.admin().pods().inNamespace(namespace).withLabel(ROLE, "secondary").list()
+                .getItems().stream().map(p -> p.getMetadata().getName()).toList();
+        assertThat(secondaries).as("pods labelled " + ROLE + "=secondary").hasSize(2).doesNotContainAnyElementsOf(primaries);
+        return primaries.get(0);
+    }
+
+    /**
+     * A client of the Service's ClusterIP, as an application in the cluster would use it (the host reaches ClusterIPs
+     * through a node's kube-proxy), authenticating with PLAIN as FerretDB 1.x requires, with the FerretDB auth Secret.
+     */
+    private MongoClient mongo(String namespace, String service) {
+        KubernetesClient admin = cluster.admin();
+        String clusterIp = admin.services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
+        Secret auth = admin.secrets().inNamespace(namespace).withName(FERRETDB + "-auth").get();
+        assertThat(auth).as("the FerretDB auth Secret " + FERRETDB + "-auth").isNotNull();
+        String user = decode(auth, "username");
+        String password = decode(auth, "password");
+        ConnectionString uri = new ConnectionString("mongodb://" + clusterIp + ":27017/?appName=real-nodes-it"
+                + "&serverSelectionTimeoutMS=20000&connectTimeoutMS=5000");
+        return MongoClients.create(MongoClientSettings.builder().applyConnectionString(uri)
+                .credential(MongoCredential.createPlainCredential(user, "$external", password.toCharArray()))
+                .readPreference(ReadPreference.primaryPreferred())
+                .build());
+    }
+
+    private static String decode(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    /** Inserts {@code count} documents with unique ids; only the ones the server acknowledged are recorded. */
+    private static void insert(MongoClient client, String prefix, int count, Set<String> acknowledged) {
+        MongoCollection<Document> acks = client.getDatabase("guide").getCollection("acks");
+        for (int i = 0; i < count; i++) {
+            String id = prefix + "-" + System.nanoTime() + "-" + i;
+            acks.insertOne(new Document("_id", id).append("n", i));
+            acknowledged.add(id);
+        }
+    }
+
+    private static Set<String> ids(MongoCollection<Document> collection) {
+        Set<String> ids = new HashSet<>();
+        for (Document d : collection.find()) {
+            ids.add(d.getString("_id"));
+        }
+        return ids;
+    }
+
+    /** Reads through ferret-secondary (the standbys) until every acknowledged insert has replicated there. */
+    private static void awaitReadable(MongoClient reader, Set<String> acknowledged) {
+        await("acknowledged inserts readable through the secondary Service").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(ids(reader.getDatabase("guide").getCollection("acks")))
+                        .containsAll(acknowledged));
+    }
+
+    /** /q/metrics of every coordinator (port 9187) and of the operator's pods (8080), over the pod network. */
+    private void scrapeMetrics(String namespace) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (Pod pod : cluster.admin().pods().inNamespace(namespace).withLabels(Labels.postgresSelector(BACKEND))
+                .list().getItems()) {
+            String body = get(http, "http://" + pod.getStatus().getPodIP() + ":9187/q/metrics");
+            assertThat(body).as("coordinator metrics of " + pod.getMetadata().getName())
+                    .contains("pg_coordinator_role{").contains("pg_coordinator_lease_held");
+        }
+        List<Pod> operators = cluster.admin().pods().inNamespace(RealNodeCluster.OPERATOR_NAMESPACE).list().getItems();
+        assertThat(operators).as("operator pods").isNotEmpty();
+        List<String> bodies = new ArrayList<>();
+        for (Pod pod : operators) {
+            bodies.add(get(http, "http://" + pod.getStatus().getPodIP() + ":8080/q/metrics"));
+        }
+        // The leader publishes the backend's series; every replica serves the endpoint.
+        assertThat(String.join("\n", bodies)).as("operator metrics")
+                .contains("ferretdb_operator_postgres_primary_info{").contains("namespace=\"" + namespace + "\"");
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + url).isEqualTo(200);
+        return response.body();
+    }
+
+    private String diagnostics(String namespace) {
+        StringBuilder out = new StringBuilder(cluster.describePods(namespace)).append('\n');
+        for (int i = 0; i < 3; i++) {
+            out.append(cluster.logs(namespace, BACKEND + "-" + i, "pg-coordinator")).append('\n');
+            out.append(cluster.logs(namespace, BACKEND + "-" + i, "postgres")).append('\n');
+        }
+        out.append(cluster.logs(namespace, FERRETDB + "-0", "ferretdb"));
+        return out.toString();
+    }
+
+    static {
+        // the driver's own logging goes to JUL; keep it from flooding the failsafe report
+        java.util.logging.Logger.getLogger("org.mongodb.driver").setLevel(java.util.logging.Level.WARNING);
+    }
+}
