@@ -125,7 +125,8 @@ EOF
   EPOCH=$(release_epoch "$dir")
   export SOURCE_DATE_EPOCH=$EPOCH
   if (($#)); then
-    in_chroot "$dir" "$@" || die "$* in the $suite root filesystem failed"
+    in_chroot "$dir" "$@" >"$dir.install.log" 2>&1 || die "installing into the $suite root filesystem failed; see $dir.install.log"
+    rm -f "$dir.install.log"
   fi
 }
 
@@ -159,6 +160,9 @@ trim_rootfs() {
   printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$dir/etc/hosts"
   : >"$dir/etc/machine-id"
   rm -f "$dir/var/lib/dbus/machine-id"
+  # ssl-cert's postinst makes a snakeoil key pair for this host; a key in an image is shared by every container.
+  rm -f "$dir/etc/ssl/private/ssl-cert-snakeoil.key" "$dir/etc/ssl/certs/ssl-cert-snakeoil.pem"
+  find "$dir/etc/ssl/certs" -xtype l -delete 2>/dev/null || true
   # Password ages count days since 1970 from the build day; use the archive's day instead.
   days=$((SOURCE_DATE_EPOCH / 86400))
   sed -i -E "s/^([^:]*:[^:]*):[0-9]*:/\1:$days:/" "$dir/etc/shadow"
@@ -565,4 +569,4 @@ main() {
   log "done in $(($(date +%s) - total_start)) s: $IMAGES"
 }
 
-main "$@"
+main "$@"; exit  # one line: an edit of this file while it runs cannot make bash read past the end

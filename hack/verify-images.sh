@@ -116,7 +116,7 @@ for name in "${names[@]}"; do
         pg_ctl -D /tmp/data -l /tmp/server.log -o "-k /tmp -c listen_addresses=" -w start >/dev/null
         pg_controldata /tmp/data | grep -E "^(pg_control version|Database cluster state)"
         pg_ctl -D /tmp/data -m fast -w stop >/dev/null
-        echo "initdb, start, stop as $(id -un) with $LANG in $PGDATA-less /tmp: ok"
+        echo "initdb, pg_ctl start/stop as $(id -un) (LANG=$LANG, PG_MAJOR=$PG_MAJOR) into a tmpfs: ok"
       ' || fail "$name: initdb/pg_ctl as uid 999" ;;
     ferretdb)
       run "$ref" -- /ferretdb --version || fail "$name: /ferretdb --version" ;;
