@@ -304,7 +304,10 @@ build_busybox() {
 }
 
 # PostgreSQL <major> laid out like the official postgres image of the same Debian suite.
-inputs_postgres() { printf 'mirror=%s security=%s\n' "$DEBIAN_MIRROR" "$DEBIAN_SECURITY_MIRROR"; }
+inputs_postgres() {
+  printf 'mirror=%s security=%s\n' "$DEBIAN_MIRROR" "$DEBIAN_SECURITY_MIRROR"
+  declare -f build_postgres debian_rootfs trim_rootfs in_chroot release_epoch
+}
 inputs_postgres-17() { inputs_postgres; declare -f postgres_rootfs; printf 'trixie 17\n'; }
 inputs_postgres-15() { inputs_postgres; declare -f postgres_rootfs; printf 'bookworm 15\n'; }
 build_postgres-17() { build_postgres trixie 17; }
@@ -430,7 +433,7 @@ ensure_operator_app() {
 
 inputs_operator() {
   ensure_operator_app
-  declare -f operator_base_rootfs debian_rootfs trim_rootfs
+  declare -f operator_base_rootfs operator_cds debian_rootfs trim_rootfs in_chroot release_epoch
   printf '%s\n' "${OPERATOR_JAVA_OPTS[@]}" "$OPERATOR_VERSION" "$OPERATOR_CHART_VERSION" "$OPERATOR_UID"
   tree_hash "$(operator_app)"
   git_epoch src/main pom.xml
