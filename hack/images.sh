@@ -422,7 +422,7 @@ ensure_operator_app() {
     return
   fi
   if [[ -f $app/quarkus-run.jar ]]; then
-    newer=$(find "$ROOT_DIR/src/main" "$ROOT_DIR/pom.xml" -newer "$app/quarkus-run.jar" -type f -print -quit)
+    newer=$(find "$ROOT_DIR/src/main/java" "$ROOT_DIR/src/main/resources" "$ROOT_DIR/pom.xml" -newer "$app/quarkus-run.jar" -type f -print -quit)
     [[ -z $newer ]] && return
     log "operator: $newer is newer than target/quarkus-app"
   fi

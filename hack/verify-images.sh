@@ -9,7 +9,7 @@
 #                pg_basebackup and pg_rewind present
 #   ferretdb     /ferretdb --version, as uid 1000
 #   operator     java -version; the image's entrypoint in coordinator mode (starts Quarkus, then exits 2 on the missing
-#                pod environment), with and without its AppCDS archive, timed
+#                pod environment), as uid 999 like the sidecar, with and without its AppCDS archive, timed
 #
 #   hack/verify-images.sh [name...]    default: every *.oci.tar in the images directory
 #
@@ -129,12 +129,14 @@ for name in "${names[@]}"; do
       for variant in with-appcds without-appcds; do
         if [[ $variant == with-appcds ]]; then argv=("${entrypoint[@]}"); else argv=("${without_cds[@]}"); fi
         set +e
-        out=$(run "$ref" --mount type=tmpfs,src=tmpfs,dst=/tmp,options=rw:mode=1777 -- bash -c \
+        out=$(run "$ref" --user 999:999 --mount type=tmpfs,src=tmpfs,dst=/tmp,options=rw:mode=1777 -- bash -c \
           'TIMEFORMAT="%R s wall, %U s user, %S s sys"; time "$@" coordinator' bash "${argv[@]}" 2>&1)
         rc=$?
         set -e
         printf '%s\n' "$out" | tail -4 >&2
-        [[ $rc == 0 && $out == *"s wall"* ]] || fail "$name: the entrypoint in coordinator mode ($variant)"
+        # Exit code 2 and the configuration message: Quarkus started and the coordinator looked for its pod.
+        [[ $rc == 2 && $out == *"pg-coordinator configuration:"* && $out == *"s wall"* ]] \
+          || fail "$name: the entrypoint in coordinator mode ($variant) exited $rc"
       done ;;
   esac
 done
