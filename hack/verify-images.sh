@@ -9,7 +9,7 @@
 #                pg_basebackup and pg_rewind present
 #   ferretdb     /ferretdb --version, as uid 1000
 #   operator     java -version; the image's entrypoint in coordinator mode (starts Quarkus, then exits 2 on the missing
-#                pod environment), as uid 999 like the sidecar, with and without its AppCDS archive, timed
+#                pod environment), as the image's user, with and without its AppCDS archive, timed
 #
 #   hack/verify-images.sh [name...]    default: every *.oci.tar in the images directory
 #
@@ -51,7 +51,7 @@ cleanup() {
     wait "$CONTAINERD_PID" 2>/dev/null || true
   fi
   # Snapshot mounts left by a failed run.
-  grep -o " $TMP/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
+  { grep -o " $TMP/[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -129,8 +129,9 @@ for name in "${names[@]}"; do
       for variant in with-appcds without-appcds; do
         if [[ $variant == with-appcds ]]; then argv=("${entrypoint[@]}"); else argv=("${without_cds[@]}"); fi
         set +e
-        out=$(run "$ref" --user 999:999 --mount type=tmpfs,src=tmpfs,dst=/tmp,options=rw:mode=1777 -- bash -c \
-          'TIMEFORMAT="%R s wall, %U s user, %S s sys"; time "$@" coordinator' bash "${argv[@]}" 2>&1)
+        # As the image's user, 185 (ctr 1.6 has no --user to try the sidecar's 999; the archive is world-readable).
+        out=$(run "$ref" --mount type=tmpfs,src=tmpfs,dst=/tmp,options=rw:mode=1777 -- bash -c \
+          'TIMEFORMAT="%R s wall, %U s user, %S s sys"; echo "uid $(id -u)"; time "$@" coordinator' bash "${argv[@]}" 2>&1)
         rc=$?
         set -e
         printf '%s\n' "$out" | tail -4 >&2
