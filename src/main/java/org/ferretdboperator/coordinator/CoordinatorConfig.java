@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.ferretdboperator.coordinator.decision.ClusterConfig;
 import org.ferretdboperator.coordinator.postgres.AppUser;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * The coordinator's configuration, read from its environment (names in {@link PodContract}, plus the local-process

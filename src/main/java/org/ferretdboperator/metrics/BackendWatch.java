@@ -32,7 +32,7 @@ import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.postgres.PostgresSpecs;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.jboss.logging.Logger;
 
 /**

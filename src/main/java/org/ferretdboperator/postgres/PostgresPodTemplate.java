@@ -37,7 +37,7 @@ import org.ferretdboperator.api.common.StreamingMode;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.PodTemplateApplier;
 
 /**

@@ -28,7 +28,7 @@ import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.LeaderElectionSpec;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * Member states on the pods of one Postgres object, through an informer (peers' changes arrive as events and wake the

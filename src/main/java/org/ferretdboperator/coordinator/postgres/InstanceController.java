@@ -176,7 +176,7 @@ public final class InstanceController {
         prepareParent(pgdata);
         files.writePassfile();
         check(runner.run("pg_basebackup", List.of("-D", pgdata.toString(), "-d", files.conninfo(leaderAddress, true),
-                "-X", "stream", "-c", "fast", "--no-password"), Map.of("PGPASSFILE", settings.passfile().toString()), LONG),
+                "-X", "stream", "-c", "fast", "--no-password"), Map.of(), LONG),
                 "pg_basebackup from " + leaderAddress);
         startStandby(leaderAddress);
     }
@@ -195,7 +195,7 @@ public final class InstanceController {
         }
         files.writePassfile();
         ProcessResult result = runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server="
-                + files.conninfo(leaderAddress, false)), Map.of("PGPASSFILE", settings.passfile().toString()), LONG);
+                + files.conninfo(leaderAddress, false)), Map.of(), LONG);
         check(result, "pg_rewind against " + leaderAddress);
         if (leaderOnLaterTimeline && result.tail().contains("same timeline")) {
             throw new RewindNotReadyException("pg_rewind against " + leaderAddress + " found no timeline switch yet (the "

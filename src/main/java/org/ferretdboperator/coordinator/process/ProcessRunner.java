@@ -10,7 +10,7 @@ import java.util.Map;
  * Runs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup, pg_rewind) for the coordinator. Two implementations:
  * {@link LocalProcessRunner} runs them from a local bin directory (harness, tests, or a coordinator image that ships
  * the binaries), {@link ControlDirProcessRunner} asks the postgres container to run them (the pod's channel, see
- * {@link org.ferretdboperator.support.PodContract}).
+ * {@link org.ferretdboperator.contract.PodContract}).
  */
 public interface ProcessRunner {
 
