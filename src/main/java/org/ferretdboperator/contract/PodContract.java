@@ -134,27 +134,7 @@ public final class PodContract {
         return SECRETS_DIR + "/" + secretName;
     }
 
-    // Environment of the coordinator container.
+    /** Environment of the coordinator container (the rest is {@link CoordinatorEnvironment}): which mode the binary runs. */
     public static final String ENV_MODE = "FERRETDB_OPERATOR_MODE";
     public static final String MODE_COORDINATOR = "coordinator";
-    public static final String ENV_POD_NAME = "POD_NAME";
-    public static final String ENV_POD_NAMESPACE = "POD_NAMESPACE";
-    public static final String ENV_POD_IP = "POD_IP";
-    public static final String ENV_POSTGRES_NAME = "POSTGRES_NAME";
-    public static final String ENV_GOVERNING_SERVICE = "GOVERNING_SERVICE";
-    public static final String ENV_REPLICAS = "REPLICAS";
-    public static final String ENV_STREAMING_MODE = "STREAMING_MODE";
-    public static final String ENV_STANDBY_MODE = "STANDBY_MODE";
-    public static final String ENV_LEASE_DURATION_MS = "LEASE_DURATION_MS";
-    public static final String ENV_RENEW_DEADLINE_MS = "RENEW_DEADLINE_MS";
-    public static final String ENV_RETRY_PERIOD_MS = "RETRY_PERIOD_MS";
-    public static final String ENV_MAX_LAG_BYTES = "MAXIMUM_LAG_BEFORE_FAILOVER";
-    /** Directory ({@link #secretDir}) of the superuser's Secret. */
-    public static final String ENV_AUTH_SECRET_DIR = "AUTH_SECRET_DIR";
-    /** Directory ({@link #secretDir}) of the replication user's Secret. */
-    public static final String ENV_REPLICATION_SECRET_DIR = "REPLICATION_SECRET_DIR";
-    /** Comma-separated {@code secretDir:database} pairs of application users the primary must ensure. */
-    public static final String ENV_APP_USERS = "APP_USERS";
-    /** host:port peers use to reach this member's PostgreSQL (in a pod: {@code <pod>.<governing>.<ns>.svc:5432}). */
-    public static final String ENV_ADVERTISE_ADDRESS = "ADVERTISE_ADDRESS";
 }

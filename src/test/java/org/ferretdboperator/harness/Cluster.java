@@ -96,12 +96,10 @@ final class Cluster implements AutoCloseable {
             ApiServerProxy proxy = new ApiServerProxy(name, controlPlane.apiServerPort());
             Path kubeconfig = access.writeKubeconfig(dir.resolve("kubeconfig"), proxy.port(), spec.namespace());
             int pgPort = Harness.freePort();
-            Map<String, String> local = new LinkedHashMap<>();
-            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig, local);
-            local.putAll(LocalSettings.of(memberSpec, authDir, replDir));
+            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig);
             // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
-            cluster.members.add(new Member(memberSpec, proxy, projectDir, CoordinatorBinary.environment(spec, memberSpec),
-                    cluster.unexpectedExits::add));
+            cluster.members.add(new Member(memberSpec, proxy, projectDir,
+                    CoordinatorBinary.environment(spec, memberSpec, authDir, replDir), cluster.unexpectedExits::add));
             cluster.createPod(name, i);
         }
         return cluster;

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.member;
 
+import org.ferretdboperator.contract.MemberStateCodec;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
+import org.ferretdboperator.contract.AppUser;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

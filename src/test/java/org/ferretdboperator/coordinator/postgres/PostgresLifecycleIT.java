@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
+import org.ferretdboperator.contract.AppUser;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
