@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +25,8 @@ import org.ferretdboperator.contract.PodContract;
  * {@code responses/<id>.rc}; cancellation by deleting an unclaimed {@code .cmd} or creating {@code <id>.cancel}).
  *
  * <p>Ids sort in submission order (epoch milliseconds, then a per-process sequence), because the runner serves requests
- * one at a time in lexical order. The runner carries no per-request environment, so a non-empty {@code env} is refused
- * here: settings travel in argv (libpq's {@code passfile=}). Argv is never logged (a conninfo could carry secrets), and
- * the request file is readable by its owner only.
+ * one at a time in lexical order. The runner carries no per-request environment: settings travel in argv (libpq's
+ * {@code passfile=}). Argv is never logged, and the request file is readable by its owner only.
  *
  * <p>Signals (fencing) do not go through the runner: with {@code shareProcessNamespace} the coordinator sends them to
  * the postmaster directly, which is faster than any request round-trip.
@@ -57,14 +55,9 @@ public final class ControlDirProcessRunner implements ProcessRunner {
     }
 
     @Override
-    public ProcessResult run(String program, List<String> args, Map<String, String> env, Duration timeout)
-            throws IOException, InterruptedException {
+    public ProcessResult run(String program, List<String> args, Duration timeout) throws IOException, InterruptedException {
         if (!program.matches("[a-z_]+")) {
             throw new IllegalArgumentException("not a PostgreSQL program name: '" + program + "'");
-        }
-        if (!env.isEmpty()) {
-            throw new IllegalArgumentException(program + ": the postgres container's runner takes no per-request "
-                    + "environment (asked for " + env.keySet() + "); pass settings as arguments");
         }
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).indexOf('\0') >= 0) {
@@ -84,8 +77,12 @@ public final class ControlDirProcessRunner implements ProcessRunner {
                 Thread.sleep(poll.toMillis());
             }
         } catch (InterruptedException e) {
-            cancel(id, request);
             abandoned.add(id);
+            try {
+                cancel(id, request);
+            } catch (IOException cancelFailed) {
+                e.addSuppressed(cancelFailed);
+            }
             throw e;
         }
         return collect(id);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup, pg_rewind) for the coordinator. Two implementations:
@@ -15,11 +14,11 @@ import java.util.Map;
 public interface ProcessRunner {
 
     /**
-     * Runs {@code program} (a PostgreSQL program name, no path) with {@code args} and extra environment, waiting at most
-     * {@code timeout}.
+     * Runs {@code program} (a PostgreSQL program name, no path) with {@code args}, waiting at most {@code timeout}. There
+     * is no per-call environment (the postgres container's runner has none to give): settings travel as arguments, and
+     * secrets in files they name ({@code --pwfile}, libpq's {@code passfile=}), never in argv.
      */
-    ProcessResult run(String program, List<String> args, Map<String, String> env, Duration timeout)
-            throws IOException, InterruptedException;
+    ProcessResult run(String program, List<String> args, Duration timeout) throws IOException, InterruptedException;
 
     /** Sends a signal (QUIT, INT, TERM, KILL) to a process of the postgres container (the postmaster). */
     void signal(long pid, String signal) throws IOException, InterruptedException;
