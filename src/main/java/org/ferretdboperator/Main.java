@@ -6,7 +6,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import org.ferretdboperator.coordinator.CoordinatorConfig;
 import org.ferretdboperator.coordinator.CoordinatorRuntime;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * One binary, two modes: {@code coordinator} (first argument, or FERRETDB_OPERATOR_MODE=coordinator) runs the

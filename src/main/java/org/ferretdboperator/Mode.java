@@ -1,6 +1,6 @@
 package org.ferretdboperator;
 
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /** Which of the binary's two modes this process runs: the operator (default) or the pg-coordinator sidecar. */
 public final class Mode {

@@ -11,7 +11,7 @@
  * <li>{@code member}: each coordinator publishes its member state (JSON annotation) and role label on its own pod only.</li>
  * <li>{@code postgres}: observation over JDBC and PGDATA (pg_control), control through PostgreSQL's own programs.</li>
  * <li>{@code process}: how programs run: locally ({@code PG_BIN_DIR} set) or through the control directory the postgres
- * container's runner serves (the pod's channel, see {@link org.ferretdboperator.support.PodContract}).</li>
+ * container's runner serves (the pod's channel, see {@link org.ferretdboperator.contract.PodContract}).</li>
  * <li>{@link org.ferretdboperator.coordinator.CoordinatorLoop}: observe, publish, decide, act every retryPeriod or on a
  * Lease/pod event; a lease renewer and a fencing watchdog run beside it so slow actions neither starve renewal nor delay
  * fencing.</li>

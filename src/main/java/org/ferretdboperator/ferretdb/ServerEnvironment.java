@@ -8,7 +8,7 @@ import java.util.Set;
 import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.catalog.FerretDBVersionValidator;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * Environment of the {@code ferretdb} container. Every FerretDB flag has a {@code FERRETDB_*} variable; there is no

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.ferretdboperator.api.common.ServiceTemplateOverrides;
 import org.ferretdboperator.api.common.ServiceTemplateSpec;
 import org.ferretdboperator.api.ferretdb.FerretDB;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * Desired Services of one server group: the client Service ({@code <name>} / {@code <name>-secondary}, port 27017,

@@ -17,7 +17,7 @@ import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.catalog.FerretDBVersionValidator;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * Desired StatefulSet of one FerretDB server group ({@code <name>} or {@code <name>-secondary}). FerretDB servers are

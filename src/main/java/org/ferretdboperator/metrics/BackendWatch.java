@@ -1,7 +1,6 @@
 package org.ferretdboperator.metrics;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,22 +16,24 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.ferretdboperator.Mode;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.contract.MemberStateCodec;
+import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.coordinator.decision.LeaderRecord;
+import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.postgres.PostgresSpecs;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +46,6 @@ public class BackendWatch {
 
     private static final Logger LOG = Logger.getLogger(BackendWatch.class);
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    static final String LEASE_PREFIX = "coordinator.kubedb.com/";
 
     private final KubernetesClient client;
     private final OperatorMetrics metrics;
@@ -84,13 +84,9 @@ public class BackendWatch {
         }
     }
 
-    /**
-     * The same binary runs as the pg-coordinator sidecar ({@code FERRETDB_OPERATOR_MODE=coordinator}, or the
-     * {@code ferretdb-operator.mode} property its main sets), which must not watch other pods. Once Mode is on main this
-     * can call {@code Mode.coordinator()}.
-     */
+    /** The same binary runs as the pg-coordinator sidecar, which must not watch other pods. */
     static boolean coordinatorMode() {
-        return PodContract.MODE_COORDINATOR.equals(System.getProperty("ferretdb-operator.mode", System.getenv(PodContract.ENV_MODE)));
+        return Mode.coordinator();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -252,72 +248,27 @@ public class BackendWatch {
         return JSON.convertValue(phase, String.class);
     }
 
+    /** The Lease as the coordinators wrote it, read with their own codec ({@link LeaseAnnotations}). */
     static LeaseView leaseView(Lease lease) {
-        Map<String, String> a = lease.getMetadata().getAnnotations() == null ? Map.of() : lease.getMetadata().getAnnotations();
         var spec = lease.getSpec();
         String holder = spec == null ? null : spec.getHolderIdentity();
         long transitions = spec == null || spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions();
-        String handover = a.get(LEASE_PREFIX + "handover-to");
+        LeaderRecord record = LeaseAnnotations.decode(lease.getMetadata().getAnnotations());
+        String handover = record.handoverTo();
         return new LeaseView(holder, transitions, handover == null || handover.isBlank() ? null : handover,
-                lsn(a.get(LEASE_PREFIX + "leader-lsn")), members(a.get(LEASE_PREFIX + "sync-members")),
-                integer(a.get(LEASE_PREFIX + "sync-quorum")));
+                Lsn.known(record.leaderLsn()) ? record.leaderLsn() : null, record.syncMembers(), record.syncQuorum());
     }
 
+    /** The pod's role label and the member state its coordinator published, read with their codec ({@link MemberStateCodec}). */
     static MemberView memberView(Pod pod) {
         Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
         boolean labelled = Labels.ROLE_PRIMARY.equals(labels.get(Labels.ROLE));
         String json = pod.getMetadata().getAnnotations() == null ? null
                 : pod.getMetadata().getAnnotations().get(PodContract.MEMBER_STATE_ANNOTATION);
-        JsonNode state = null;
-        if (json != null && !json.isBlank()) {
-            try {
-                state = JSON.readTree(json);
-            } catch (Exception e) {
-                state = null; // unreadable: the member proves nothing, as for the coordinators
-            }
-        }
-        if (state == null || !state.isObject()) {
-            return new MemberView(pod.getMetadata().getName(), labelled, null, null, null, null);
-        }
-        return new MemberView(pod.getMetadata().getName(), labelled, text(state, "role"), bool(state, "healthy"),
-                state.hasNonNull("lsn") && state.get("lsn").canConvertToLong() && state.get("lsn").asLong() >= 0
-                        ? state.get("lsn").asLong() : null,
-                bool(state, "walReceiverStreaming"));
-    }
-
-    private static String text(JsonNode n, String field) {
-        return n.hasNonNull(field) ? n.get(field).asText() : null;
-    }
-
-    private static Boolean bool(JsonNode n, String field) {
-        return n.hasNonNull(field) && n.get(field).isBoolean() ? n.get(field).asBoolean() : null;
-    }
-
-    /** PostgreSQL's {@code X/Y} notation (two hex halves) as a byte position; null when absent or malformed. */
-    static Long lsn(String v) {
-        if (v == null) {
-            return null;
-        }
-        String[] parts = v.trim().split("/");
-        try {
-            return parts.length == 2 ? (Long.parseLong(parts[0], 16) << 32) | Long.parseLong(parts[1], 16) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Integer integer(String v) {
-        try {
-            return v == null ? null : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Set<String> members(String v) {
-        if (v == null || v.isBlank()) {
-            return Set.of();
-        }
-        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        // unreadable: the member proves nothing, as for the coordinators
+        return MemberStateCodec.decode(json)
+                .map(s -> new MemberView(pod.getMetadata().getName(), labelled, s.role(), s.healthy(),
+                        Lsn.known(s.lsn()) ? s.lsn() : null, s.walReceiverStreaming()))
+                .orElseGet(() -> new MemberView(pod.getMetadata().getName(), labelled, null, null, null, null));
     }
 }

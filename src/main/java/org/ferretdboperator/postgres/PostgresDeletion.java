@@ -25,7 +25,7 @@ import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.jboss.logging.Logger;
 
 /**

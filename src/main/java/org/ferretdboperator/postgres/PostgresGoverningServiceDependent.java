@@ -9,7 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * Headless governing Service {@code <name>-pods}: stable DNS names {@code <pod>.<name>-pods} for every member. It

@@ -30,14 +30,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.ferretdboperator.api.common.StandbyMode;
+import java.nio.file.Path;
 import org.ferretdboperator.api.common.StorageType;
-import org.ferretdboperator.api.common.StreamingMode;
 import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.contract.AppUser;
+import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.PodTemplateApplier;
 
 /**
@@ -155,32 +155,24 @@ final class PostgresPodTemplate {
     }
 
     static List<EnvVar> coordinatorEnv(Postgres pg) {
+        return coordinatorEnvironment(pg).toEnvVars();
+    }
+
+    /** What this object's coordinators are told (identity left to the downward API). */
+    static CoordinatorEnvironment coordinatorEnvironment(Postgres pg) {
         String name = PostgresObjects.name(pg);
         String governing = Names.governing(Names.primaryService(name));
-        List<EnvVar> env = new ArrayList<>();
-        env.add(env(PodContract.ENV_MODE, PodContract.MODE_COORDINATOR));
-        env.add(fieldRef(PodContract.ENV_POD_NAME, "metadata.name"));
-        env.add(fieldRef(PodContract.ENV_POD_NAMESPACE, "metadata.namespace"));
-        env.add(fieldRef(PodContract.ENV_POD_IP, "status.podIP"));
-        env.add(env(PodContract.ENV_POSTGRES_NAME, name));
-        env.add(env(PodContract.ENV_GOVERNING_SERVICE, governing));
-        env.add(env(PodContract.ENV_REPLICAS, String.valueOf(PostgresSpecs.replicas(pg))));
-        env.add(env(PodContract.ENV_STREAMING_MODE,
-                PostgresSpecs.streamingMode(pg) == StreamingMode.SYNCHRONOUS ? "Synchronous" : "Asynchronous"));
-        env.add(env(PodContract.ENV_STANDBY_MODE, PostgresSpecs.standbyMode(pg) == StandbyMode.HOT ? "Hot" : "Warm"));
-        env.add(env(PodContract.ENV_LEASE_DURATION_MS, String.valueOf(PostgresSpecs.leaseDurationMs(pg))));
-        env.add(env(PodContract.ENV_RENEW_DEADLINE_MS, String.valueOf(PostgresSpecs.renewDeadlineMs(pg))));
-        env.add(env(PodContract.ENV_RETRY_PERIOD_MS, String.valueOf(PostgresSpecs.retryPeriodMs(pg))));
-        env.add(env(PodContract.ENV_MAX_LAG_BYTES, String.valueOf(PostgresSpecs.maximumLagBytes(pg))));
-        // $(POD_NAME) is expanded by the kubelet from the variable defined above.
-        env.add(env(PodContract.ENV_ADVERTISE_ADDRESS, "$(" + PodContract.ENV_POD_NAME + ")." + governing + "."
-                + pg.getMetadata().getNamespace() + ".svc:" + PodContract.POSTGRES_PORT));
-        env.add(env(PodContract.ENV_AUTH_SECRET_DIR, PodContract.secretDir(PostgresSpecs.authSecretName(pg))));
-        env.add(env(PodContract.ENV_REPLICATION_SECRET_DIR, PodContract.secretDir(Names.replicationSecret(name))));
-        env.add(env(PodContract.ENV_APP_USERS, PostgresSpecs.users(pg).stream()
-                .map(u -> PodContract.secretDir(u.getSecretName()) + ":" + u.getDatabase())
-                .collect(Collectors.joining(","))));
-        return env;
+        return new CoordinatorEnvironment(null, null, null, name, governing, PostgresSpecs.replicas(pg),
+                PostgresSpecs.streamingMode(pg), PostgresSpecs.standbyMode(pg), PostgresSpecs.leaseDurationMs(pg),
+                PostgresSpecs.renewDeadlineMs(pg), PostgresSpecs.retryPeriodMs(pg), PostgresSpecs.maximumLagBytes(pg),
+                // $(POD_NAME) is expanded by the kubelet from the variable defined before it
+                "$(" + CoordinatorEnvironment.POD_NAME + ")." + governing + "." + pg.getMetadata().getNamespace() + ".svc:"
+                        + PodContract.POSTGRES_PORT,
+                PodContract.secretDir(PostgresSpecs.authSecretName(pg)), PodContract.secretDir(Names.replicationSecret(name)),
+                PostgresSpecs.users(pg).stream()
+                        .map(u -> new AppUser(Path.of(PodContract.secretDir(u.getSecretName())), u.getDatabase()))
+                        .toList(),
+                CoordinatorEnvironment.Local.POD);
     }
 
     static List<Volume> volumes(Postgres pg) {
@@ -272,11 +264,5 @@ final class PostgresPodTemplate {
 
     private static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
-    }
-
-    private static EnvVar fieldRef(String name, String fieldPath) {
-        return new EnvVarBuilder().withName(name)
-                .withNewValueFrom().withNewFieldRef().withFieldPath(fieldPath).endFieldRef().endValueFrom()
-                .build();
     }
 }

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /** Pieces shared by the Postgres Services. */
 final class PostgresServices {

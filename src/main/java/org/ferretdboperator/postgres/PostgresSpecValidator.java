@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.ferretdboperator.api.common.StandbyMode;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.Postgres;
 
 /**
  * Checks what the CRD schema cannot: that the Secrets the user names exist with non-empty {@code username} and
- * {@code password}, and that a Durable storage spec asks for a size. With a problem the reconciler creates and
+ * {@code password}, that a Durable storage spec asks for a size, and that standbyMode is one the coordinator supports (Hot). With a problem the reconciler creates and
  * changes nothing, because pods could not start (or would start with the wrong credentials).
  */
 final class PostgresSpecValidator {
@@ -42,6 +43,11 @@ final class PostgresSpecValidator {
             } else {
                 checkCredentials(field, secret, namespace, secrets, problems);
             }
+        }
+        if (PostgresSpecs.standbyMode(pg) == StandbyMode.WARM) {
+            // CoordinatorEnvironment refuses it too: a coordinator told Warm would not start
+            problems.add(new SpecProblem("spec.standbyMode", "Warm is not supported: the coordinator observes every member "
+                    + "over SQL, and a warm standby (hot_standby = off) accepts no connections; use Hot"));
         }
         if (PostgresSpecs.storageType(pg) == StorageType.DURABLE && pg.getSpec() != null && pg.getSpec().getStorage() != null
                 && PostgresSpecs.storageRequest(pg).isEmpty()) {

@@ -24,7 +24,7 @@ import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * StatefulSet {@code <name>}: the members, created all at once (Parallel: the coordinators, not the StatefulSet

@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import org.ferretdboperator.api.postgres.Postgres;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 

@@ -1,5 +1,7 @@
 package org.ferretdboperator.support;
 
+import org.ferretdboperator.contract.PodContract;
+
 /** Names of the objects derived from a FerretDB or Postgres object, as the KubeDB guide shows them. */
 public final class Names {
 

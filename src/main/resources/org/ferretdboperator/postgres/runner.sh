@@ -2,12 +2,15 @@
 # Runner of the postgres container. It executes the PostgreSQL programs that pg-coordinator requests through the
 # shared control directory, and nothing else; the coordinator decides, this loop only carries out.
 #
-# Protocol (the Java side documents the same in org.ferretdboperator.support.PodContract):
+# Protocol (the Java side documents the same in org.ferretdboperator.contract.PodContract):
 #   requests/<id>.cmd      one invocation as NUL-separated argv, program name first; the coordinator writes
 #                          <id>.cmd.tmp and renames it, so a request is never seen half-written
 #   requests/<id>.running  the claim while it runs; a claim left by a dead runner is answered with 137, never re-run
 #   responses/<id>.out     the last 64 KiB of combined stdout/stderr (atomic rename)
 #   responses/<id>.rc      the exit code, written last (atomic rename); 126 = refused
+#   requests/<id>.cancel   the coordinator gave up on <id> (timeout, lost Lease): a running program gets SIGTERM, and
+#                          SIGKILL after CANCEL_GRACE_SECONDS; it is still answered (.out/.rc), then the file removed.
+#                          A request not yet claimed is withdrawn by the coordinator itself (it deletes <id>.cmd).
 # Requests run one at a time in lexical order of their ids. Program names must be in ALLOWED_PROGRAMS, resolved on
 # PATH (the PostgreSQL bin dir first), stdin /dev/null, working directory the control directory.
 #
@@ -27,6 +30,7 @@ POLL_SECONDS=0.05
 ALIVE_WITHIN_SECONDS=30
 RC_REFUSED=126
 RC_INTERRUPTED=137
+CANCEL_GRACE_SECONDS=5
 ALLOWED_PROGRAMS=(initdb pg_ctl pg_basebackup pg_rewind pg_controldata postgres)
 ID_PATTERN='^[A-Za-z0-9][A-Za-z0-9._-]*$'
 
@@ -127,7 +131,7 @@ postmaster_running() {
 }
 
 run_request() {
-  local request=$1 id claim log output size pid rc
+  local request=$1 id claim cancel log output size pid rc killed_at
   local -a argv=()
   id=${request##*/}
   id=${id%.cmd}
@@ -137,6 +141,7 @@ run_request() {
     return
   fi
   claim="$REQUESTS/$id.running"
+  cancel="$REQUESTS/$id.cancel"
   if ! mv -f -- "$request" "$claim"; then
     echo "runner: $id: cannot claim the request" >&2
     return
@@ -153,8 +158,19 @@ run_request() {
     (cd -- "$CONTROL_DIR" && exec "${argv[@]}" {NAP_FD}<&-) < /dev/null > "$log" 2>&1 &
     pid=$!
     # bash reaps the child in its SIGCHLD handler, so kill -0 fails as soon as the program has exited.
+    killed_at=""
     while kill -0 "$pid" 2>/dev/null; do
       beat
+      if [[ -e "$cancel" ]]; then
+        now
+        if [[ -z "$killed_at" ]]; then
+          echo "runner: $id: cancelled by the coordinator; stopping ${argv[0]}"
+          kill -TERM "$pid" 2>/dev/null
+          killed_at=$NOW
+        elif (( NOW - killed_at >= CANCEL_GRACE_SECONDS )); then
+          kill -KILL "$pid" 2>/dev/null
+        fi
+      fi
       nap
     done
     wait "$pid"
@@ -170,7 +186,7 @@ run_request() {
     publish "$id" "$rc" "$output"
     echo "runner: $id: ${argv[0]} exited with $rc"
   fi
-  rm -f -- "$claim"
+  rm -f -- "$claim" "$cancel"
 }
 
 # A claim left behind means the runner died while the program ran: answer it, never run it twice.
@@ -179,6 +195,7 @@ for claim in "$REQUESTS"/*.running; do
   id=${id%.running}
   if [[ "$id" =~ $ID_PATTERN ]]; then
     refuse "$id" "$RC_INTERRUPTED" "interrupted: the runner restarted while this request ran; it was not run again"
+    rm -f -- "$RESPONSES/$id.log" "$REQUESTS/$id.cancel"
   fi
   rm -f -- "$claim"
 done

@@ -17,6 +17,8 @@ class CoordinatorConfigTest {
         env.put("POSTGRES_NAME", "ferret-pg-backend");
         env.put("REPLICAS", "3");
         env.put("GOVERNING_SERVICE", "ferret-pg-backend-pods");
+        env.put("SUPERUSER_SECRET_DIR", "/etc/pg-coordinator/secrets/ferret-pg-backend-auth");
+        env.put("REPLICATION_SECRET_DIR", "/etc/pg-coordinator/secrets/ferret-pg-backend-replication");
         return env;
     }
 
@@ -30,6 +32,9 @@ class CoordinatorConfigTest {
         assertThat(c.pgBinDir()).isEmpty();
         assertThat(c.pgdata()).isEqualTo(Path.of("/var/pv/data"));
         assertThat(c.leaseDurationMillis()).isEqualTo(2000);
+        assertThat(c.superuserSecretDir()).isEqualTo(Path.of("/etc/pg-coordinator/secrets/ferret-pg-backend-auth"));
+        assertThat(c.controlDir()).isEqualTo(Path.of("/var/run/pg-control"));
+        assertThat(c.serverLog()).isEqualTo(Path.of("/var/run/pg-control/server.log"));
     }
 
     @Test
@@ -41,12 +46,18 @@ class CoordinatorConfigTest {
         env.put("LEASE_DURATION_MS", "1000");
         env.put("RENEW_DEADLINE_MS", "1000");
         env.put("APP_USERS", "/etc/x");
+        env.remove("SUPERUSER_SECRET_DIR");
+        env.put("REPLICATION_SECRET_DIR", "secrets/replication");
+        env.put("STANDBY_MODE", "Warm");
         assertThatThrownBy(() -> CoordinatorConfig.fromEnvironment(env))
                 .hasMessageContaining("POD_NAME is required")
                 .hasMessageContaining("REPLICAS must be a whole number")
                 .hasMessageContaining("STREAMING_MODE must be Synchronous or Asynchronous")
                 .hasMessageContaining("RENEW_DEADLINE_MS (1000) must be below LEASE_DURATION_MS (1000)")
-                .hasMessageContaining("APP_USERS: item '/etc/x' is not secretDir:database");
+                .hasMessageContaining("APP_USERS: item '/etc/x' is not secretDir:database")
+                .hasMessageContaining("SUPERUSER_SECRET_DIR is required")
+                .hasMessageContaining("REPLICATION_SECRET_DIR must be an absolute path, got 'secrets/replication'")
+                .hasMessageContaining("STANDBY_MODE is Warm");
     }
 
     @Test

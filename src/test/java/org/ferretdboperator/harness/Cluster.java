@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no
@@ -96,12 +96,10 @@ final class Cluster implements AutoCloseable {
             ApiServerProxy proxy = new ApiServerProxy(name, controlPlane.apiServerPort());
             Path kubeconfig = access.writeKubeconfig(dir.resolve("kubeconfig"), proxy.port(), spec.namespace());
             int pgPort = Harness.freePort();
-            Map<String, String> local = new LinkedHashMap<>();
-            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig, local);
-            local.putAll(LocalSettings.of(memberSpec, authDir, replDir));
+            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig);
             // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
-            cluster.members.add(new Member(memberSpec, proxy, projectDir, CoordinatorBinary.environment(spec, memberSpec),
-                    cluster.unexpectedExits::add));
+            cluster.members.add(new Member(memberSpec, proxy, projectDir,
+                    CoordinatorBinary.environment(spec, memberSpec, authDir, replDir), cluster.unexpectedExits::add));
             cluster.createPod(name, i);
         }
         return cluster;

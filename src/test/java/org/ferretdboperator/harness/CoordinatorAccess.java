@@ -2,8 +2,6 @@ package org.ferretdboperator.harness;
 
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,15 +9,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.stream.IntStream;
+import org.ferretdboperator.contract.CoordinatorRbac;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 
 /**
- * The coordinators' identity as the operator sets it up (branch postgres, CoordinatorRoleDependent): a ServiceAccount
- * with a Role that allows only its own Lease (no create), reading pods, patching only the StatefulSet's own pod
- * names, and creating events. Each member gets a bearer token of that ServiceAccount (TokenRequest API) in a
+ * The coordinators' identity as the operator sets it up (CoordinatorRoleDependent): a ServiceAccount with a Role made
+ * of the same {@link CoordinatorRbac} rules (its own Lease, reading pods, patching only the StatefulSet's own pods,
+ * creating events). Each member gets a bearer token of that ServiceAccount (TokenRequest API) in a
  * kubeconfig whose server is the member's own {@link ApiServerProxy}, so the harness runs the coordinators with the
  * privileges they have in production, never as admin.
  */
@@ -44,7 +41,7 @@ final class CoordinatorAccess {
                 .build()).create();
         admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder()
                 .withNewMetadata().withName(account).withLabels(Labels.postgresSelector(postgres)).endMetadata()
-                .withRules(rules(postgres, replicas))
+                .withRules(CoordinatorRbac.rules(postgres, replicas))
                 .build()).create();
         admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
                 .withNewMetadata().withName(account).withLabels(Labels.postgresSelector(postgres)).endMetadata()
@@ -55,20 +52,6 @@ final class CoordinatorAccess {
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(TOKEN_SECONDS).endSpec().build())
                 .getStatus().getToken();
         return new CoordinatorAccess(token, caData);
-    }
-
-    /** The rules of CoordinatorRoleDependent (branch postgres), reproduced: keep the two in step. */
-    static List<PolicyRule> rules(String postgres, int replicas) {
-        List<String> podNames = IntStream.range(0, replicas)
-                .mapToObj(i -> Names.pod(Names.primaryService(postgres), i))
-                .toList();
-        return List.of(
-                new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
-                        .withResourceNames(Names.lease(postgres)).withVerbs("get", "list", "watch", "update", "patch").build(),
-                new PolicyRuleBuilder().withApiGroups("").withResources("pods").withVerbs("get", "list", "watch").build(),
-                new PolicyRuleBuilder().withApiGroups("").withResources("pods").withResourceNames(podNames)
-                        .withVerbs("patch").build(),
-                new PolicyRuleBuilder().withApiGroups("").withResources("events").withVerbs("create").build());
     }
 
     /** A kubeconfig (0600) that reaches the API server through {@code proxyPort} with the ServiceAccount's token. */

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.contract.CoordinatorEnvironment;
+import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.support.Names;
 
 /**
  * How a member's pg-coordinator is started: the packaged binary in coordinator mode, configured only through the
@@ -29,28 +33,23 @@ final class CoordinatorBinary {
         return command;
     }
 
-    /** The environment of one member's coordinator, as the Postgres reconciler's pod template sets it. */
-    static Map<String, String> environment(ClusterSpec spec, MemberSpec member) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put(PodContract.ENV_MODE, PodContract.MODE_COORDINATOR);
-        env.put(PodContract.ENV_POD_NAME, member.name());
-        env.put(PodContract.ENV_POD_NAMESPACE, spec.namespace());
-        env.put(PodContract.ENV_POD_IP, "127.0.0.1");
-        env.put(PodContract.ENV_POSTGRES_NAME, spec.postgres());
-        env.put(PodContract.ENV_GOVERNING_SERVICE, spec.postgres() + "-pods");
-        env.put(PodContract.ENV_REPLICAS, Integer.toString(spec.replicas()));
-        env.put(PodContract.ENV_STREAMING_MODE, spec.synchronous() ? "Synchronous" : "Asynchronous");
-        env.put(PodContract.ENV_STANDBY_MODE, "Hot");
-        env.put(PodContract.ENV_LEASE_DURATION_MS, Long.toString(spec.timings().leaseDurationMillis()));
-        env.put(PodContract.ENV_RENEW_DEADLINE_MS, Long.toString(spec.timings().renewDeadlineMillis()));
-        env.put(PodContract.ENV_RETRY_PERIOD_MS, Long.toString(spec.timings().retryPeriodMillis()));
-        env.put(PodContract.ENV_MAX_LAG_BYTES, Long.toString(spec.maxLagBytes()));
-        env.put(PodContract.ENV_ADVERTISE_ADDRESS, "127.0.0.1:" + member.pgPort());
-        env.put(PodContract.ENV_APP_USERS, "");
+    /**
+     * The environment of one member's coordinator: the same {@link CoordinatorEnvironment} record the Postgres
+     * reconciler's pod template is made from, with the identity the kubelet would fill in and the local-process
+     * settings, plus how this process reaches the API server and serves HTTP.
+     */
+    static Map<String, String> environment(ClusterSpec spec, MemberSpec member, Path superuserSecretDir,
+            Path replicationSecretDir) {
+        CoordinatorEnvironment coordinator = new CoordinatorEnvironment(member.name(), spec.namespace(), "127.0.0.1",
+                spec.postgres(), Names.governing(Names.primaryService(spec.postgres())), spec.replicas(),
+                spec.synchronous() ? StreamingMode.SYNCHRONOUS : StreamingMode.ASYNCHRONOUS, StandbyMode.HOT,
+                spec.timings().leaseDurationMillis(), spec.timings().renewDeadlineMillis(),
+                spec.timings().retryPeriodMillis(), spec.maxLagBytes(), member.address(), superuserSecretDir.toString(),
+                replicationSecretDir.toString(), List.of(), LocalSettings.of(member));
+        Map<String, String> env = new LinkedHashMap<>(coordinator.toEnvironment());
         env.put("KUBECONFIG", member.kubeconfig().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(member.httpPort()));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.putAll(member.localSettings());
         return env;
     }
 }

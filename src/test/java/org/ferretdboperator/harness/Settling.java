@@ -144,7 +144,7 @@ final class Settling {
     /** Null when the coordinator's readiness endpoint says UP, else what it says. */
     static String readinessProblem(Member m) {
         java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + m.spec().httpPort()
-                + org.ferretdboperator.support.PodContract.COORDINATOR_READY_PATH);
+                + org.ferretdboperator.contract.PodContract.COORDINATOR_READY_PATH);
         try {
             java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());

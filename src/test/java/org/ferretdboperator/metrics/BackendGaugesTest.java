@@ -65,7 +65,8 @@ class BackendGaugesTest {
         Pod garbled = new PodBuilder().withNewMetadata().withName("db-2").addToLabels("kubedb.com/role", "primary")
                 .addToAnnotations("kubedb.com/member-state", "{not json").endMetadata().build();
         assertThat(BackendWatch.memberView(garbled)).isEqualTo(new MemberView("db-2", true, null, null, null, null));
-        assertThat(BackendWatch.lsn("nonsense")).isNull();
+        assertThat(BackendWatch.leaseView(new LeaseBuilder().withNewMetadata().withName("db-leader")
+                .addToAnnotations("coordinator.kubedb.com/leader-lsn", "nonsense").endMetadata().build()).leaderLsn()).isNull();
         assertThat(BackendWatch.phase(Phase.NOT_READY)).isEqualTo("NotReady");
         assertThat(BackendWatch.phase(null)).isEqualTo("Provisioning");
     }

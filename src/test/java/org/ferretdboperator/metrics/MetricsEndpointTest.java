@@ -24,7 +24,7 @@ import org.ferretdboperator.api.postgres.LeaderElectionSpec;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresSpec;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.Test;
 
 /**

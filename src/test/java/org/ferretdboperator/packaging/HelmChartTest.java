@@ -126,7 +126,7 @@ class HelmChartTest {
                 .isEqualTo("/q/metrics");
         JsonNode coordinators = Yaml.single(docs, "PodMonitor", "ferretdb-operator-pg-coordinator");
         assertThat(coordinators.at("/spec/podMetricsEndpoints/0/port").asText())
-                .isEqualTo(org.ferretdboperator.support.PodContract.COORDINATOR_METRICS_PORT_NAME);
+                .isEqualTo(org.ferretdboperator.contract.PodContract.COORDINATOR_METRICS_PORT_NAME);
         assertThat(coordinators.at("/spec/selector/matchLabels/app.kubernetes.io~1name").asText())
                 .isEqualTo(org.ferretdboperator.support.Labels.POSTGRES_KIND_NAME);
         assertThat(coordinators.at("/spec/namespaceSelector/any").asBoolean()).isTrue();

@@ -14,7 +14,7 @@ import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.common.SecretReference;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.Test;
 
 /** Secrets, Lease, runner ConfigMap and PodDisruptionBudget. */

@@ -28,7 +28,8 @@ import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.LeaderElectionSpec;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.CoordinatorEnvironment;
+import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -197,23 +198,23 @@ class PostgresStatefulSetDependentTest {
         assertThat(coordinator.getArgs()).containsExactly("coordinator");
         assertThat(env(coordinator))
                 .containsEntry(PodContract.ENV_MODE, "coordinator")
-                .containsEntry(PodContract.ENV_POSTGRES_NAME, "pg")
-                .containsEntry(PodContract.ENV_GOVERNING_SERVICE, "pg-pods")
-                .containsEntry(PodContract.ENV_REPLICAS, "5")
-                .containsEntry(PodContract.ENV_STREAMING_MODE, "Asynchronous")
-                .containsEntry(PodContract.ENV_STANDBY_MODE, "Hot")
-                .containsEntry(PodContract.ENV_LEASE_DURATION_MS, "5000")
-                .containsEntry(PodContract.ENV_RENEW_DEADLINE_MS, "1200")
-                .containsEntry(PodContract.ENV_RETRY_PERIOD_MS, "200")
-                .containsEntry(PodContract.ENV_MAX_LAG_BYTES, "1024")
-                .containsEntry(PodContract.ENV_ADVERTISE_ADDRESS, "$(POD_NAME).pg-pods.demo.svc:5432")
-                .containsEntry(PodContract.ENV_AUTH_SECRET_DIR, PodContract.SECRETS_DIR + "/pg-auth")
-                .containsEntry(PodContract.ENV_REPLICATION_SECRET_DIR, PodContract.SECRETS_DIR + "/pg-replication")
-                .containsEntry(PodContract.ENV_APP_USERS, PodContract.SECRETS_DIR + "/ferret-user:ferretdb");
+                .containsEntry(CoordinatorEnvironment.POSTGRES_NAME, "pg")
+                .containsEntry(CoordinatorEnvironment.GOVERNING_SERVICE, "pg-pods")
+                .containsEntry(CoordinatorEnvironment.REPLICAS, "5")
+                .containsEntry(CoordinatorEnvironment.STREAMING_MODE, "Asynchronous")
+                .containsEntry(CoordinatorEnvironment.STANDBY_MODE, "Hot")
+                .containsEntry(CoordinatorEnvironment.LEASE_DURATION_MS, "5000")
+                .containsEntry(CoordinatorEnvironment.RENEW_DEADLINE_MS, "1200")
+                .containsEntry(CoordinatorEnvironment.RETRY_PERIOD_MS, "200")
+                .containsEntry(CoordinatorEnvironment.MAX_LAG_BYTES, "1024")
+                .containsEntry(CoordinatorEnvironment.ADVERTISE_ADDRESS, "$(POD_NAME).pg-pods.demo.svc:5432")
+                .containsEntry(CoordinatorEnvironment.SUPERUSER_SECRET_DIR, PodContract.SECRETS_DIR + "/pg-auth")
+                .containsEntry(CoordinatorEnvironment.REPLICATION_SECRET_DIR, PodContract.SECRETS_DIR + "/pg-replication")
+                .containsEntry(CoordinatorEnvironment.APP_USERS, PodContract.SECRETS_DIR + "/ferret-user:ferretdb");
         List<String> names = coordinator.getEnv().stream().map(EnvVar::getName).toList();
         // $(POD_NAME) expands only from a variable defined earlier in the list.
-        assertThat(names.indexOf(PodContract.ENV_POD_NAME)).isLessThan(names.indexOf(PodContract.ENV_ADVERTISE_ADDRESS));
-        assertThat(coordinator.getEnv()).filteredOn(e -> e.getName().equals(PodContract.ENV_POD_IP))
+        assertThat(names.indexOf(CoordinatorEnvironment.POD_NAME)).isLessThan(names.indexOf(CoordinatorEnvironment.ADVERTISE_ADDRESS));
+        assertThat(coordinator.getEnv()).filteredOn(e -> e.getName().equals(CoordinatorEnvironment.POD_IP))
                 .singleElement().satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP"));
 
         assertThat(coordinator.getPorts()).singleElement().satisfies(p -> {
@@ -244,7 +245,7 @@ class PostgresStatefulSetDependentTest {
         ref.setName("mine");
         pg.getSpec().setAuthSecret(ref);
         Container coordinator = container(desired(pg), "pg-coordinator");
-        assertThat(env(coordinator)).containsEntry(PodContract.ENV_AUTH_SECRET_DIR, PodContract.SECRETS_DIR + "/mine");
+        assertThat(env(coordinator)).containsEntry(CoordinatorEnvironment.SUPERUSER_SECRET_DIR, PodContract.SECRETS_DIR + "/mine");
     }
 
     @Test

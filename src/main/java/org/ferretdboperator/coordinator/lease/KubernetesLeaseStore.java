@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.lease;
 
+import org.ferretdboperator.contract.LeaseAnnotations;
+
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

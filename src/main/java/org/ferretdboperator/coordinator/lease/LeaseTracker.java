@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.lease;
 
+import org.ferretdboperator.contract.LeaseAnnotations;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.member;
 
+import org.ferretdboperator.contract.MemberStateCodec;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -11,7 +13,7 @@ import java.util.Map;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 
 /**
  * Member states on the pods of one Postgres object, through an informer (peers' changes arrive as events and wake the

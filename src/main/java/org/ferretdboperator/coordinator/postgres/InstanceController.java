@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
+import org.ferretdboperator.contract.AppUser;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ public final class InstanceController {
             runner.handOver(pwfile);
             check(runner.run("initdb", List.of("-D", pgdata.toString(), "-U", settings.superuser().username(),
                     "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8",
-                    "--locale=C", "--data-checksums"), Map.of(), SHORT), "initdb");
+                    "--locale=C", "--data-checksums"), SHORT), "initdb");
         } finally {
             Files.deleteIfExists(pwfile);
         }
@@ -86,7 +88,7 @@ public final class InstanceController {
     private void start() throws IOException, InterruptedException {
         Path log = runner.serverLog();
         ProcessResult result = runner.run("pg_ctl", List.of("start", "-D", settings.pgdata().toString(), "-W", "-l",
-                log.toString()), Map.of(), SHORT);
+                log.toString()), SHORT);
         check(result, "pg_ctl start");
         // pg_ctl -W returns before the postmaster writes its pid file; wait for it so the next tick sees it starting
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -105,7 +107,7 @@ public final class InstanceController {
             return;
         }
         ProcessResult fast = runner.run("pg_ctl", List.of("stop", "-D", settings.pgdata().toString(), "-m", "fast", "-w", "-t",
-                Long.toString(Math.max(1, timeout.toSeconds()))), Map.of(), timeout.plusSeconds(5));
+                Long.toString(Math.max(1, timeout.toSeconds()))), timeout.plusSeconds(5));
         if (!fast.ok() && postmasterAlive()) {
             LOG.warnf("fast shutdown did not finish (%s); stopping immediately", fast.tail());
             fence();
@@ -176,7 +178,7 @@ public final class InstanceController {
         prepareParent(pgdata);
         files.writePassfile();
         check(runner.run("pg_basebackup", List.of("-D", pgdata.toString(), "-d", files.conninfo(leaderAddress, true),
-                "-X", "stream", "-c", "fast", "--no-password"), Map.of("PGPASSFILE", settings.passfile().toString()), LONG),
+                "-X", "stream", "-c", "fast", "--no-password"), LONG),
                 "pg_basebackup from " + leaderAddress);
         startStandby(leaderAddress);
     }
@@ -195,7 +197,7 @@ public final class InstanceController {
         }
         files.writePassfile();
         ProcessResult result = runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server="
-                + files.conninfo(leaderAddress, false)), Map.of("PGPASSFILE", settings.passfile().toString()), LONG);
+                + files.conninfo(leaderAddress, false)), LONG);
         check(result, "pg_rewind against " + leaderAddress);
         if (leaderOnLaterTimeline && result.tail().contains("same timeline")) {
             throw new RewindNotReadyException("pg_rewind against " + leaderAddress + " found no timeline switch yet (the "

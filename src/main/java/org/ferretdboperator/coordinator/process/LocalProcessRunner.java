@@ -12,7 +12,6 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -50,21 +49,19 @@ public final class LocalProcessRunner implements ProcessRunner {
     }
 
     @Override
-    public ProcessResult run(String program, List<String> args, Map<String, String> env, Duration timeout)
-            throws IOException, InterruptedException {
+    public ProcessResult run(String program, List<String> args, Duration timeout) throws IOException, InterruptedException {
         Path exe = binDir.resolve(program);
         if (!Files.isExecutable(exe)) {
             throw new IOException("PostgreSQL program not found: " + exe + " (set PG_BIN_DIR)");
         }
         List<String> command = new ArrayList<>();
         if (root) {
-            // runuser keeps the environment (PGPASSFILE etc.) apart from HOME/SHELL/USER/LOGNAME
+            // runuser keeps the environment apart from HOME/SHELL/USER/LOGNAME
             command.addAll(List.of("runuser", "-u", pgUser, "--"));
         }
         command.add(exe.toString());
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env);
         pb.environment().remove("PGPASSWORD");
         Process process = pb.start();
         process.getOutputStream().close();

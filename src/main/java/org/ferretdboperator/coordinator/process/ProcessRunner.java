@@ -4,22 +4,21 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup, pg_rewind) for the coordinator. Two implementations:
  * {@link LocalProcessRunner} runs them from a local bin directory (harness, tests, or a coordinator image that ships
  * the binaries), {@link ControlDirProcessRunner} asks the postgres container to run them (the pod's channel, see
- * {@link org.ferretdboperator.support.PodContract}).
+ * {@link org.ferretdboperator.contract.PodContract}).
  */
 public interface ProcessRunner {
 
     /**
-     * Runs {@code program} (a PostgreSQL program name, no path) with {@code args} and extra environment, waiting at most
-     * {@code timeout}.
+     * Runs {@code program} (a PostgreSQL program name, no path) with {@code args}, waiting at most {@code timeout}. There
+     * is no per-call environment (the postgres container's runner has none to give): settings travel as arguments, and
+     * secrets in files they name ({@code --pwfile}, libpq's {@code passfile=}), never in argv.
      */
-    ProcessResult run(String program, List<String> args, Map<String, String> env, Duration timeout)
-            throws IOException, InterruptedException;
+    ProcessResult run(String program, List<String> args, Duration timeout) throws IOException, InterruptedException;
 
     /** Sends a signal (QUIT, INT, TERM, KILL) to a process of the postgres container (the postmaster). */
     void signal(long pid, String signal) throws IOException, InterruptedException;

@@ -1,5 +1,9 @@
 package org.ferretdboperator.coordinator.cluster;
 
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.contract.CoordinatorEnvironment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -111,21 +115,16 @@ class CoordinatorClusterIT {
         Path dir = root.resolve("m" + i);
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx192m", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString(),
                 "coordinator").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()));
+        // the same record the operator's pod template is made from, with what the kubelet and the volumes would provide
         Map<String, String> env = pb.environment();
+        env.putAll(new CoordinatorEnvironment(PG + "-" + i, NS, "127.0.0.1", PG, null, 3, StreamingMode.SYNCHRONOUS,
+                StandbyMode.HOT, CoordinatorEnvironment.DEFAULT_LEASE_DURATION_MS,
+                CoordinatorEnvironment.DEFAULT_RENEW_DEADLINE_MS, CoordinatorEnvironment.DEFAULT_RETRY_PERIOD_MS,
+                CoordinatorEnvironment.DEFAULT_MAX_LAG_BYTES, "127.0.0.1:" + PORTS[i],
+                root.resolve("secrets/superuser").toString(), root.resolve("secrets/replication").toString(), List.of(),
+                new CoordinatorEnvironment.Local(dir.resolve("data").toString(), PORTS[i], dir.resolve("sock").toString(),
+                        "127.0.0.1", BIN.toString(), null, null, null, null, null, null)).toEnvironment());
         env.put("KUBECONFIG", api.kubeconfig().toString());
-        env.put("POD_NAME", PG + "-" + i);
-        env.put("POD_NAMESPACE", NS);
-        env.put("POSTGRES_NAME", PG);
-        env.put("REPLICAS", "3");
-        env.put("STREAMING_MODE", "Synchronous");
-        env.put("PGDATA", dir.resolve("data").toString());
-        env.put("PGPORT", Integer.toString(PORTS[i]));
-        env.put("PG_SOCKET_DIR", dir.resolve("sock").toString());
-        env.put("PG_LISTEN_ADDRESSES", "127.0.0.1");
-        env.put("ADVERTISE_ADDRESS", "127.0.0.1:" + PORTS[i]);
-        env.put("PG_BIN_DIR", BIN.toString());
-        env.put("SUPERUSER_SECRET_DIR", root.resolve("secrets/superuser").toString());
-        env.put("REPLICATION_SECRET_DIR", root.resolve("secrets/replication").toString());
         env.put("QUARKUS_HTTP_PORT", "0");
         COORDINATORS[i] = pb.start();
     }

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.lease;
 
+import org.ferretdboperator.contract.LeaseAnnotations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +25,7 @@ import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
 import org.ferretdboperator.coordinator.member.PodMemberDirectory;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.support.PodContract;
+import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.lease;
 
+import org.ferretdboperator.contract.LeaseAnnotations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
+import org.ferretdboperator.contract.AppUser;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.ferretdboperator.coordinator.decision.LocalInstance;
 import org.ferretdboperator.coordinator.decision.Lsn;
@@ -218,7 +219,7 @@ class PostgresLifecycleIT {
         a.controller.stopFast(Duration.ofSeconds(30));
         System.out.println("fast stop of a standby took " + (System.nanoTime() - started) / 1_000_000 + " ms");
         ControlFile control = ControlFile.read(a.settings.pgdata()).orElseThrow();
-        ProcessResult out = a.runner.run("pg_controldata", List.of("-D", a.settings.pgdata().toString()), Map.of(),
+        ProcessResult out = a.runner.run("pg_controldata", List.of("-D", a.settings.pgdata().toString()),
                 Duration.ofSeconds(10));
         String text = out.output();
         assertThat(text).contains("Database cluster state:               shut down in recovery");

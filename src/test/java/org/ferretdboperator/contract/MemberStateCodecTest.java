@@ -1,4 +1,4 @@
-package org.ferretdboperator.coordinator.member;
+package org.ferretdboperator.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

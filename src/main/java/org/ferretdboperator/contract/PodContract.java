@@ -1,4 +1,4 @@
-package org.ferretdboperator.support;
+package org.ferretdboperator.contract;
 
 /**
  * The contract between the Postgres reconciler, which writes the backend pod spec, and the pg-coordinator, which runs
@@ -25,6 +25,13 @@ package org.ferretdboperator.support;
  * coordinator waits for {@code .rc}, then reads {@code .out}, then deletes both.</li>
  * <li>At-most-once: a runner that restarts finds leftover {@code .running} claims and answers them with
  * {@link #RUNNER_RC_INTERRUPTED} without running them again.</li>
+ * <li>Cancellation (the coordinator's timeout, or its thread interrupted): a request not yet claimed is withdrawn by
+ * the coordinator deleting {@code <id>.cmd} (whoever renames or deletes it first wins); a claimed one by creating
+ * {@code requests/<id>.cancel}: the runner sends the program SIGTERM, SIGKILL after a grace of 5 s, answers it as
+ * usual and removes the cancel file.</li>
+ * <li>No per-request environment: programs run with the postgres container's environment, so every setting travels
+ * in argv (libpq's {@code passfile=} in a conninfo, {@code --pwfile=} for initdb). Arguments never carry a password:
+ * the runner logs only the program name, the coordinator never logs argv.</li>
  * <li>A program that leaves a process behind ({@code pg_ctl start|restart}) must be given {@code -l}
  * ({@link #RUNNER_LOG_LINK} sends the server log to the container's log); without it the runner refuses it, because
  * the postmaster would otherwise write into the response file forever.</li>
@@ -83,9 +90,17 @@ public final class PodContract {
     public static final String RUNNER_DIR = "/etc/pg-runner";
     /** Environment variable of the postgres container naming the control directory (the runner's only input). */
     public static final String ENV_CONTROL_DIR = "PG_CONTROL_DIR";
-    public static final String RUNNER_REQUESTS_DIR = CONTROL_DIR + "/requests";
-    public static final String RUNNER_RESPONSES_DIR = CONTROL_DIR + "/responses";
+    /** Subdirectories and files of the control directory, relative to it. */
+    public static final String RUNNER_REQUESTS = "requests";
+    public static final String RUNNER_RESPONSES = "responses";
+    public static final String RUNNER_HEARTBEAT_NAME = "runner.heartbeat";
+    public static final String RUNNER_LOG_LINK_NAME = "server.log";
+    public static final String RUNNER_REQUESTS_DIR = CONTROL_DIR + "/" + RUNNER_REQUESTS;
+    public static final String RUNNER_RESPONSES_DIR = CONTROL_DIR + "/" + RUNNER_RESPONSES;
     public static final String RUNNER_REQUEST_SUFFIX = ".cmd";
+    /** Written first, then renamed to {@link #RUNNER_REQUEST_SUFFIX}. */
+    public static final String RUNNER_REQUEST_TMP_SUFFIX = ".cmd.tmp";
+    public static final String RUNNER_CANCEL_SUFFIX = ".cancel";
     public static final String RUNNER_CLAIM_SUFFIX = ".running";
     public static final String RUNNER_OUTPUT_SUFFIX = ".out";
     public static final String RUNNER_EXIT_CODE_SUFFIX = ".rc";
@@ -98,9 +113,9 @@ public final class PodContract {
     /** Exit code for a request that was running when the runner died; it is never run twice. */
     public static final int RUNNER_RC_INTERRUPTED = 137;
     /** File holding the epoch second of the runner loop's last turn; the postgres container's liveness probe reads it. */
-    public static final String RUNNER_HEARTBEAT = CONTROL_DIR + "/runner.heartbeat";
+    public static final String RUNNER_HEARTBEAT = CONTROL_DIR + "/" + RUNNER_HEARTBEAT_NAME;
     /** Symlink to the runner's stdout: pass it to {@code pg_ctl start -l} so the server log reaches the container log. */
-    public static final String RUNNER_LOG_LINK = CONTROL_DIR + "/server.log";
+    public static final String RUNNER_LOG_LINK = CONTROL_DIR + "/" + RUNNER_LOG_LINK_NAME;
 
     /** emptyDir at /tmp for both containers: their root filesystems are read-only. */
     public static final String TMP_VOLUME = "tmp";
@@ -119,27 +134,7 @@ public final class PodContract {
         return SECRETS_DIR + "/" + secretName;
     }
 
-    // Environment of the coordinator container.
+    /** Environment of the coordinator container (the rest is {@link CoordinatorEnvironment}): which mode the binary runs. */
     public static final String ENV_MODE = "FERRETDB_OPERATOR_MODE";
     public static final String MODE_COORDINATOR = "coordinator";
-    public static final String ENV_POD_NAME = "POD_NAME";
-    public static final String ENV_POD_NAMESPACE = "POD_NAMESPACE";
-    public static final String ENV_POD_IP = "POD_IP";
-    public static final String ENV_POSTGRES_NAME = "POSTGRES_NAME";
-    public static final String ENV_GOVERNING_SERVICE = "GOVERNING_SERVICE";
-    public static final String ENV_REPLICAS = "REPLICAS";
-    public static final String ENV_STREAMING_MODE = "STREAMING_MODE";
-    public static final String ENV_STANDBY_MODE = "STANDBY_MODE";
-    public static final String ENV_LEASE_DURATION_MS = "LEASE_DURATION_MS";
-    public static final String ENV_RENEW_DEADLINE_MS = "RENEW_DEADLINE_MS";
-    public static final String ENV_RETRY_PERIOD_MS = "RETRY_PERIOD_MS";
-    public static final String ENV_MAX_LAG_BYTES = "MAXIMUM_LAG_BEFORE_FAILOVER";
-    /** Directory ({@link #secretDir}) of the superuser's Secret. */
-    public static final String ENV_AUTH_SECRET_DIR = "AUTH_SECRET_DIR";
-    /** Directory ({@link #secretDir}) of the replication user's Secret. */
-    public static final String ENV_REPLICATION_SECRET_DIR = "REPLICATION_SECRET_DIR";
-    /** Comma-separated {@code secretDir:database} pairs of application users the primary must ensure. */
-    public static final String ENV_APP_USERS = "APP_USERS";
-    /** host:port peers use to reach this member's PostgreSQL (in a pod: {@code <pod>.<governing>.<ns>.svc:5432}). */
-    public static final String ENV_ADVERTISE_ADDRESS = "ADVERTISE_ADDRESS";
 }

@@ -1,4 +1,4 @@
-package org.ferretdboperator.coordinator.lease;
+package org.ferretdboperator.contract;
 
 import java.util.Arrays;
 import java.util.HashMap;

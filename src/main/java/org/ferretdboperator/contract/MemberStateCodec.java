@@ -1,4 +1,4 @@
-package org.ferretdboperator.coordinator.member;
+package org.ferretdboperator.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

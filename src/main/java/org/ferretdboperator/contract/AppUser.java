@@ -1,4 +1,4 @@
-package org.ferretdboperator.coordinator.postgres;
+package org.ferretdboperator.contract;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ public record AppUser(Path secretDir, String database) {
         return users;
     }
 
-    static boolean validRoleName(String name) {
+    public static boolean validRoleName(String name) {
         return name.matches("[a-zA-Z_][a-zA-Z0-9_.-]{0,62}");
     }
 }
