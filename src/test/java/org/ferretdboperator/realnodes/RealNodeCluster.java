@@ -44,6 +44,7 @@ final class RealNodeCluster implements AutoCloseable {
     static RealNodeCluster start() {
         Path project = LocalControlPlane.locateProjectDir();
         Path images = imagesDir();
+        buildOperatorImage(project);
         List<String> missing = Stream.of("pause", "postgres-17", "postgres-15", "ferretdb", "operator")
                 .filter(name -> !Files.isRegularFile(images.resolve(name + ".oci.tar"))).toList();
         Prerequisite.require(missing.isEmpty(), "images not built in " + images + ": " + missing
@@ -54,6 +55,13 @@ final class RealNodeCluster implements AutoCloseable {
         RealNodeCluster nodes = new RealNodeCluster(cluster, tools.get().get("HELM"), images);
         nodes.installOperator();
         return nodes;
+    }
+
+    /** The operator image from the jar under test (failsafe runs after package); cached by its inputs' hash. */
+    private static void buildOperatorImage(Path project) {
+        Command.Result r = Command.run(project, Map.of(), Duration.ofMinutes(8),
+                List.of("hack/images.sh", "--skip-build", "operator"));
+        assertThat(r.exitCode()).as("the operator image from target/quarkus-app\n" + r.describe()).isZero();
     }
 
     static Path imagesDir() {
