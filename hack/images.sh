@@ -36,7 +36,7 @@ REFRESH=0
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] ERROR: %s\n' "$*" >&2; exit 1; }
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -192,11 +192,17 @@ rootfs_cached() {
   [[ -d $dir && -f $stamp ]] || return 1
   [[ $(sed -n 's/^recipe=//p' "$stamp") == "$hash" ]] || return 1
   EPOCH=$(sed -n 's/^epoch=//p' "$stamp")
-  [[ -n $EPOCH ]]
+  [[ -n $EPOCH ]] || return 1
+  # Others chroot into these trees (tests); what they leave behind must not end up in an image.
+  local tree
+  tree=$(sed -n 's/^tree=//p' "$stamp")
+  [[ -n $tree ]] || return 1
+  [[ $tree == "$(tree_hash "$dir")" ]] \
+    || die "$dir changed since it was built (something wrote into it); run with --refresh to bootstrap it again"
 }
 
 write_rootfs_stamp() {
-  printf 'recipe=%s\nepoch=%s\n' "$2" "$EPOCH" >"$1.stamp"
+  printf 'recipe=%s\nepoch=%s\ntree=%s\n' "$2" "$EPOCH" "$(tree_hash "$1")" >"$1.stamp"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
