@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the operator from source. Uses the cluster of the current kubeconfig when it answers; otherwise starts the
-# built-in local control plane (hack/local-cluster.sh: etcd, kube-apiserver, kube-controller-manager on loopback)
-# and runs against that. Installs the CRDs, the default FerretDBVersion catalog and the admission policies first.
+# built-in local cluster (hack/local-cluster.sh) with real nodes (3 by default, LOCAL_CLUSTER_NODES to change; needs
+# root) and the images hack/images.sh builds here, and runs against that. Installs the CRDs, the default
+# FerretDBVersion catalog and the admission policies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,9 +11,16 @@ eval "$(hack/tools.sh --print-env)"
 
 if "$KUBECTL" get --raw /readyz --request-timeout=3s >/dev/null 2>&1; then
   echo "run-operator: using the cluster of the current kubeconfig ($("$KUBECTL" config current-context 2>/dev/null || echo in-cluster))"
+  ./mvnw -q -B package -DskipTests
 else
-  echo "run-operator: no cluster reachable; starting the local control plane"
-  eval "$(hack/local-cluster.sh up | grep '^export KUBECONFIG=')"
+  nodes=${LOCAL_CLUSTER_NODES:-3}
+  echo "run-operator: no cluster reachable; starting the local cluster with $nodes node(s)"
+  hack/install-deps.sh
+  hack/tools.sh
+  ./mvnw -q -B package -DskipTests
+  # The pods run the images built here (the operator image carries the coordinator); nodes import them on `up`.
+  ((nodes == 0)) || hack/images.sh --skip-build
+  eval "$(hack/local-cluster.sh up --nodes "$nodes" | grep '^export KUBECONFIG=')"
   echo "run-operator: in another shell: export KUBECONFIG=$KUBECONFIG"
 fi
 
@@ -21,5 +29,4 @@ fi
 [ -d kubernetes/catalog ] && "$KUBECTL" apply --server-side -f kubernetes/catalog/
 [ -d kubernetes/admission ] && "$KUBECTL" apply --server-side -f kubernetes/admission/
 
-./mvnw -q -B package -DskipTests
 exec java -jar target/quarkus-app/quarkus-run.jar "$@"

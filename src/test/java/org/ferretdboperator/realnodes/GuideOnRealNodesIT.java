@@ -111,10 +111,12 @@ class GuideOnRealNodesIT {
                 .replace("version: \"2.0.0\"", "version: \"" + catalogVersion + "\"");
         assertThat(seed).as("the seed names namespace demo and version 2.0.0").contains("namespace: " + namespace)
                 .contains(catalogVersion);
+        long applied = System.nanoTime();
         apply(seed);
         try {
             awaitAllReady(namespace);
             String primary = soleprimary(namespace);
+            log(namespace, "every pod Ready %.1f s after kubectl apply; primary %s", seconds(applied), primary);
             Set<String> acknowledged = new HashSet<>();
             try (MongoClient writer = mongo(namespace, FERRETDB); MongoClient reader = mongo(namespace, FERRETDB + "-secondary")) {
                 insert(writer, "before-failover", 50, acknowledged);
@@ -122,11 +124,14 @@ class GuideOnRealNodesIT {
                 scrapeMetrics(namespace);
 
                 // The guide's first case: delete the primary pod; another member takes over by itself.
+                long deleted = System.nanoTime();
                 cp.kubectl("delete", "pod", "-n", namespace, primary, "--wait=false").requireSuccess();
                 await("a new primary other than " + primary).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                         .until(() -> primaries(namespace).stream().anyMatch(p -> !p.equals(primary)));
+                log(namespace, "a new primary labelled %.1f s after deleting %s", seconds(deleted), primary);
                 awaitAllReady(namespace);
                 String newPrimary = soleprimary(namespace);
+                log(namespace, "every pod Ready again %.1f s after the delete; primary %s", seconds(deleted), newPrimary);
                 assertThat(newPrimary).as("primary after deleting " + primary).isNotEqualTo(primary);
                 // The Service follows the label: writes through it succeed again (the driver retries once).
                 await("writes through Service " + FERRETDB + " after the failover").atMost(Duration.ofMinutes(1))
@@ -146,6 +151,14 @@ class GuideOnRealNodesIT {
             // WipeOut: the namespace and everything in it go; the next case starts clean.
             cp.kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=3m");
         }
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+
+    private static void log(String namespace, String format, Object... args) {
+        System.out.printf("[real-nodes] %s: %s%n", namespace, String.format(format, args));
     }
 
     private static Path seedManifest() {
