@@ -61,7 +61,7 @@ class EventRecorderTest {
     @Test
     void aFailureToRecordIsNotThrown() {
         server.expect().get().withPath("/api/v1/namespaces/ns/events/" + EventRecorder.eventName(object("uid-3"),
-                "Critical", "down")).andReturn(500, "broken").always();
+                "Critical", "down")).andReturn(403, "forbidden").always();
 
         new EventRecorder(client).warning(object("uid-3"), "Critical", "down");
 
