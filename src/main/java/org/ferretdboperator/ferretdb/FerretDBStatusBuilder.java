@@ -65,7 +65,7 @@ public final class FerretDBStatusBuilder {
 
         String replicas = "primary servers " + readyPrimary + "/" + wantPrimary + " ready"
                 + (wantSecondary > 0 ? ", secondary servers " + readySecondary + "/" + wantSecondary + " ready" : "")
-                + ", backend Postgres " + (backendPhase == null ? "has no status yet" : "is " + phaseName(backendPhase));
+                + ", backend Postgres " + (backendPhase == null ? "has no status yet" : "is " + backendPhase.displayName());
 
         Conditions conditions = new Conditions(previous, generation, now);
         boolean started = !blocked || children.hasWorkloads();
@@ -108,15 +108,5 @@ public final class FerretDBStatusBuilder {
 
     static String messages(List<Problem> problems) {
         return problems.stream().map(Problem::message).collect(Collectors.joining("; "));
-    }
-
-    private static String phaseName(Phase phase) {
-        return switch (phase) {
-            case PROVISIONING -> "Provisioning";
-            case READY -> "Ready";
-            case CRITICAL -> "Critical";
-            case NOT_READY -> "NotReady";
-            case HALTED -> "Halted";
-        };
     }
 }

@@ -3,7 +3,6 @@ package org.ferretdboperator.postgres;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -164,7 +163,7 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
         Phase oldPhase = previous == null ? null : previous.getPhase();
         if (status.getPhase() != oldPhase && status.getPhase() != Phase.PROVISIONING) {
             boolean bad = status.getPhase() == Phase.CRITICAL || status.getPhase() == Phase.NOT_READY;
-            String reason = Serialization.asJson(status.getPhase()).replace("\"", "");
+            String reason = status.getPhase().displayName();
             String primary = status.getPrimary() == null ? "no primary" : "primary " + status.getPrimary();
             events.record(pg, bad ? EventRecorder.WARNING : EventRecorder.NORMAL, reason,
                     "Postgres is " + reason + " (" + primary + ")");

@@ -82,7 +82,7 @@ final class PostgresStatusBuilder {
             if (phase == Phase.READY) {
                 conditions.set(READY, TRUE, REASON_READINESS_SUCCEEDED, "One ready primary and all standbys ready");
             } else {
-                conditions.set(READY, FALSE, REASON_READINESS_FAILED, "Phase " + phaseName(phase));
+                conditions.set(READY, FALSE, REASON_READINESS_FAILED, "Phase " + phase.displayName());
             }
         }
         if (provisioned) {
@@ -163,16 +163,6 @@ final class PostgresStatusBuilder {
         } catch (RuntimeException e) {
             return Objects.equals(a, b);
         }
-    }
-
-    private static String phaseName(Phase phase) {
-        return switch (phase) {
-            case PROVISIONING -> "Provisioning";
-            case READY -> "Ready";
-            case CRITICAL -> "Critical";
-            case NOT_READY -> "NotReady";
-            case HALTED -> "Halted";
-        };
     }
 
     private static List<String> names(List<Pod> pods) {
