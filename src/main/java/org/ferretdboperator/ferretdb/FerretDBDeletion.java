@@ -1,12 +1,14 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Conditions;
+import org.ferretdboperator.status.EventRecorder;
+import org.ferretdboperator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.api.common.DeletionPolicy;
@@ -89,18 +91,17 @@ final class FerretDBDeletion {
         String message = "deletion is blocked by spec.deletionPolicy DoNotTerminate; set spec.deletionPolicy to "
                 + "Halt, Delete or WipeOut to let the deletion finish";
         List<Condition> previous = ferretdb.getStatus() == null ? List.of() : ferretdb.getStatus().getConditions();
-        if (FerretDBConditions.isTrue(previous, FerretDBConditions.DELETION_BLOCKED)) {
+        if (Conditions.isTrue(previous, Conditions.DELETION_BLOCKED)) {
             return; // already announced; events for every retry would only be noise
         }
-        FerretDBEvents.warning(context.getClient(), ferretdb, "DeletionBlocked", message);
-        List<Condition> conditions = new ArrayList<>(previous);
-        conditions.removeIf(c -> FerretDBConditions.DELETION_BLOCKED.equals(c.getType()));
-        conditions.add(FerretDBConditions.make(previous, FerretDBConditions.DELETION_BLOCKED, true,
-                "DoNotTerminate", message, ferretdb.getMetadata().getGeneration(), Instant.now()));
+        new EventRecorder(context.getClient()).warning(ferretdb, Conditions.DELETION_BLOCKED, message);
         FerretDBStatus status = new FerretDBStatus();
         status.setPhase(ferretdb.getStatus() == null ? null : ferretdb.getStatus().getPhase());
         status.setObservedGeneration(ferretdb.getStatus() == null ? null : ferretdb.getStatus().getObservedGeneration());
-        status.setConditions(conditions);
-        StatusWriter.write(ferretdb, status, context);
+        status.setConditions(new Conditions(previous, ferretdb.getMetadata().getGeneration(), Instant.now())
+                .keepAll()
+                .set(Conditions.DELETION_BLOCKED, true, Conditions.REASON_DO_NOT_TERMINATE, message)
+                .list());
+        StatusWriter.write(ferretdb, status, context, FerretDB::new);
     }
 }

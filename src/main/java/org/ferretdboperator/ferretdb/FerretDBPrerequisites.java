@@ -1,5 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Problem;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class FerretDBPrerequisites {
     /** PostgreSQL role names the backend's coordinator accepts for application users. */
     private static final Pattern ROLE_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
     private static final String SUPERUSER = "postgres";
+    private static final String VERSION = "spec.version";
+    private static final String AUTH_SECRET_NAME = "spec.authSecret.name";
 
     /**
      * @param version     the resolved catalog entry (empty when none has the name), or empty on lookup failure
@@ -63,48 +66,48 @@ public final class FerretDBPrerequisites {
             boolean alreadyProvisioned, List<Problem> problems) {
         String name = ferretdb.getSpec().getVersion();
         if (name == null || name.isBlank()) {
-            problems.add(new Problem(Problem.INVALID_VERSION, "spec.version is required"));
+            problems.add(new Problem(Problem.INVALID_VERSION, VERSION, "spec.version is required"));
             return Optional.empty();
         }
         if (entry.isEmpty()) {
-            problems.add(new Problem(Problem.INVALID_VERSION, "spec.version: FerretDBVersion \"" + name
+            problems.add(new Problem(Problem.INVALID_VERSION, VERSION, "spec.version: FerretDBVersion \"" + name
                     + "\" does not exist; kubectl get ferretdbversions lists the available versions"));
             return Optional.empty();
         }
         FerretDBVersionSpec spec = entry.get().getSpec();
         List<String> invalid = FerretDBVersionValidator.problems(spec);
         if (!invalid.isEmpty()) {
-            problems.add(new Problem(Problem.INVALID_VERSION, "spec.version: FerretDBVersion \"" + name
+            problems.add(new Problem(Problem.INVALID_VERSION, VERSION, "spec.version: FerretDBVersion \"" + name
                     + "\" is not usable: " + String.join("; ", invalid)));
             return Optional.empty();
         }
         if (Boolean.TRUE.equals(spec.getDeprecated()) && !alreadyProvisioned) {
-            problems.add(new Problem(Problem.DEPRECATED_VERSION, "spec.version: FerretDBVersion \"" + name
+            problems.add(new Problem(Problem.DEPRECATED_VERSION, VERSION, "spec.version: FerretDBVersion \"" + name
                     + "\" is deprecated and cannot be used for new databases; choose another version"));
         }
         return Optional.of(spec);
     }
 
     private static void checkSecret(FerretDB ferretdb, String name, Optional<Secret> secret, List<Problem> problems) {
-        String field = "spec.authSecret.name: Secret \"" + name + "\"";
+        String subject = AUTH_SECRET_NAME + ": Secret \"" + name + "\"";
         if (secret.isEmpty()) {
-            problems.add(new Problem(Problem.AUTH_SECRET_NOT_FOUND, field + " not found in namespace \""
+            problems.add(new Problem(Problem.AUTH_SECRET_NOT_FOUND, AUTH_SECRET_NAME, subject + " not found in namespace \""
                     + ferretdb.getMetadata().getNamespace() + "\""));
             return;
         }
         Optional<String> username = value(secret.get(), "username");
         Optional<String> password = value(secret.get(), "password");
         if (username.isEmpty()) {
-            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, field + " has no \"username\" key"));
+            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, AUTH_SECRET_NAME, subject + " has no \"username\" key"));
         } else if (username.get().equals(SUPERUSER)) {
-            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, field + " names the backend superuser \""
+            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, AUTH_SECRET_NAME, subject + " names the backend superuser \""
                     + SUPERUSER + "\"; FerretDB needs a role of its own"));
         } else if (!ROLE_NAME.matcher(username.get()).matches()) {
-            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, field
+            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, AUTH_SECRET_NAME, subject
                     + " has a username that is not a PostgreSQL role name (lowercase letters, digits, _; at most 63)"));
         }
         if (password.isEmpty()) {
-            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, field + " has no \"password\" key"));
+            problems.add(new Problem(Problem.AUTH_SECRET_INVALID, AUTH_SECRET_NAME, subject + " has no \"password\" key"));
         }
     }
 

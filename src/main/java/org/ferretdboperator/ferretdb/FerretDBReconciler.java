@@ -20,13 +20,16 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.ferretdboperator.api.catalog.FerretDBVersion;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.ferretdb.FerretDBStatus;
+import org.ferretdboperator.status.Conditions;
+import org.ferretdboperator.status.EventRecorder;
+import org.ferretdboperator.status.Problem;
+import org.ferretdboperator.status.StatusWriter;
 
 /**
  * Reconciles a FerretDB: checks what only the operator can know (the catalog entry, the user's auth Secret), then
@@ -34,7 +37,7 @@ import org.ferretdboperator.api.ferretdb.FerretDBStatus;
  * or changed; the problem becomes the Ready condition and a Warning event, and existing children are left running.
  */
 @ControllerConfiguration(name = "ferretdb")
-@RBACRule(apiGroups = "", resources = "events", verbs = "create")
+@RBACRule(apiGroups = "", resources = "events", verbs = { "get", "create", "patch" })
 // WipeOut deletes the generated auth Secret; the dependent itself only ever creates it.
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "delete")
 // The catalog entries named by spec.version; the FerretDBVersion controller's own role must not be relied upon.
@@ -77,7 +80,7 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
                 context.getSecondaryResource(FerretDBVersion.class),
                 name -> Optional.ofNullable(context.getClient().secrets()
                         .inNamespace(ferretdb.getMetadata().getNamespace()).withName(name).get()),
-                FerretDBConditions.isTrue(previous, FerretDBConditions.PROVISIONED));
+                Conditions.isTrue(previous, Conditions.PROVISIONED));
 
         if (prerequisites.satisfied()) {
             WorkflowInputs.putVersion(context, prerequisites.version().orElseThrow());
@@ -89,21 +92,11 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
         ObservedChildren children = ObservedChildren.from(ferretdb, context);
         FerretDBStatus status = FerretDBStatusBuilder.build(ferretdb, children, prerequisites.problems(), Instant.now());
         UpdateControl<FerretDB> control = UpdateControl.noUpdate();
-        if (!sameStatus(ferretdb.getStatus(), status)
-                && specChangedMeanwhile(ferretdb, StatusWriter.write(ferretdb, status, context))) {
+        if (StatusWriter.writeIfChanged(ferretdb, status, context, FerretDB::new)
+                == StatusWriter.Outcome.WRITTEN_SPEC_CHANGED) {
             return control.reschedule();
         }
         return prerequisites.waitingForSecret() ? control.rescheduleAfter(SECRET_RECHECK) : control;
-    }
-
-    /**
-     * The status is written directly rather than through UpdateControl, to see the object it returns: the SDK drops
-     * the event of its own write together with any older event that arrived meanwhile, so a spec change made while
-     * this reconcile ran would otherwise go unnoticed until the next resync.
-     */
-    private static boolean specChangedMeanwhile(FerretDB reconciled, FerretDB written) {
-        return written != null && written.getMetadata().getGeneration() != null
-                && !written.getMetadata().getGeneration().equals(reconciled.getMetadata().getGeneration());
     }
 
     @Override
@@ -147,17 +140,12 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
     private static void announce(FerretDB ferretdb, List<Condition> previous, List<Problem> problems,
             Context<FerretDB> context) {
         String message = FerretDBStatusBuilder.messages(problems);
-        boolean known = FerretDBConditions.find(previous, FerretDBConditions.READY)
-                .map(c -> "False".equals(c.getStatus()) && message.equals(c.getMessage()))
+        boolean known = Conditions.messageWhen(previous, Conditions.READY, Conditions.FALSE)
+                .map(message::equals)
                 .orElse(false);
         if (!known) {
-            problems.forEach(p -> FerretDBEvents.warning(context.getClient(), ferretdb, p.reason(), p.message()));
+            EventRecorder events = new EventRecorder(context.getClient());
+            problems.forEach(p -> events.warning(ferretdb, p.reason(), p.message()));
         }
-    }
-
-    private static boolean sameStatus(FerretDBStatus current, FerretDBStatus next) {
-        return current != null && current.getPhase() == next.getPhase()
-                && Objects.equals(current.getObservedGeneration(), next.getObservedGeneration())
-                && Objects.equals(current.getConditions(), next.getConditions());
     }
 }

@@ -1,5 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Problem;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,18 +27,19 @@ public final class FerretDBSpecChecks {
         List<Problem> problems = new ArrayList<>();
         if (spec.getAuthSecret() != null && Boolean.TRUE.equals(spec.getAuthSecret().getExternallyManaged())
                 && spec.getAuthSecret().getName() == null) {
-            problems.add(new Problem(Problem.INVALID_SPEC,
+            problems.add(new Problem(Problem.INVALID_SPEC, "spec.authSecret.name",
                     "spec.authSecret.name is required when spec.authSecret.externallyManaged is true"));
         }
         // Serving plaintext when TLS was asked for would be worse than refusing.
         if ((spec.getSslMode() != null && spec.getSslMode() != SslMode.DISABLED) || spec.getTls() != null) {
-            problems.add(new Problem(Problem.UNSUPPORTED,
+            problems.add(new Problem(Problem.UNSUPPORTED, "spec.sslMode",
                     "spec.sslMode: TLS for FerretDB clients is not implemented by this operator yet; "
                             + "use sslMode disabled without spec.tls"));
         }
         // The schema allows 0 for both groups (one type); without primary servers nothing could write.
         if (ServerGroup.PRIMARY.configuredReplicas(ferretdb) < 1) {
-            problems.add(new Problem(Problem.INVALID_SPEC, "spec.server.primary.replicas must be at least 1; "
+            problems.add(new Problem(Problem.INVALID_SPEC, "spec.server.primary.replicas",
+                    "spec.server.primary.replicas must be at least 1; "
                     + "set spec.halted to stop the servers"));
         }
         for (ServerGroup group : ServerGroup.values()) {
@@ -46,8 +48,8 @@ public final class FerretDBSpecChecks {
                     .ifPresent(template -> {
                         for (EnvVar env : template.getSpec().getEnv()) {
                             if (ServerEnvironment.isOperatorOwned(env.getName())) {
-                                problems.add(new Problem(Problem.INVALID_SPEC, group.specPath()
-                                        + ".podTemplate.spec.env: " + env.getName()
+                                String field = group.specPath() + ".podTemplate.spec.env";
+                                problems.add(new Problem(Problem.INVALID_SPEC, field, field + ": " + env.getName()
                                         + " is set by the operator and cannot be overridden"));
                             }
                         }
@@ -68,15 +70,15 @@ public final class FerretDBSpecChecks {
             String path = "spec.serviceTemplates[" + i + "]";
             ServiceAlias alias = template.getAlias();
             if (alias == null) {
-                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias is required"));
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias", path + ".alias is required"));
                 continue;
             }
             if (alias != ServiceAlias.PRIMARY && alias != ServiceAlias.SECONDARY) {
-                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias: a FerretDB has no "
+                problems.add(Problem.invalidSpec(path + ".alias", "a FerretDB has no "
                         + aliasName(alias) + " Service; use primary or secondary"));
             }
             if (!seen.add(alias)) {
-                problems.add(new Problem(Problem.INVALID_SPEC, path + ".alias: " + aliasName(alias)
+                problems.add(Problem.invalidSpec(path + ".alias", aliasName(alias)
                         + " appears more than once"));
             }
             ServiceTemplateOverrides overrides = template.getSpec();
@@ -86,15 +88,15 @@ public final class FerretDBSpecChecks {
             String type = overrides.getType() == null ? "ClusterIP" : overrides.getType();
             String policy = overrides.getExternalTrafficPolicy();
             if (policy != null && !policy.equals("Cluster") && !policy.equals("Local")) {
-                problems.add(new Problem(Problem.INVALID_SPEC, path + ".spec.externalTrafficPolicy: \"" + policy
+                problems.add(Problem.invalidSpec(path + ".spec.externalTrafficPolicy", "\"" + policy
                         + "\" is not Cluster or Local"));
             } else if (policy != null && type.equals("ClusterIP")) {
-                problems.add(new Problem(Problem.INVALID_SPEC, path
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".spec.externalTrafficPolicy", path
                         + ".spec.externalTrafficPolicy needs spec.type NodePort or LoadBalancer"));
             }
             if (overrides.getLoadBalancerSourceRanges() != null && !overrides.getLoadBalancerSourceRanges().isEmpty()
                     && !type.equals("LoadBalancer")) {
-                problems.add(new Problem(Problem.INVALID_SPEC, path
+                problems.add(new Problem(Problem.INVALID_SPEC, path + ".spec.loadBalancerSourceRanges", path
                         + ".spec.loadBalancerSourceRanges needs spec.type LoadBalancer"));
             }
         }

@@ -2,12 +2,13 @@ package org.ferretdboperator.ferretdb;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.ferretdb.FerretDBStatus;
+import org.ferretdboperator.status.Conditions;
+import org.ferretdboperator.status.Problem;
 
 /**
  * Computes the FerretDB's status from its children. Pure: the same inputs give the same status.
@@ -47,7 +48,7 @@ public final class FerretDBStatusBuilder {
                 && (wantSecondary == 0 || children.secondaryServers().isPresent() && readySecondary >= wantSecondary);
         boolean accepting = readyPrimary >= 1 && backendServing;
         Phase health = backendReady && serversReady ? Phase.READY : accepting ? Phase.CRITICAL : Phase.NOT_READY;
-        boolean provisioned = FerretDBConditions.isTrue(previous, FerretDBConditions.PROVISIONED)
+        boolean provisioned = Conditions.isTrue(previous, Conditions.PROVISIONED)
                 || health == Phase.READY && !blocked && !halted;
 
         Phase phase;
@@ -64,61 +65,48 @@ public final class FerretDBStatusBuilder {
 
         String replicas = "primary servers " + readyPrimary + "/" + wantPrimary + " ready"
                 + (wantSecondary > 0 ? ", secondary servers " + readySecondary + "/" + wantSecondary + " ready" : "")
-                + ", backend Postgres " + (backendPhase == null ? "has no status yet" : "is " + phaseName(backendPhase));
+                + ", backend Postgres " + (backendPhase == null ? "has no status yet" : "is " + backendPhase.displayName());
 
-        List<Condition> conditions = new ArrayList<>();
+        Conditions conditions = new Conditions(previous, generation, now);
         boolean started = !blocked || children.hasWorkloads();
-        conditions.add(FerretDBConditions.make(previous, FerretDBConditions.PROVISIONING_STARTED, started,
-                started ? "DatabaseProvisioningStartedSuccessfully" : problems.get(0).reason(),
+        conditions.set(Conditions.PROVISIONING_STARTED, started,
+                started ? Conditions.REASON_PROVISIONING_STARTED : problems.get(0).reason(),
                 started ? "The operator started provisioning the FerretDB" : "Provisioning has not started: "
-                        + messages(problems), generation, now));
-        conditions.add(FerretDBConditions.make(previous, FerretDBConditions.REPLICA_READY,
-                serversReady && backendReady, serversReady && backendReady ? "AllReplicasReady" : "SomeReplicasNotReady",
-                replicas, generation, now));
-        conditions.add(FerretDBConditions.make(previous, FerretDBConditions.ACCEPTING_CONNECTION, accepting,
-                accepting ? "DatabaseAcceptingConnectionRequest" : "DatabaseNotAcceptingConnectionRequest",
+                        + messages(problems));
+        boolean replicasReady = serversReady && backendReady;
+        conditions.set(Conditions.REPLICA_READY, replicasReady,
+                replicasReady ? Conditions.REASON_ALL_REPLICAS_READY : Conditions.REASON_SOME_REPLICAS_NOT_READY,
+                replicas);
+        conditions.set(Conditions.ACCEPTING_CONNECTION, accepting,
+                accepting ? Conditions.REASON_ACCEPTING : Conditions.REASON_NOT_ACCEPTING,
                 accepting ? "A primary server is ready and the backend has a serving primary"
-                        : "No ready primary server with a serving backend: " + replicas, generation, now));
-        conditions.add(ready(previous, phase, problems, replicas, generation, now));
-        conditions.add(FerretDBConditions.make(previous, FerretDBConditions.PROVISIONED, provisioned,
-                provisioned ? "DatabaseSuccessfullyProvisioned" : "NotYetProvisioned",
-                provisioned ? "The FerretDB has been ready at least once" : "The FerretDB has not been ready yet",
-                generation, now));
+                        : "No ready primary server with a serving backend: " + replicas);
+        ready(conditions, phase, problems, replicas);
+        conditions.set(Conditions.PROVISIONED, provisioned,
+                provisioned ? Conditions.REASON_PROVISIONED : Conditions.REASON_NOT_YET_PROVISIONED,
+                provisioned ? "The FerretDB has been ready at least once" : "The FerretDB has not been ready yet");
 
         FerretDBStatus status = new FerretDBStatus();
         status.setPhase(phase);
         status.setObservedGeneration(generation);
-        status.setConditions(conditions);
+        status.setConditions(conditions.list());
         return status;
     }
 
-    private static Condition ready(List<Condition> previous, Phase phase, List<Problem> problems, String replicas,
-            Long generation, Instant now) {
+    private static void ready(Conditions conditions, Phase phase, List<Problem> problems, String replicas) {
         if (!problems.isEmpty()) {
-            return FerretDBConditions.make(previous, FerretDBConditions.READY, false, problems.get(0).reason(),
-                    messages(problems), generation, now);
+            conditions.set(Conditions.READY, false, problems.get(0).reason(), messages(problems));
+        } else if (phase == Phase.HALTED) {
+            conditions.set(Conditions.READY, false, Conditions.REASON_HALTED,
+                    "spec.halted is true: the servers and the backend are stopped and all data is kept");
+        } else {
+            boolean ready = phase == Phase.READY;
+            conditions.set(Conditions.READY, ready,
+                    ready ? Conditions.REASON_READINESS_SUCCEEDED : Conditions.REASON_READINESS_FAILED, replicas);
         }
-        if (phase == Phase.HALTED) {
-            return FerretDBConditions.make(previous, FerretDBConditions.READY, false, "Halted",
-                    "spec.halted is true: the servers and the backend are stopped and all data is kept",
-                    generation, now);
-        }
-        boolean ready = phase == Phase.READY;
-        return FerretDBConditions.make(previous, FerretDBConditions.READY, ready,
-                ready ? "ReadinessCheckSucceeded" : "ReadinessCheckFailed", replicas, generation, now);
     }
 
     static String messages(List<Problem> problems) {
         return problems.stream().map(Problem::message).collect(Collectors.joining("; "));
-    }
-
-    private static String phaseName(Phase phase) {
-        return switch (phase) {
-            case PROVISIONING -> "Provisioning";
-            case READY -> "Ready";
-            case CRITICAL -> "Critical";
-            case NOT_READY -> "NotReady";
-            case HALTED -> "Halted";
-        };
     }
 }

@@ -14,8 +14,6 @@ import org.ferretdboperator.api.common.PodTemplateOverrides;
 /**
  * Applies a user's {@code podTemplate} to a FerretDB server pod. The operator's labels, container image, probes and
  * restricted security settings stay in force; everything else the narrow PodTemplate type offers is taken over.
- *
- * <p>TODO: replace with org.ferretdboperator.support.PodTemplateApplier once it is merged (shared by all pod builders).
  */
 final class ServerPodTemplateOverrides {
 

@@ -1,7 +1,6 @@
 package org.ferretdboperator.postgres;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,16 +12,18 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
+import org.ferretdboperator.status.Conditions;
+import org.ferretdboperator.status.EventRecorder;
+import org.ferretdboperator.status.StatusWriter;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 import org.ferretdboperator.contract.PodContract;
@@ -42,15 +43,14 @@ import org.jboss.logging.Logger;
  */
 final class PostgresDeletion {
 
-    static final String REASON_BLOCKED = "DeletionBlocked";
     private static final Logger LOG = Logger.getLogger(PostgresDeletion.class);
 
+    private final Context<Postgres> context;
     private final KubernetesClient client;
-    private final EventRecorder events;
 
-    PostgresDeletion(KubernetesClient client, EventRecorder events) {
-        this.client = client;
-        this.events = events;
+    PostgresDeletion(Context<Postgres> context) {
+        this.context = context;
+        this.client = context.getClient();
     }
 
     DeleteControl cleanup(Postgres pg) {
@@ -70,32 +70,23 @@ final class PostgresDeletion {
     }
 
     private void block(Postgres pg) {
-        boolean alreadyBlocked = pg.getStatus() != null && pg.getStatus().getConditions().stream()
-                .anyMatch(c -> PostgresConditions.DELETION_BLOCKED.equals(c.getType()));
-        if (alreadyBlocked) {
-            return;
+        PostgresStatus previous = pg.getStatus() == null ? new PostgresStatus() : pg.getStatus();
+        if (Conditions.isTrue(previous.getConditions(), Conditions.DELETION_BLOCKED)) {
+            return; // already announced; events for every retry would only be noise
         }
         String message = "Deletion of Postgres " + pg.getMetadata().getNamespace() + "/" + pg.getMetadata().getName()
                 + " is blocked because spec.deletionPolicy is DoNotTerminate; set spec.deletionPolicy to Halt, Delete"
                 + " or WipeOut to let it proceed";
-        events.record(pg, EventRecorder.WARNING, REASON_BLOCKED, message);
-        client.resources(Postgres.class).inNamespace(pg.getMetadata().getNamespace()).withName(pg.getMetadata().getName())
-                .editStatus(current -> {
-                    PostgresStatus status = current.getStatus() == null ? new PostgresStatus() : current.getStatus();
-                    var conditions = new ArrayList<>(status.getConditions());
-                    conditions.removeIf(c -> PostgresConditions.DELETION_BLOCKED.equals(c.getType()));
-                    conditions.add(new ConditionBuilder()
-                            .withType(PostgresConditions.DELETION_BLOCKED)
-                            .withStatus(PostgresConditions.TRUE)
-                            .withReason(PostgresConditions.REASON_DO_NOT_TERMINATE)
-                            .withMessage(message)
-                            .withObservedGeneration(current.getMetadata().getGeneration())
-                            .withLastTransitionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                            .build());
-                    status.setConditions(conditions);
-                    current.setStatus(status);
-                    return current;
-                });
+        new EventRecorder(client).warning(pg, Conditions.DELETION_BLOCKED, message);
+        PostgresStatus status = new PostgresStatus();
+        status.setObservedGeneration(previous.getObservedGeneration());
+        status.setPhase(previous.getPhase());
+        status.setPrimary(previous.getPrimary());
+        status.setConditions(new Conditions(previous.getConditions(), pg.getMetadata().getGeneration(), Instant.now())
+                .keepAll()
+                .set(Conditions.DELETION_BLOCKED, true, Conditions.REASON_DO_NOT_TERMINATE, message)
+                .list());
+        StatusWriter.write(pg, status, context, Postgres::new);
     }
 
     private void deleteWorkloads(Postgres pg) {

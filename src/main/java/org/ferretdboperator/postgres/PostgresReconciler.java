@@ -1,10 +1,8 @@
 package org.ferretdboperator.postgres;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,13 +21,16 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
+import org.ferretdboperator.status.Conditions;
+import org.ferretdboperator.status.EventRecorder;
+import org.ferretdboperator.status.Problem;
+import org.ferretdboperator.status.StatusWriter;
 import org.ferretdboperator.support.Labels;
 
 /**
@@ -94,7 +95,7 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
     @Override
     public UpdateControl<Postgres> reconcile(Postgres pg, Context<Postgres> context) {
         String namespace = pg.getMetadata().getNamespace();
-        List<SpecProblem> problems = PostgresSpecValidator.validate(pg,
+        List<Problem> problems = PostgresSpecValidator.validate(pg,
                 secret -> ReferencedSecrets.lookup(context, namespace, secret));
         if (problems.isEmpty()) {
             context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -103,10 +104,9 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         PostgresStatus status = PostgresStatusBuilder.build(pg, statefulSet, pods, problems, Instant.now());
         announce(pg, status, new EventRecorder(context.getClient()));
-        if (sameStatus(pg.getStatus(), status)) {
-            return UpdateControl.noUpdate();
-        }
-        return UpdateControl.patchStatus(statusPatch(pg, status));
+        UpdateControl<Postgres> control = UpdateControl.noUpdate();
+        return StatusWriter.writeIfChanged(pg, status, context, Postgres::new) == StatusWriter.Outcome.WRITTEN_SPEC_CHANGED
+                ? control.reschedule() : control;
     }
 
     /**
@@ -116,9 +116,9 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
     @Override
     public ErrorStatusUpdateControl<Postgres> updateErrorStatus(Postgres pg, Context<Postgres> context, Exception e) {
         String message = failureMessage(e);
-        new EventRecorder(context.getClient()).record(pg, EventRecorder.WARNING, PostgresConditions.REASON_RECONCILE_FAILED,
-                message);
-        return ErrorStatusUpdateControl.patchStatus(statusPatch(pg, PostgresStatusBuilder.failed(pg, message, Instant.now())));
+        new EventRecorder(context.getClient()).warning(pg, Conditions.REASON_RECONCILE_FAILED, message);
+        StatusWriter.writeIfChanged(pg, PostgresStatusBuilder.failed(pg, message, Instant.now()), context, Postgres::new);
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     static String failureMessage(Exception e) {
@@ -149,47 +149,24 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
 
     @Override
     public DeleteControl cleanup(Postgres pg, Context<Postgres> context) {
-        return new PostgresDeletion(context.getClient(), new EventRecorder(context.getClient())).cleanup(pg);
+        return new PostgresDeletion(context).cleanup(pg);
     }
 
     /** Events on transitions only: a spec problem that is new or changed, and each phase change. */
     private static void announce(Postgres pg, PostgresStatus status, EventRecorder events) {
         PostgresStatus previous = pg.getStatus();
-        String oldInvalid = previous == null ? null : message(previous, PostgresConditions.VALID, PostgresConditions.FALSE);
-        String newInvalid = message(status, PostgresConditions.VALID, PostgresConditions.FALSE);
-        if (newInvalid != null && !newInvalid.equals(oldInvalid)) {
-            events.record(pg, EventRecorder.WARNING, PostgresConditions.REASON_INVALID_SPEC, newInvalid);
-        }
+        Optional<String> oldInvalid = previous == null ? Optional.empty()
+                : Conditions.messageWhen(previous.getConditions(), Conditions.VALID, Conditions.FALSE);
+        Conditions.messageWhen(status.getConditions(), Conditions.VALID, Conditions.FALSE)
+                .filter(newInvalid -> !oldInvalid.equals(Optional.of(newInvalid)))
+                .ifPresent(newInvalid -> events.warning(pg, Conditions.REASON_INVALID_SPEC, newInvalid));
         Phase oldPhase = previous == null ? null : previous.getPhase();
         if (status.getPhase() != oldPhase && status.getPhase() != Phase.PROVISIONING) {
             boolean bad = status.getPhase() == Phase.CRITICAL || status.getPhase() == Phase.NOT_READY;
-            String reason = Serialization.asJson(status.getPhase()).replace("\"", "");
+            String reason = status.getPhase().displayName();
             String primary = status.getPrimary() == null ? "no primary" : "primary " + status.getPrimary();
             events.record(pg, bad ? EventRecorder.WARNING : EventRecorder.NORMAL, reason,
                     "Postgres is " + reason + " (" + primary + ")");
         }
-    }
-
-    private static String message(PostgresStatus status, String type, String value) {
-        return status.getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
-                .map(c -> c.getMessage())
-                .findFirst()
-                .orElse(null);
-    }
-
-    private static boolean sameStatus(PostgresStatus a, PostgresStatus b) {
-        return a != null && Objects.equals(Serialization.asJson(a), Serialization.asJson(b));
-    }
-
-    /** Only identity and status: with Server-Side Apply the operator then owns exactly the status fields. */
-    private static Postgres statusPatch(Postgres pg, PostgresStatus status) {
-        Postgres patch = new Postgres();
-        patch.setMetadata(new ObjectMetaBuilder()
-                .withName(pg.getMetadata().getName())
-                .withNamespace(pg.getMetadata().getNamespace())
-                .build());
-        patch.setStatus(status);
-        return patch;
     }
 }

@@ -1,5 +1,6 @@
 package org.ferretdboperator.postgres;
 
+import org.ferretdboperator.status.Problem;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,8 +27,8 @@ final class PostgresSpecValidator {
     }
 
     /** @param secrets looks a Secret up by name in the object's namespace */
-    static List<SpecProblem> validate(Postgres pg, Function<String, Optional<Secret>> secrets) {
-        List<SpecProblem> problems = new ArrayList<>();
+    static List<Problem> validate(Postgres pg, Function<String, Optional<Secret>> secrets) {
+        List<Problem> problems = new ArrayList<>();
         String namespace = pg.getMetadata().getNamespace();
         if (!PostgresSpecs.authSecretGenerated(pg)) {
             checkCredentials("spec.authSecret.name", PostgresSpecs.authSecretName(pg), namespace, secrets, problems);
@@ -37,30 +38,30 @@ final class PostgresSpecValidator {
             String field = "spec.users[" + i + "].secretName";
             String secret = users.get(i).getSecretName();
             if (secret == null || secret.isBlank()) {
-                problems.add(new SpecProblem(field, "is required"));
+                problems.add(Problem.invalidSpec(field, "is required"));
             } else if (secret.equals(PostgresSpecs.authSecretName(pg))) {
-                problems.add(new SpecProblem(field, "must not be the superuser's Secret \"" + secret + "\""));
+                problems.add(Problem.invalidSpec(field, "must not be the superuser's Secret \"" + secret + "\""));
             } else {
                 checkCredentials(field, secret, namespace, secrets, problems);
             }
         }
         if (PostgresSpecs.standbyMode(pg) == StandbyMode.WARM) {
             // CoordinatorEnvironment refuses it too: a coordinator told Warm would not start
-            problems.add(new SpecProblem("spec.standbyMode", "Warm is not supported: the coordinator observes every member "
+            problems.add(Problem.invalidSpec("spec.standbyMode", "Warm is not supported: the coordinator observes every member "
                     + "over SQL, and a warm standby (hot_standby = off) accepts no connections; use Hot"));
         }
         if (PostgresSpecs.storageType(pg) == StorageType.DURABLE && pg.getSpec() != null && pg.getSpec().getStorage() != null
                 && PostgresSpecs.storageRequest(pg).isEmpty()) {
-            problems.add(new SpecProblem("spec.storage.resources.requests.storage", "is required when spec.storage is set"));
+            problems.add(Problem.invalidSpec("spec.storage.resources.requests.storage", "is required when spec.storage is set"));
         }
         return problems;
     }
 
     private static void checkCredentials(String field, String name, String namespace,
-            Function<String, Optional<Secret>> secrets, List<SpecProblem> problems) {
+            Function<String, Optional<Secret>> secrets, List<Problem> problems) {
         Optional<Secret> secret = secrets.apply(name);
         if (secret.isEmpty()) {
-            problems.add(new SpecProblem(field, "Secret \"" + name + "\" not found in namespace " + namespace));
+            problems.add(Problem.invalidSpec(field, "Secret \"" + name + "\" not found in namespace " + namespace));
             return;
         }
         List<String> missing = new ArrayList<>();
@@ -70,7 +71,7 @@ final class PostgresSpecValidator {
             }
         }
         if (!missing.isEmpty()) {
-            problems.add(new SpecProblem(field, "Secret \"" + name + "\" has no non-empty key(s) " + String.join(", ", missing)));
+            problems.add(Problem.invalidSpec(field, "Secret \"" + name + "\" has no non-empty key(s) " + String.join(", ", missing)));
         }
     }
 

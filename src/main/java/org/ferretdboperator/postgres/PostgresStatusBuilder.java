@@ -1,14 +1,11 @@
 package org.ferretdboperator.postgres;
 
-import static org.ferretdboperator.postgres.PostgresConditions.*;
+import static org.ferretdboperator.status.Conditions.*;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,6 +17,8 @@ import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
+import org.ferretdboperator.status.Conditions;
+import org.ferretdboperator.status.Problem;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 
@@ -35,7 +34,7 @@ final class PostgresStatusBuilder {
     }
 
     static PostgresStatus build(Postgres pg, Optional<StatefulSet> statefulSet, Collection<Pod> pods,
-            List<SpecProblem> problems, Instant now) {
+            List<Problem> problems, Instant now) {
         PostgresStatus previous = pg.getStatus() == null ? new PostgresStatus() : pg.getStatus();
         Conditions conditions = new Conditions(previous.getConditions(), pg.getMetadata().getGeneration(), now);
         Members members = Members.of(pg, pods);
@@ -83,7 +82,7 @@ final class PostgresStatusBuilder {
             if (phase == Phase.READY) {
                 conditions.set(READY, TRUE, REASON_READINESS_SUCCEEDED, "One ready primary and all standbys ready");
             } else {
-                conditions.set(READY, FALSE, REASON_READINESS_FAILED, "Phase " + phaseName(phase));
+                conditions.set(READY, FALSE, REASON_READINESS_FAILED, "Phase " + phase.displayName());
             }
         }
         if (provisioned) {
@@ -96,7 +95,7 @@ final class PostgresStatusBuilder {
             conditions.set(SYNCED, TRUE, REASON_RECONCILE_SUCCEEDED, "Every owned object is in its desired state");
         } else {
             conditions.set(SYNCED, FALSE, REASON_INVALID_SPEC, "Waiting for a valid spec");
-            conditions.set(VALID, FALSE, REASON_INVALID_SPEC, problems.stream().map(SpecProblem::toString)
+            conditions.set(VALID, FALSE, REASON_INVALID_SPEC, problems.stream().map(Problem::message)
                     .collect(Collectors.joining("; ")) + ". Nothing is created or changed until this is fixed.");
         }
         statefulSet.ifPresentOrElse(sts -> storage(pg, sts, conditions), () -> conditions.remove(STORAGE_UP_TO_DATE));
@@ -113,7 +112,7 @@ final class PostgresStatusBuilder {
     static PostgresStatus failed(Postgres pg, String message, Instant now) {
         PostgresStatus previous = pg.getStatus() == null ? new PostgresStatus() : pg.getStatus();
         Conditions conditions = new Conditions(previous.getConditions(), pg.getMetadata().getGeneration(), now);
-        previous.getConditions().stream().filter(c -> !SYNCED.equals(c.getType())).forEach(conditions::keep);
+        conditions.keepAll();
         conditions.set(SYNCED, FALSE, REASON_RECONCILE_FAILED, message);
         PostgresStatus status = new PostgresStatus();
         status.setObservedGeneration(previous.getObservedGeneration());
@@ -164,16 +163,6 @@ final class PostgresStatusBuilder {
         } catch (RuntimeException e) {
             return Objects.equals(a, b);
         }
-    }
-
-    private static String phaseName(Phase phase) {
-        return switch (phase) {
-            case PROVISIONING -> "Provisioning";
-            case READY -> "Ready";
-            case CRITICAL -> "Critical";
-            case NOT_READY -> "NotReady";
-            case HALTED -> "Halted";
-        };
     }
 
     private static List<String> names(List<Pod> pods) {
@@ -249,55 +238,6 @@ final class PostgresStatusBuilder {
             return pod.getStatus() != null && pod.getStatus().getConditions() != null
                     && pod.getStatus().getConditions().stream()
                     .anyMatch(c -> "Ready".equals(c.getType()) && TRUE.equals(c.getStatus()));
-        }
-    }
-
-    /** The new condition list, keeping each unchanged condition's lastTransitionTime. */
-    static final class Conditions {
-        private final List<Condition> previous;
-        private final List<Condition> current = new ArrayList<>();
-        private final Long generation;
-        private final String now;
-
-        Conditions(List<Condition> previous, Long generation, Instant now) {
-            this.previous = previous == null ? List.of() : previous;
-            this.generation = generation;
-            this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        }
-
-        boolean wasTrue(String type) {
-            return previous.stream().anyMatch(c -> type.equals(c.getType()) && TRUE.equals(c.getStatus()));
-        }
-
-        void set(String type, String status, String reason, String message) {
-            remove(type);
-            String since = previous.stream()
-                    .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                    .map(Condition::getLastTransitionTime)
-                    .filter(Objects::nonNull)
-                    .findFirst()
-                    .orElse(now);
-            current.add(new ConditionBuilder()
-                    .withType(type)
-                    .withStatus(status)
-                    .withReason(reason)
-                    .withMessage(message)
-                    .withObservedGeneration(generation)
-                    .withLastTransitionTime(since)
-                    .build());
-        }
-
-        void keep(Condition condition) {
-            remove(condition.getType());
-            current.add(condition);
-        }
-
-        void remove(String type) {
-            current.removeIf(c -> type.equals(c.getType()));
-        }
-
-        List<Condition> list() {
-            return List.copyOf(current);
         }
     }
 }

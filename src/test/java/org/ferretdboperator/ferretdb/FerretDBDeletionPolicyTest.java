@@ -1,5 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.ferretdboperator.ferretdb.MockCluster.TIMEOUT;
@@ -100,9 +101,9 @@ class FerretDBDeletionPolicyTest {
         client.resources(FerretDB.class).inNamespace(ns).withName("ferret").delete();
 
         FerretDB blocked = await().atMost(TIMEOUT).until(() -> cluster.get(ns, "ferret"), f -> f.getStatus() != null
-                && FerretDBConditions.isTrue(f.getStatus().getConditions(), FerretDBConditions.DELETION_BLOCKED));
+                && Conditions.isTrue(f.getStatus().getConditions(), Conditions.DELETION_BLOCKED));
         assertThat(blocked.getMetadata().getDeletionTimestamp()).isNotNull();
-        assertThat(FerretDBConditions.find(blocked.getStatus().getConditions(), FerretDBConditions.DELETION_BLOCKED)
+        assertThat(Conditions.find(blocked.getStatus().getConditions(), Conditions.DELETION_BLOCKED)
                 .orElseThrow().getMessage()).contains("spec.deletionPolicy", "DoNotTerminate");
         List<Event> events = await().atMost(TIMEOUT).until(() -> events(ns, "DeletionBlocked"), e -> !e.isEmpty());
         assertThat(events.get(0).getType()).isEqualTo("Warning");

@@ -1,5 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -34,7 +35,7 @@ class FerretDBPrerequisitesTest {
         FerretDB ferret = Fixtures.seedLike();
         ferret.getSpec().setVersion("9.9.9");
         assertThat(check(ferret, Optional.empty(), Map.of(), false).problems()).singleElement().isEqualTo(
-                new Problem("InvalidVersion", "spec.version: FerretDBVersion \"9.9.9\" does not exist; "
+                new Problem("InvalidVersion", "spec.version", "spec.version: FerretDBVersion \"9.9.9\" does not exist; "
                         + "kubectl get ferretdbversions lists the available versions"));
     }
 
@@ -63,11 +64,11 @@ class FerretDBPrerequisitesTest {
     void namedSecretMustExistWithUsernameAndPassword() {
         FerretDB ferret = withSecret("creds");
         assertThat(check(ferret, entry(Fixtures.v2()), Map.of(), false).problems()).singleElement()
-                .isEqualTo(new Problem("AuthSecretNotFound",
+                .isEqualTo(new Problem("AuthSecretNotFound", "spec.authSecret.name",
                         "spec.authSecret.name: Secret \"creds\" not found in namespace \"demo\""));
         assertThat(check(ferret, entry(Fixtures.v2()), Map.of("creds", secret(Map.of("username", "app"))), false)
                 .problems()).singleElement().isEqualTo(
-                        new Problem("AuthSecretInvalid", "spec.authSecret.name: Secret \"creds\" has no \"password\" key"));
+                        new Problem("AuthSecretInvalid", "spec.authSecret.name", "spec.authSecret.name: Secret \"creds\" has no \"password\" key"));
         assertThat(check(ferret, entry(Fixtures.v2()),
                 Map.of("creds", secret(Map.of("username", "app", "password", "s3cret"))), false).problems()).isEmpty();
     }

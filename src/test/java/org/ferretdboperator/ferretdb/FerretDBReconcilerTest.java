@@ -1,5 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.ferretdboperator.ferretdb.MockCluster.TIMEOUT;
@@ -306,7 +307,7 @@ class FerretDBReconcilerTest {
     private Condition condition(String ns, String name, String type) {
         FerretDB ferretdb = cluster.get(ns, name);
         return ferretdb == null || ferretdb.getStatus() == null ? null
-                : FerretDBConditions.find(ferretdb.getStatus().getConditions(), type).orElse(null);
+                : Conditions.find(ferretdb.getStatus().getConditions(), type).orElse(null);
     }
 
     static void assertOwnedBy(HasMetadata child, FerretDB owner) {

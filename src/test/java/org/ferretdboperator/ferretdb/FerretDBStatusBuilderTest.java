@@ -1,5 +1,7 @@
 package org.ferretdboperator.ferretdb;
 
+import org.ferretdboperator.status.Problem;
+import org.ferretdboperator.status.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -34,9 +36,9 @@ class FerretDBStatusBuilderTest {
         FerretDB ferret = provisioned();
         FerretDBStatus status = build(ferret, backend, primary, secondary, List.of(), T1);
         assertThat(status.getPhase()).isEqualTo(expected);
-        assertThat(condition(status, FerretDBConditions.READY).getStatus())
+        assertThat(condition(status, Conditions.READY).getStatus())
                 .isEqualTo(expected == Phase.READY ? "True" : "False");
-        assertThat(condition(status, FerretDBConditions.PROVISIONED).getStatus()).isEqualTo("True");
+        assertThat(condition(status, Conditions.PROVISIONED).getStatus()).isEqualTo("True");
     }
 
     @Test
@@ -44,14 +46,14 @@ class FerretDBStatusBuilderTest {
         FerretDB ferret = Fixtures.seedLike();
         FerretDBStatus partly = build(ferret, Phase.READY, 2, 1, List.of(), T0);
         assertThat(partly.getPhase()).isEqualTo(Phase.PROVISIONING);
-        assertThat(condition(partly, FerretDBConditions.PROVISIONED).getStatus()).isEqualTo("False");
-        assertThat(condition(partly, FerretDBConditions.ACCEPTING_CONNECTION).getStatus()).isEqualTo("True");
-        assertThat(condition(partly, FerretDBConditions.REPLICA_READY).getMessage())
+        assertThat(condition(partly, Conditions.PROVISIONED).getStatus()).isEqualTo("False");
+        assertThat(condition(partly, Conditions.ACCEPTING_CONNECTION).getStatus()).isEqualTo("True");
+        assertThat(condition(partly, Conditions.REPLICA_READY).getMessage())
                 .isEqualTo("primary servers 2/2 ready, secondary servers 1/2 ready, backend Postgres is Ready");
 
         FerretDBStatus ready = build(ferret, Phase.READY, 2, 2, List.of(), T0);
         assertThat(ready.getPhase()).isEqualTo(Phase.READY);
-        assertThat(condition(ready, FerretDBConditions.PROVISIONED).getStatus()).isEqualTo("True");
+        assertThat(condition(ready, Conditions.PROVISIONED).getStatus()).isEqualTo("True");
     }
 
     @Test
@@ -60,31 +62,31 @@ class FerretDBStatusBuilderTest {
         ferret.getSpec().setHalted(true);
         FerretDBStatus status = build(ferret, Phase.HALTED, 0, 0, List.of(), T1);
         assertThat(status.getPhase()).isEqualTo(Phase.HALTED);
-        assertThat(condition(status, FerretDBConditions.READY).getReason()).isEqualTo("Halted");
-        assertThat(condition(status, FerretDBConditions.READY).getMessage()).contains("spec.halted");
+        assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.REASON_HALTED);
+        assertThat(condition(status, Conditions.READY).getMessage()).contains("spec.halted");
     }
 
     @Test
     void aProblemBeforeAnythingExistsIsNotReadyAndNamesTheField() {
         FerretDB ferret = Fixtures.seedLike();
-        Problem problem = new Problem(Problem.INVALID_VERSION, "spec.version: FerretDBVersion \"9.9.9\" does not exist");
+        Problem problem = new Problem(Problem.INVALID_VERSION, "spec.version", "spec.version: FerretDBVersion \"9.9.9\" does not exist");
         FerretDBStatus status = FerretDBStatusBuilder.build(ferret,
                 new ObservedChildren(Optional.empty(), Optional.empty(), Optional.empty()), List.of(problem), T0);
         assertThat(status.getPhase()).isEqualTo(Phase.NOT_READY);
-        Condition ready = condition(status, FerretDBConditions.READY);
+        Condition ready = condition(status, Conditions.READY);
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo("InvalidVersion");
         assertThat(ready.getMessage()).isEqualTo(problem.message());
-        assertThat(condition(status, FerretDBConditions.PROVISIONING_STARTED).getStatus()).isEqualTo("False");
+        assertThat(condition(status, Conditions.PROVISIONING_STARTED).getStatus()).isEqualTo("False");
     }
 
     @Test
     void aProblemWhileServingCapsThePhaseAtCritical() {
         FerretDB ferret = provisioned();
-        Problem problem = new Problem(Problem.AUTH_SECRET_NOT_FOUND, "spec.authSecret.name: Secret \"x\" not found");
+        Problem problem = new Problem(Problem.AUTH_SECRET_NOT_FOUND, "spec.authSecret.name", "spec.authSecret.name: Secret \"x\" not found");
         FerretDBStatus status = build(ferret, Phase.READY, 2, 2, List.of(problem), T1);
         assertThat(status.getPhase()).isEqualTo(Phase.CRITICAL);
-        assertThat(condition(status, FerretDBConditions.READY).getReason()).isEqualTo("AuthSecretNotFound");
+        assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("AuthSecretNotFound");
     }
 
     @Test
@@ -92,12 +94,12 @@ class FerretDBStatusBuilderTest {
         FerretDB ferret = Fixtures.seedLike();
         ferret.setStatus(build(ferret, Phase.READY, 2, 2, List.of(), T0));
         FerretDBStatus same = build(ferret, Phase.READY, 2, 2, List.of(), T1);
-        assertThat(condition(same, FerretDBConditions.READY).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(condition(same, Conditions.READY).getLastTransitionTime()).isEqualTo(T0.toString());
         assertThat(same.getConditions()).isEqualTo(ferret.getStatus().getConditions());
 
         FerretDBStatus flipped = build(ferret, Phase.NOT_READY, 2, 2, List.of(), T1);
-        assertThat(condition(flipped, FerretDBConditions.READY).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(condition(flipped, FerretDBConditions.PROVISIONED).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(condition(flipped, Conditions.READY).getLastTransitionTime()).isEqualTo(T1.toString());
+        assertThat(condition(flipped, Conditions.PROVISIONED).getLastTransitionTime()).isEqualTo(T0.toString());
     }
 
     @Test
@@ -116,7 +118,7 @@ class FerretDBStatusBuilderTest {
                 Optional.of(Fixtures.backend(Phase.READY)), Optional.of(Fixtures.statefulSet("f", 1, 1)),
                 Optional.empty()), List.of(), T0);
         assertThat(status.getPhase()).isEqualTo(Phase.READY);
-        assertThat(condition(status, FerretDBConditions.REPLICA_READY).getMessage()).doesNotContain("secondary");
+        assertThat(condition(status, Conditions.REPLICA_READY).getMessage()).doesNotContain("secondary");
     }
 
     private static FerretDB provisioned() {
@@ -135,6 +137,6 @@ class FerretDBStatusBuilderTest {
     }
 
     private static Condition condition(FerretDBStatus status, String type) {
-        return FerretDBConditions.find(status.getConditions(), type).orElseThrow();
+        return Conditions.find(status.getConditions(), type).orElseThrow();
     }
 }

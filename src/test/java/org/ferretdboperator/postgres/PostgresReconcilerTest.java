@@ -1,5 +1,6 @@
 package org.ferretdboperator.postgres;
 
+import org.ferretdboperator.status.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,7 +82,7 @@ class PostgresReconcilerTest {
 
         Postgres reported = await().atMost(TIMEOUT).until(() -> get(Postgres.class, ns, "db"),
                 p -> p.getStatus() != null && p.getStatus().getPhase() == Phase.PROVISIONING);
-        assertThat(condition(reported, PostgresConditions.PROVISIONING_STARTED)).map(Condition::getStatus).hasValue("True");
+        assertThat(condition(reported, Conditions.PROVISIONING_STARTED)).map(Condition::getStatus).hasValue("True");
         // The status write must not have touched the spec.
         assertThat(reported.getSpec().getReplicas()).isEqualTo(3);
     }
@@ -133,7 +134,7 @@ class PostgresReconcilerTest {
         putPod(PostgresFixtures.member(ns, "db", 2, true, Labels.ROLE_SECONDARY));
         Postgres ready = awaitPhase(ns, "db", Phase.READY);
         assertThat(ready.getStatus().getPrimary()).isEqualTo("db-0");
-        assertThat(condition(ready, PostgresConditions.PROVISIONED)).map(Condition::getStatus).hasValue("True");
+        assertThat(condition(ready, Conditions.PROVISIONED)).map(Condition::getStatus).hasValue("True");
 
         putPod(PostgresFixtures.member(ns, "db", 2, false, Labels.ROLE_SECONDARY));
         awaitPhase(ns, "db", Phase.CRITICAL);
@@ -161,18 +162,18 @@ class PostgresReconcilerTest {
         create(pg);
 
         Postgres reported = await().atMost(TIMEOUT).until(() -> get(Postgres.class, ns, "db"),
-                p -> condition(p, PostgresConditions.VALID).map(c -> "False".equals(c.getStatus())).orElse(false));
-        assertThat(condition(reported, PostgresConditions.VALID).orElseThrow().getMessage())
+                p -> condition(p, Conditions.VALID).map(c -> "False".equals(c.getStatus())).orElse(false));
+        assertThat(condition(reported, Conditions.VALID).orElseThrow().getMessage())
                 .contains("spec.authSecret.name").contains("my-superuser").contains("not found");
         assertThat(client.v1().events().inNamespace(ns).list().getItems())
-                .anyMatch(e -> PostgresConditions.REASON_INVALID_SPEC.equals(e.getReason())
+                .anyMatch(e -> Conditions.REASON_INVALID_SPEC.equals(e.getReason())
                         && e.getMessage().contains("spec.authSecret.name"));
         assertThat(get(StatefulSet.class, ns, "db")).isNull();
         assertThat(get(Secret.class, ns, "db-auth")).isNull();
 
         // A Secret without a password is still wrong, and says so.
         client.resource(userSecret(ns, "my-superuser", Map.of("username", "admin"))).create();
-        await().atMost(TIMEOUT).until(() -> condition(get(Postgres.class, ns, "db"), PostgresConditions.VALID)
+        await().atMost(TIMEOUT).until(() -> condition(get(Postgres.class, ns, "db"), Conditions.VALID)
                 .map(c -> c.getMessage().contains("password") && !c.getMessage().contains("not found")).orElse(false));
         assertThat(get(StatefulSet.class, ns, "db")).isNull();
 
@@ -181,7 +182,7 @@ class PostgresReconcilerTest {
         StatefulSet sts = await().atMost(TIMEOUT).until(() -> get(StatefulSet.class, ns, "db"), o -> o != null);
         assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getProjected()).isNotNull());
         assertThat(get(Secret.class, ns, "db-auth")).as("no generated superuser Secret next to the user's").isNull();
-        await().atMost(TIMEOUT).until(() -> condition(get(Postgres.class, ns, "db"), PostgresConditions.VALID)
+        await().atMost(TIMEOUT).until(() -> condition(get(Postgres.class, ns, "db"), Conditions.VALID)
                 .map(c -> "True".equals(c.getStatus())).orElse(false));
     }
 
@@ -193,10 +194,10 @@ class PostgresReconcilerTest {
         client.resources(Postgres.class).inNamespace(ns).withName("db").delete();
 
         await().atMost(TIMEOUT).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(e -> PostgresDeletion.REASON_BLOCKED.equals(e.getReason()) && "Warning".equals(e.getType())
+                .anyMatch(e -> Conditions.DELETION_BLOCKED.equals(e.getReason()) && "Warning".equals(e.getType())
                         && e.getMessage().contains("spec.deletionPolicy is DoNotTerminate")));
         Postgres blocked = await().atMost(TIMEOUT).until(() -> get(Postgres.class, ns, "db"),
-                p -> condition(p, PostgresConditions.DELETION_BLOCKED).isPresent());
+                p -> condition(p, Conditions.DELETION_BLOCKED).isPresent());
         assertThat(blocked.getMetadata().getDeletionTimestamp()).isNotNull();
         assertThat(blocked.getMetadata().getFinalizers()).isNotEmpty();
         assertThat(get(StatefulSet.class, ns, "db")).isNotNull();

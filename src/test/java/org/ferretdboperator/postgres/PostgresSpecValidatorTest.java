@@ -1,5 +1,6 @@
 package org.ferretdboperator.postgres;
 
+import org.ferretdboperator.status.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpecBuilder;
@@ -21,7 +22,7 @@ class PostgresSpecValidatorTest {
     private final Postgres pg = PostgresFixtures.postgres("ns", "pg", 3, DeletionPolicy.DELETE);
     private final Map<String, Secret> secrets = new HashMap<>();
 
-    private List<SpecProblem> validate() {
+    private List<Problem> validate() {
         return PostgresSpecValidator.validate(pg, name -> Optional.ofNullable(secrets.get(name)));
     }
 
@@ -52,7 +53,7 @@ class PostgresSpecValidatorTest {
         authSecret("mine");
         assertThat(validate()).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("spec.authSecret.name");
-            assertThat(p.message()).isEqualTo("Secret \"mine\" not found in namespace ns");
+            assertThat(p.message()).isEqualTo("spec.authSecret.name: Secret \"mine\" not found in namespace ns");
         });
     }
 
@@ -60,7 +61,7 @@ class PostgresSpecValidatorTest {
     void userAuthSecretMustHaveNonEmptyUsernameAndPassword() {
         authSecret("mine");
         secret("mine", "admin", "");
-        assertThat(validate()).singleElement().satisfies(p -> assertThat(p.toString())
+        assertThat(validate()).singleElement().satisfies(p -> assertThat(p.message())
                 .isEqualTo("spec.authSecret.name: Secret \"mine\" has no non-empty key(s) password"));
         secret("mine", null, null);
         assertThat(validate()).singleElement().satisfies(p -> assertThat(p.message()).endsWith("username, password"));
@@ -85,14 +86,14 @@ class PostgresSpecValidatorTest {
     void applicationUsersAreCheckedByIndex() {
         secret("app-a", "a", "pa");
         pg.getSpec().setUsers(List.of(user("app-a", "a"), user("app-b", "b"), user("pg-auth", "c")));
-        assertThat(validate()).extracting(SpecProblem::field).containsExactly("spec.users[1].secretName", "spec.users[2].secretName");
+        assertThat(validate()).extracting(Problem::field).containsExactly("spec.users[1].secretName", "spec.users[2].secretName");
         assertThat(validate().get(1).message()).contains("superuser");
     }
 
     @Test
     void durableStorageMustNameASize() {
         pg.getSpec().setStorage(new PersistentVolumeClaimSpecBuilder().withStorageClassName("fast").build());
-        assertThat(validate()).extracting(SpecProblem::field).containsExactly("spec.storage.resources.requests.storage");
+        assertThat(validate()).extracting(Problem::field).containsExactly("spec.storage.resources.requests.storage");
     }
 
     private static DatabaseUser user(String secret, String database) {

@@ -1,5 +1,7 @@
 package org.ferretdboperator.postgres;
 
+import org.ferretdboperator.status.Problem;
+import org.ferretdboperator.status.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ferretdboperator.postgres.PostgresFixtures.member;
 
@@ -30,7 +32,7 @@ class PostgresStatusBuilderTest {
         return build(pods, List.of(), T0);
     }
 
-    private PostgresStatus build(List<Pod> pods, List<SpecProblem> problems, Instant now) {
+    private PostgresStatus build(List<Pod> pods, List<Problem> problems, Instant now) {
         PostgresStatus status = PostgresStatusBuilder.build(pg, sts, pods, problems, now);
         pg.setStatus(status);
         return status;
@@ -52,9 +54,9 @@ class PostgresStatusBuilderTest {
     void provisioningUntilEveryMemberHasBeenReadyOnce() {
         PostgresStatus status = build(List.of(member("ns", "pg", 0, true, P), member("ns", "pg", 1, false, null)));
         assertThat(status.getPhase()).isEqualTo(Phase.PROVISIONING);
-        assertThat(conditionStatus(status, PostgresConditions.PROVISIONING_STARTED)).isEqualTo("True");
-        assertThat(condition(status, PostgresConditions.PROVISIONED)).isEmpty();
-        assertThat(condition(status, PostgresConditions.REPLICA_READY).orElseThrow().getMessage())
+        assertThat(conditionStatus(status, Conditions.PROVISIONING_STARTED)).isEqualTo("True");
+        assertThat(condition(status, Conditions.PROVISIONED)).isEmpty();
+        assertThat(condition(status, Conditions.REPLICA_READY).orElseThrow().getMessage())
                 .contains("1/3").contains("pg-1").contains("pg-2");
     }
 
@@ -64,12 +66,12 @@ class PostgresStatusBuilderTest {
         assertThat(status.getPhase()).isEqualTo(Phase.READY);
         assertThat(status.getPrimary()).isEqualTo("pg-0");
         assertThat(status.getObservedGeneration()).isEqualTo(1L);
-        for (String type : List.of(PostgresConditions.PROVISIONING_STARTED, PostgresConditions.REPLICA_READY,
-                PostgresConditions.ACCEPTING_CONNECTION, PostgresConditions.READY, PostgresConditions.PROVISIONED,
-                PostgresConditions.SINGLE_PRIMARY, PostgresConditions.VALID, PostgresConditions.STORAGE_UP_TO_DATE)) {
+        for (String type : List.of(Conditions.PROVISIONING_STARTED, Conditions.REPLICA_READY,
+                Conditions.ACCEPTING_CONNECTION, Conditions.READY, Conditions.PROVISIONED,
+                Conditions.SINGLE_PRIMARY, Conditions.VALID, Conditions.STORAGE_UP_TO_DATE)) {
             assertThat(conditionStatus(status, type)).as(type).isEqualTo("True");
         }
-        assertThat(conditionStatus(status, PostgresConditions.HALTED)).isEqualTo("False");
+        assertThat(conditionStatus(status, Conditions.HALTED)).isEqualTo("False");
         assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
     }
 
@@ -80,9 +82,9 @@ class PostgresStatusBuilderTest {
                 member("ns", "pg", 2, false, S)));
         assertThat(status.getPhase()).isEqualTo(Phase.CRITICAL);
         assertThat(status.getPrimary()).isEqualTo("pg-0");
-        assertThat(conditionStatus(status, PostgresConditions.ACCEPTING_CONNECTION)).isEqualTo("True");
-        assertThat(conditionStatus(status, PostgresConditions.READY)).isEqualTo("False");
-        assertThat(condition(status, PostgresConditions.REPLICA_READY).orElseThrow().getMessage()).contains("pg-2");
+        assertThat(conditionStatus(status, Conditions.ACCEPTING_CONNECTION)).isEqualTo("True");
+        assertThat(conditionStatus(status, Conditions.READY)).isEqualTo("False");
+        assertThat(condition(status, Conditions.REPLICA_READY).orElseThrow().getMessage()).contains("pg-2");
     }
 
     @Test
@@ -90,7 +92,7 @@ class PostgresStatusBuilderTest {
         build(allReady());
         PostgresStatus status = build(List.of(member("ns", "pg", 0, true, P), member("ns", "pg", 1, true, S)));
         assertThat(status.getPhase()).isEqualTo(Phase.CRITICAL);
-        assertThat(condition(status, PostgresConditions.REPLICA_READY).orElseThrow().getMessage()).contains("pg-2");
+        assertThat(condition(status, Conditions.REPLICA_READY).orElseThrow().getMessage()).contains("pg-2");
     }
 
     @Test
@@ -100,13 +102,13 @@ class PostgresStatusBuilderTest {
                 member("ns", "pg", 2, true, S)));
         assertThat(noLabel.getPhase()).isEqualTo(Phase.NOT_READY);
         assertThat(noLabel.getPrimary()).isNull();
-        assertThat(condition(noLabel, PostgresConditions.SINGLE_PRIMARY).orElseThrow().getReason())
-                .isEqualTo(PostgresConditions.REASON_NO_PRIMARY);
+        assertThat(condition(noLabel, Conditions.SINGLE_PRIMARY).orElseThrow().getReason())
+                .isEqualTo(Conditions.REASON_NO_PRIMARY);
 
         PostgresStatus primaryDown = build(List.of(member("ns", "pg", 0, false, P), member("ns", "pg", 1, true, S),
                 member("ns", "pg", 2, true, S)));
         assertThat(primaryDown.getPhase()).isEqualTo(Phase.NOT_READY);
-        assertThat(conditionStatus(primaryDown, PostgresConditions.ACCEPTING_CONNECTION)).isEqualTo("False");
+        assertThat(conditionStatus(primaryDown, Conditions.ACCEPTING_CONNECTION)).isEqualTo("False");
         assertThat(primaryDown.getPrimary()).isEqualTo("pg-0");
     }
 
@@ -116,9 +118,9 @@ class PostgresStatusBuilderTest {
         PostgresStatus status = build(List.of(member("ns", "pg", 0, true, P), member("ns", "pg", 1, true, P),
                 member("ns", "pg", 2, true, S)));
         assertThat(status.getPhase()).isEqualTo(Phase.CRITICAL);
-        Condition single = condition(status, PostgresConditions.SINGLE_PRIMARY).orElseThrow();
+        Condition single = condition(status, Conditions.SINGLE_PRIMARY).orElseThrow();
         assertThat(single.getStatus()).isEqualTo("False");
-        assertThat(single.getReason()).isEqualTo(PostgresConditions.REASON_MULTIPLE_PRIMARIES);
+        assertThat(single.getReason()).isEqualTo(Conditions.REASON_MULTIPLE_PRIMARIES);
         assertThat(single.getMessage()).contains("pg-0").contains("pg-1");
         assertThat(status.getPrimary()).isNull();
 
@@ -135,8 +137,8 @@ class PostgresStatusBuilderTest {
         PostgresStatus status = build(List.of(member("ns", "pg", 0, true, P), terminating, member("ns", "pg", 2, true, S),
                 member("ns", "pg", 3, true, P), member("ns", "other", 1, true, S)));
         assertThat(status.getPhase()).isEqualTo(Phase.PROVISIONING);
-        assertThat(condition(status, PostgresConditions.REPLICA_READY).orElseThrow().getMessage()).contains("2/3").contains("pg-1");
-        assertThat(conditionStatus(status, PostgresConditions.SINGLE_PRIMARY)).isEqualTo("True");
+        assertThat(condition(status, Conditions.REPLICA_READY).orElseThrow().getMessage()).contains("2/3").contains("pg-1");
+        assertThat(conditionStatus(status, Conditions.SINGLE_PRIMARY)).isEqualTo("True");
     }
 
     @Test
@@ -146,9 +148,9 @@ class PostgresStatusBuilderTest {
         PostgresStatus status = build(List.of());
         assertThat(status.getPhase()).isEqualTo(Phase.HALTED);
         assertThat(status.getPrimary()).isNull();
-        assertThat(conditionStatus(status, PostgresConditions.HALTED)).isEqualTo("True");
-        assertThat(conditionStatus(status, PostgresConditions.PROVISIONED)).isEqualTo("True");
-        assertThat(conditionStatus(status, PostgresConditions.READY)).isEqualTo("False");
+        assertThat(conditionStatus(status, Conditions.HALTED)).isEqualTo("True");
+        assertThat(conditionStatus(status, Conditions.PROVISIONED)).isEqualTo("True");
+        assertThat(conditionStatus(status, Conditions.READY)).isEqualTo("False");
 
         pg.getSpec().setHalted(false);
         assertThat(build(List.of()).getPhase()).as("after un-halting, before pods return").isEqualTo(Phase.NOT_READY);
@@ -162,28 +164,28 @@ class PostgresStatusBuilderTest {
 
         PostgresStatus degraded = build(List.of(member("ns", "pg", 0, true, P), member("ns", "pg", 1, true, S),
                 member("ns", "pg", 2, false, S)), List.of(), T0.plusSeconds(120));
-        assertThat(condition(degraded, PostgresConditions.REPLICA_READY).orElseThrow().getLastTransitionTime())
+        assertThat(condition(degraded, Conditions.REPLICA_READY).orElseThrow().getLastTransitionTime())
                 .isEqualTo(T0.plusSeconds(120).toString());
-        assertThat(condition(degraded, PostgresConditions.PROVISIONED).orElseThrow().getLastTransitionTime())
+        assertThat(condition(degraded, Conditions.PROVISIONED).orElseThrow().getLastTransitionTime())
                 .isEqualTo(T0.toString());
     }
 
     @Test
     void aFailedReconciliationOnlyTurnsSyncedFalse() {
         PostgresStatus ready = build(allReady());
-        assertThat(conditionStatus(ready, PostgresConditions.SYNCED)).isEqualTo("True");
+        assertThat(conditionStatus(ready, Conditions.SYNCED)).isEqualTo("True");
         PostgresStatus failed = PostgresStatusBuilder.failed(pg, "statefulset: spec.template.spec.tolerations[0].operator: Unsupported value",
                 T0.plusSeconds(5));
         assertThat(failed.getPhase()).isEqualTo(Phase.READY);
         assertThat(failed.getPrimary()).isEqualTo("pg-0");
-        Condition synced = condition(failed, PostgresConditions.SYNCED).orElseThrow();
+        Condition synced = condition(failed, Conditions.SYNCED).orElseThrow();
         assertThat(synced.getStatus()).isEqualTo("False");
-        assertThat(synced.getReason()).isEqualTo(PostgresConditions.REASON_RECONCILE_FAILED);
+        assertThat(synced.getReason()).isEqualTo(Conditions.REASON_RECONCILE_FAILED);
         assertThat(synced.getMessage()).contains("tolerations[0].operator");
         assertThat(synced.getLastTransitionTime()).isEqualTo(T0.plusSeconds(5).toString());
-        assertThat(failed.getConditions()).filteredOn(c -> !c.getType().equals(PostgresConditions.SYNCED))
+        assertThat(failed.getConditions()).filteredOn(c -> !c.getType().equals(Conditions.SYNCED))
                 .containsExactlyInAnyOrderElementsOf(ready.getConditions().stream()
-                        .filter(c -> !c.getType().equals(PostgresConditions.SYNCED)).toList());
+                        .filter(c -> !c.getType().equals(Conditions.SYNCED)).toList());
     }
 
     @Test
@@ -202,25 +204,25 @@ class PostgresStatusBuilderTest {
     @Test
     void specProblemsAreReportedByField() {
         PostgresStatus status = PostgresStatusBuilder.build(pg, Optional.empty(), List.of(),
-                List.of(new SpecProblem("spec.authSecret.name", "Secret \"x\" not found in namespace ns")), T0);
-        Condition valid = condition(status, PostgresConditions.VALID).orElseThrow();
+                List.of(Problem.invalidSpec("spec.authSecret.name", "Secret \"x\" not found in namespace ns")), T0);
+        Condition valid = condition(status, Conditions.VALID).orElseThrow();
         assertThat(valid.getStatus()).isEqualTo("False");
-        assertThat(valid.getReason()).isEqualTo(PostgresConditions.REASON_INVALID_SPEC);
+        assertThat(valid.getReason()).isEqualTo(Conditions.REASON_INVALID_SPEC);
         assertThat(valid.getMessage()).startsWith("spec.authSecret.name: Secret \"x\" not found");
-        assertThat(conditionStatus(status, PostgresConditions.PROVISIONING_STARTED)).isEqualTo("False");
+        assertThat(conditionStatus(status, Conditions.PROVISIONING_STARTED)).isEqualTo("False");
         assertThat(status.getPhase()).isEqualTo(Phase.PROVISIONING);
     }
 
     @Test
     void storageChangesTheStatefulSetCannotTakeAreReported() {
-        assertThat(conditionStatus(build(allReady()), PostgresConditions.STORAGE_UP_TO_DATE)).isEqualTo("True");
+        assertThat(conditionStatus(build(allReady()), Conditions.STORAGE_UP_TO_DATE)).isEqualTo("True");
         pg.getSpec().setStorage(new PersistentVolumeClaimSpecBuilder()
                 .withNewResources().addToRequests("storage", new Quantity("1024Mi")).endResources().build());
-        assertThat(conditionStatus(build(allReady()), PostgresConditions.STORAGE_UP_TO_DATE)).as("same size, other unit")
+        assertThat(conditionStatus(build(allReady()), Conditions.STORAGE_UP_TO_DATE)).as("same size, other unit")
                 .isEqualTo("True");
         pg.getSpec().setStorage(new PersistentVolumeClaimSpecBuilder()
                 .withNewResources().addToRequests("storage", new Quantity("5Gi")).endResources().build());
-        Condition storage = condition(build(allReady()), PostgresConditions.STORAGE_UP_TO_DATE).orElseThrow();
+        Condition storage = condition(build(allReady()), Conditions.STORAGE_UP_TO_DATE).orElseThrow();
         assertThat(storage.getStatus()).isEqualTo("False");
         assertThat(storage.getMessage()).contains("spec.storage.resources.requests.storage").contains("5Gi").contains("1Gi");
     }

@@ -13,5 +13,16 @@ public enum Phase {
     @JsonProperty("NotReady")
     NOT_READY,
     @JsonProperty("Halted")
-    HALTED
+    HALTED;
+
+    /** The name users see: in the STATUS column, in condition messages and as an event reason. */
+    public String displayName() {
+        return switch (this) {
+            case PROVISIONING -> "Provisioning";
+            case READY -> "Ready";
+            case CRITICAL -> "Critical";
+            case NOT_READY -> "NotReady";
+            case HALTED -> "Halted";
+        };
+    }
 }

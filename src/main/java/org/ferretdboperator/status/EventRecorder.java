@@ -1,4 +1,4 @@
-package org.ferretdboperator.postgres;
+package org.ferretdboperator.status;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
  * Records core/v1 Events about an object. The same reason and message on the same object update one Event (count,
  * lastTimestamp) instead of piling up new ones, as kubectl's recorder does. Messages must never hold secret values.
  * Recording is best effort: a failure is logged and never fails a reconciliation.
+ *
+ * <p>The operator's role needs {@code get}, {@code create} and {@code patch} on events for this.
  */
 public final class EventRecorder {
 
@@ -33,6 +35,15 @@ public final class EventRecorder {
         this.client = client;
     }
 
+    public void warning(HasMetadata about, String reason, String message) {
+        record(about, WARNING, reason, message);
+    }
+
+    public void normal(HasMetadata about, String reason, String message) {
+        record(about, NORMAL, reason, message);
+    }
+
+    /** @param type {@link #NORMAL} or {@link #WARNING} */
     public void record(HasMetadata about, String type, String reason, String message) {
         String namespace = about.getMetadata().getNamespace();
         String name = eventName(about, reason, message);
