@@ -26,7 +26,7 @@ public final class InstanceObserver {
     private final PgConnections connections;
     private final ProcessRunner runner;
     private final LongSupplier nanoClock;
-    private long lastStreamingNanos;
+    private final ReceiverWatch receiver;
     private int historyTimeline = -1;
     private int lastReceivedTimeline;
     private TimelineHistory history = TimelineHistory.EMPTY;
@@ -36,7 +36,7 @@ public final class InstanceObserver {
         this.connections = connections;
         this.runner = runner;
         this.nanoClock = nanoClock;
-        this.lastStreamingNanos = nanoClock.getAsLong();
+        this.receiver = new ReceiverWatch(nanoClock.getAsLong());
     }
 
     public LocalInstance observe() {
@@ -54,7 +54,7 @@ public final class InstanceObserver {
             }
         }
         Optional<ControlFile> control = initialised ? ControlFile.read(pgdata) : Optional.empty();
-        markReceiver(false);
+        receiver.observed(false, 0, nanoClock.getAsLong());
         return new LocalInstance(initialised, standbySignal, postmasterAlive, false, false,
                 control.map(ControlFile::timeline).orElse(0), control.map(ControlFile::systemIdentifier).orElse(0L),
                 Lsn.UNKNOWN, Lsn.UNKNOWN, control.map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN), false, null,
@@ -97,16 +97,18 @@ public final class InstanceObserver {
             if (!inRecovery) {
                 Set<String> streaming = strings(st,
                         "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
-                markReceiver(false);
+                receiver.observed(false, 0, nanoClock.getAsLong());
                 return new LocalInstance(true, standbySignal, true, true, false, primaryTimeline, sysid, Lsn.UNKNOWN, Lsn.UNKNOWN,
                         flush, false, null, receiverDownMillis(), streaming, sync, slots, false, history(st, primaryTimeline));
             }
             boolean streaming = false;
             int timeline = 0;
-            try (ResultSet rs = st.executeQuery("SELECT status, received_tli FROM pg_stat_wal_receiver")) {
+            int receiverPid = 0;
+            try (ResultSet rs = st.executeQuery("SELECT status, received_tli, pid FROM pg_stat_wal_receiver")) {
                 if (rs.next()) {
                     streaming = "streaming".equals(rs.getString(1));
                     timeline = rs.getInt(2);
+                    receiverPid = rs.getInt(3);
                 }
             }
             if (streaming && timeline > 0) {
@@ -119,7 +121,7 @@ public final class InstanceObserver {
                                 + "WHERE name ~ '^[0-9A-F]{24}$'"));
             }
             String upstream = upstreamAddress(conninfo);
-            markReceiver(streaming);
+            receiver.observed(streaming, receiverPid, nanoClock.getAsLong());
             return new LocalInstance(true, standbySignal, true, true, true, timeline, sysid, receive, replay, Lsn.UNKNOWN,
                     streaming, upstream, receiverDownMillis(), Set.of(), sync, slots, false, TimelineHistory.EMPTY);
         }
@@ -136,14 +138,8 @@ public final class InstanceObserver {
         return history;
     }
 
-    private void markReceiver(boolean streaming) {
-        if (streaming) {
-            lastStreamingNanos = nanoClock.getAsLong();
-        }
-    }
-
     private long receiverDownMillis() {
-        return Math.max(0, (nanoClock.getAsLong() - lastStreamingNanos) / 1_000_000);
+        return receiver.downMillis(nanoClock.getAsLong());
     }
 
     /** host:port from a primary_conninfo this coordinator wrote ({@code host=.. port=..}); null when empty. */
