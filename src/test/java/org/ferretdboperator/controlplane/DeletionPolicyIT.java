@@ -1,5 +1,10 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;

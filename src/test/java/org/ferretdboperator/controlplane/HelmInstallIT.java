@@ -1,5 +1,11 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Tools;
+import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

@@ -1,5 +1,6 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;

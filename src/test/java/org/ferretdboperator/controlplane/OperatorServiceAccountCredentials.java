@@ -1,5 +1,7 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

@@ -1,5 +1,7 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.Prerequisite;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;

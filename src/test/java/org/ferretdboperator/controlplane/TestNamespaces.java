@@ -1,5 +1,6 @@
 package org.ferretdboperator.controlplane;
 
+import org.ferretdboperator.testsupport.ShippedManifests;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

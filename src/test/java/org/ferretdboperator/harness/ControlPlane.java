@@ -1,6 +1,6 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
+import org.ferretdboperator.testsupport.Command;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

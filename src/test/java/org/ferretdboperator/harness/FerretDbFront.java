@@ -1,6 +1,6 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
+import org.ferretdboperator.testsupport.Command;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCredential;

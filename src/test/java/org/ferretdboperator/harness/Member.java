@@ -1,6 +1,6 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
+import org.ferretdboperator.testsupport.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

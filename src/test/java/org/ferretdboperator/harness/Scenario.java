@@ -1,6 +1,6 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
+import org.ferretdboperator.testsupport.Command;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -80,7 +80,7 @@ public final class LocalControlPlane implements AutoCloseable {
         return controlPlane;
     }
 
-    static Path sharedStateDir(Path projectDir) {
+    public static Path sharedStateDir(Path projectDir) {
         return projectDir.resolve("target").resolve("local-cluster");
     }
 
@@ -241,7 +241,7 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     /** Why the control plane cannot be started on this machine, if it cannot. */
-    static Optional<String> missingPrerequisite(Path project) {
+    public static Optional<String> missingPrerequisite(Path project) {
         if (Tools.find(project, Tools.KUBERNETES, Tools.ETCD).isEmpty()) {
             return Optional.of(Tools.whyMissing(project, Tools.KUBERNETES, Tools.ETCD));
         }
@@ -278,7 +278,7 @@ public final class LocalControlPlane implements AutoCloseable {
         }
     }
 
-    static void log(String format, Object... args) {
+    public static void log(String format, Object... args) {
         System.err.println("[controlplane] " + format.formatted(args));
     }
 }

@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

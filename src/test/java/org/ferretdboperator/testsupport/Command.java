@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import org.junit.jupiter.api.Assertions;
 import org.opentest4j.TestAbortedException;

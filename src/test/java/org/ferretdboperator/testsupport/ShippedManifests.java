@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -31,13 +31,13 @@ public final class ShippedManifests {
     public static final Path CATALOG = Path.of("kubernetes", "catalog");
     public static final Path ADMISSION = Path.of("kubernetes", "admission");
 
-    static final String FIELD_MANAGER = "ferretdb-operator-tests";
+    public static final String FIELD_MANAGER = "ferretdb-operator-tests";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ShippedManifests() {
     }
 
-    static void install(KubernetesClient admin, Path projectDir) {
+    public static void install(KubernetesClient admin, Path projectDir) {
         List<HasMetadata> crds = load(admin, projectDir.resolve(CRDS));
         if (crds.isEmpty()) {
             throw new IllegalStateException("no CRDs in " + projectDir.resolve(CRDS));
@@ -54,7 +54,7 @@ public final class ShippedManifests {
         }
     }
 
-    static boolean established(CustomResourceDefinition crd) {
+    public static boolean established(CustomResourceDefinition crd) {
         return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
                 .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
