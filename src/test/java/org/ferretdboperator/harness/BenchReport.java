@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.PostgresPrograms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -209,7 +210,7 @@ final class BenchReport {
         m.put("cpuModel", cpuModel());
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("postgresBinDir", Prerequisites.PG_BIN.toString());
+        m.put("postgresBinDir", PostgresPrograms.BIN_DIR.toString());
         m.put("loadAverage", loadAverage());
         return m;
     }

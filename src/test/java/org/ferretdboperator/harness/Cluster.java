@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,7 +36,7 @@ final class Cluster implements AutoCloseable {
     static final String KUBELET_FINALIZER = "harness.ferretdboperator.org/kubelet";
     static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
 
-    private final ControlPlane controlPlane;
+    private final LocalControlPlane controlPlane;
     private final ClusterSpec spec;
     private final Path root;
     private final Sql.Login superuser;
@@ -47,7 +48,7 @@ final class Cluster implements AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
 
-    private Cluster(ControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
+    private Cluster(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
         this.controlPlane = controlPlane;
         this.spec = spec;
         this.root = root;
@@ -56,7 +57,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
-    static Cluster fresh(ControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+    static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
             ClusterSpec.Timings timings) throws IOException {
         String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
         if (namespace.length() > 63) {
@@ -71,7 +72,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
-    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
+    static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())

@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.model.Filters;
@@ -88,7 +89,7 @@ class FerretDbFailoverIT {
 
     @BeforeAll
     static void prerequisites() {
-        Prerequisites.requireMembers(Harness.projectDir());
+        Member.requirePrerequisites(Harness.projectDir());
         ferretdb = FerretDbFront.binary(Harness.projectDir());
     }
 
@@ -102,7 +103,7 @@ class FerretDbFailoverIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void mongoClientThroughFailover(GuideCase guideCase, ControlPlane controlPlane) throws Exception {
+    void mongoClientThroughFailover(GuideCase guideCase, LocalControlPlane controlPlane) throws Exception {
         Scenario scenario = guideCase.scenario;
         String tag = "ferretdb-" + scenario.slug;
         List<String> violations = new ArrayList<>();

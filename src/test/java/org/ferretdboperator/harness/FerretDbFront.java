@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.ferretdboperator.testsupport.Command;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -74,7 +75,7 @@ final class FerretDbFront implements AutoCloseable {
                         .map(Path::of).filter(Files::isExecutable).findFirst();
             }
         }
-        Prerequisites.require(found.isPresent(), "FerretDB binary (run hack/tools.sh ferretdb, or set FERRETDB)");
+        Prerequisite.require(found.isPresent(), "FerretDB binary (run hack/tools.sh ferretdb, or set FERRETDB)");
         return found.orElseThrow();
     }
 

@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -36,8 +37,8 @@ class OperatorMetricsIT {
     static final String PHASE = "ferretdb_operator_phase";
 
     @Test
-    void aFailoverIsCountedAndTimedOnTheOperatorsEndpoint(ControlPlane controlPlane) throws Exception {
-        Prerequisites.requireMembers(Harness.projectDir());
+    void aFailoverIsCountedAndTimedOnTheOperatorsEndpoint(LocalControlPlane controlPlane) throws Exception {
+        Member.requirePrerequisites(Harness.projectDir());
         Path work = Harness.projectDir().resolve("target").resolve("harness").resolve("operator-metrics");
         try (OperatorProcess operator = ShippedOperator.start(controlPlane, work)) {
             Awaitility.await("the operator ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
@@ -130,7 +131,7 @@ class OperatorMetricsIT {
         assertThat(offending).as("operator series with a UID, LSN or timestamp as a label value").isEmpty();
     }
 
-    private static void createSeed(ControlPlane controlPlane) throws Exception {
+    private static void createSeed(LocalControlPlane controlPlane) throws Exception {
         Path seed = Path.of(System.getProperty("ferretdb.seed", "../shared/seed/ferretdb.yaml"));
         try (var in = Files.newInputStream(Harness.projectDir().resolve(seed).normalize())) {
             var item = controlPlane.admin().load(in).items().get(0);

@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.ferretdboperator.testsupport.Command;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -280,7 +281,7 @@ enum Scenario {
     }
 
     /** A fresh cluster for this scenario, bootstrapped and settled. */
-    Cluster freshCluster(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+    Cluster freshCluster(LocalControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
         Cluster cluster = Cluster.fresh(controlPlane, slug, synchronous, maxLagBytes(), timings);
         try {
             cluster.bootstrap();
@@ -292,7 +293,7 @@ enum Scenario {
     }
 
     /** One run on a fresh cluster (the tests). */
-    Outcome run(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+    Outcome run(LocalControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
         try (Cluster cluster = freshCluster(controlPlane, timings)) {
             return runOn(cluster);
         }

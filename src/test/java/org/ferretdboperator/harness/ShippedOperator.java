@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness;
 
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -25,7 +26,7 @@ final class ShippedOperator {
     }
 
     /** Installs the shipped manifests into the harness's control plane and starts one operator replica. */
-    static OperatorProcess start(ControlPlane controlPlane, Path workDir) throws IOException {
+    static OperatorProcess start(LocalControlPlane controlPlane, Path workDir) throws IOException {
         Path project = Harness.projectDir();
         Files.createDirectories(workDir);
         for (Path crd : yamlIn(project.resolve("kubernetes/crds"))) {
@@ -80,7 +81,7 @@ final class ShippedOperator {
         return URI.create("http://127.0.0.1:" + operator.port + "/q/metrics");
     }
 
-    private static List<HasMetadata> load(ControlPlane controlPlane, Path file) throws IOException {
+    private static List<HasMetadata> load(LocalControlPlane controlPlane, Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return controlPlane.admin().load(in).items();
         }

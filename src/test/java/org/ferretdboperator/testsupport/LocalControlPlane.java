@@ -99,7 +99,7 @@ public final class LocalControlPlane implements AutoCloseable {
     public static LocalControlPlane startDedicated(String name, int nodes) {
         Path project = locateProjectDir();
         if (nodes > 0) {
-            Prerequisite.require(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+            Prerequisite.require(Prerequisite.isRoot(),
                     "real nodes need root (network and mount namespaces, cgroups)");
         }
         LocalControlPlane controlPlane = new LocalControlPlane(project, project.resolve("target").resolve(name),
@@ -120,6 +120,20 @@ public final class LocalControlPlane implements AutoCloseable {
 
     public Path kubeconfig() {
         return stateDir.resolve("kubeconfig");
+    }
+
+    /** https://127.0.0.1:port of the kube-apiserver. */
+    public String masterUrl() {
+        return Config.fromKubeconfig(read(kubeconfig())).getMasterUrl();
+    }
+
+    public int apiServerPort() {
+        return java.net.URI.create(masterUrl()).getPort();
+    }
+
+    /** Base64 PEM of the cluster CA, as kubeconfig's certificate-authority-data. */
+    public String caData() {
+        return Config.fromKubeconfig(read(kubeconfig())).getCaCertData();
     }
 
     /** A client with the admin (system:masters) credentials, for test set-up and assertions only. */
@@ -179,10 +193,21 @@ public final class LocalControlPlane implements AutoCloseable {
     /** Stops the processes and removes the state dir. */
     @Override
     public void close() {
+        closeClient();
+        script("down", "--purge");
+    }
+
+    /** Stops the processes and keeps the state dir (its logs) for a look after the run. */
+    public void stop() {
+        closeClient();
+        script("down");
+    }
+
+    private synchronized void closeClient() {
         if (admin != null) {
             admin.close();
+            admin = null;
         }
-        script("down", "--purge");
     }
 
     private void up(String... args) {
@@ -245,8 +270,8 @@ public final class LocalControlPlane implements AutoCloseable {
         if (Tools.find(project, Tools.KUBERNETES, Tools.ETCD).isEmpty()) {
             return Optional.of(Tools.whyMissing(project, Tools.KUBERNETES, Tools.ETCD));
         }
-        for (String program : List.of("openssl", "curl", "setsid", "tail")) {
-            if (!onPath(program)) {
+        for (String program : List.of("openssl", "curl", "setsid", "tail", "kill")) {
+            if (!Prerequisite.onPath(program)) {
                 return Optional.of(program + " is not installed (hack/install-deps.sh installs it)");
             }
         }
@@ -259,15 +284,6 @@ public final class LocalControlPlane implements AutoCloseable {
             throw new IllegalStateException("run the tests from the project directory (no hack/local-cluster.sh in " + dir + ")");
         }
         return dir;
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String read(Path file) {

@@ -1,5 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.coordinator.decision.Lsn;
-import org.ferretdboperator.harness.Prerequisites;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,17 +57,17 @@ class ControlFileIT {
     }
 
     private static Installation host15() throws IOException {
-        Path bin = Prerequisites.PG_BIN;
+        Path bin = PostgresPrograms.BIN_DIR;
         List<String> missing = new ArrayList<>();
         for (String p : List.of("initdb", "pg_ctl", "pg_controldata", "postgres")) {
             if (!Files.isExecutable(bin.resolve(p))) {
                 missing.add(bin.resolve(p) + " (hack/install-deps.sh installs PostgreSQL 15)");
             }
         }
-        if (Prerequisites.isRoot() && !Prerequisites.onPath("runuser")) {
+        if (Prerequisite.isRoot() && !Prerequisite.onPath("runuser")) {
             missing.add("runuser: PostgreSQL refuses to run as root");
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         Path work = LocalPostgres.tempRoot();
         return new Installation() {
             public Path work() {
@@ -79,8 +80,8 @@ class ControlFileIT {
 
             public List<String> command(String program, String... args) {
                 List<String> c = new ArrayList<>();
-                if (Prerequisites.isRoot()) {
-                    c.addAll(List.of("runuser", "-u", Prerequisites.PG_OS_USER, "--"));
+                if (Prerequisite.isRoot()) {
+                    c.addAll(List.of("runuser", "-u", PostgresPrograms.OS_USER, "--"));
                 }
                 c.add(bin.resolve(program).toString());
                 c.addAll(List.of(args));
@@ -105,10 +106,10 @@ class ControlFileIT {
             missing.add("the PostgreSQL 17 root filesystem (" + initdb + " is missing; the image build unpacks it there, "
                     + "or set PG17_ROOTFS to e.g. a `debootstrap --variant=minbase --include=postgresql-17 trixie` directory)");
         }
-        if (!Prerequisites.isRoot()) {
+        if (!Prerequisite.isRoot()) {
             missing.add("root, to chroot into the PostgreSQL 17 root filesystem");
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         String user = uidGid(PG17_ROOTFS.resolve("etc/passwd"));
         Path work = Files.createTempDirectory(Files.createDirectories(PG17_ROOTFS.resolve("tmp")), "controlfile-it");
         run(List.of("chown", user, work.toString()));

@@ -1,5 +1,6 @@
 package org.ferretdboperator.harness.patroni;
 
+import org.ferretdboperator.testsupport.PostgresPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.harness.PostgresOwnership;
-import org.ferretdboperator.harness.Prerequisites;
 import org.ferretdboperator.harness.Sql;
 
 /**
@@ -153,7 +153,7 @@ public final class PatroniCluster implements AutoCloseable {
                   parameters:
                     unix_socket_directories: '%s'
                 """.formatted(SCOPE, m.name(), m.restPort(), m.restPort(), etcd.hostPort(), settings.dcsYaml(pgParameters),
-                m.pgPort(), m.pgPort(), m.pgdata(), Prerequisites.PG_BIN, m.dir().resolve("pgpass"), superuser.user(),
+                m.pgPort(), m.pgPort(), m.pgdata(), PostgresPrograms.BIN_DIR, m.dir().resolve("pgpass"), superuser.user(),
                 superuser.password(), replication, rewind, m.dir());
     }
 

@@ -1,5 +1,7 @@
 package org.ferretdboperator.harness.patroni;
 
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ferretdboperator.harness.Harness;
-import org.ferretdboperator.harness.Prerequisites;
 
 /**
  * Where the peer's programs are: Patroni (a virtual environment hack/tools.sh installs from PyPI) and etcd (built by
@@ -46,24 +47,24 @@ public final class PatroniTools {
         this.version = version;
     }
 
-    /** The tools, or (through {@link Prerequisites#require}) a failure in CI and a printed skip elsewhere. */
+    /** The tools, or (through {@link Prerequisite#require}) a failure in CI and a printed skip elsewhere. */
     public static synchronized PatroniTools require(Path projectDir) {
         if (found != null) {
             return found;
         }
         List<String> missing = new ArrayList<>();
         for (String program : List.of("initdb", "pg_ctl", "postgres", "pg_basebackup", "pg_rewind", "pg_controldata")) {
-            if (!Files.isExecutable(Prerequisites.PG_BIN.resolve(program))) {
-                missing.add(Prerequisites.PG_BIN.resolve(program) + " (install postgresql-15, or set PG_BIN_DIR)");
+            if (!Files.isExecutable(PostgresPrograms.BIN_DIR.resolve(program))) {
+                missing.add(PostgresPrograms.BIN_DIR.resolve(program) + " (install postgresql-15, or set PG_BIN_DIR)");
             }
         }
         for (String program : List.of("setsid", "kill")) {
-            if (!Prerequisites.onPath(program)) {
+            if (!Prerequisite.onPath(program)) {
                 missing.add(program);
             }
         }
-        if (Prerequisites.isRoot() && !Prerequisites.onPath("setpriv")) {
-            missing.add("setpriv (util-linux): PostgreSQL refuses to run as root, so Patroni runs as " + Prerequisites.PG_OS_USER);
+        if (Prerequisite.isRoot() && !Prerequisite.onPath("setpriv")) {
+            missing.add("setpriv (util-linux): PostgreSQL refuses to run as root, so Patroni runs as " + PostgresPrograms.OS_USER);
         }
         Map<String, String> env = printEnv(projectDir);
         Path etcd = env.containsKey("ETCD") ? Path.of(env.get("ETCD")) : null;
@@ -80,7 +81,7 @@ public final class PatroniTools {
                 missing.add(patroni + " is not the wrapper hack/tools.sh writes (no virtual environment named in it)");
             }
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         String version = output(List.of(patroni.toString(), "--version")).strip();
         found = new PatroniTools(etcd, patroni, venv, version);
         Harness.log("peer tools: %s (%s), etcd %s", patroni, version, etcd);
@@ -97,12 +98,12 @@ public final class PatroniTools {
         Map<String, String> environment = new HashMap<>();
         environment.put("HOME", memberDir.toString()); // Patroni and libpq must not look into root's home
         List<String> command = new ArrayList<>(List.of("setsid"));
-        if (!Prerequisites.isRoot()) {
+        if (!Prerequisite.isRoot()) {
             command.add(patroni.toString());
             return new Launch(command, environment);
         }
         Path sitePackages = copiedPackages(harnessRoot);
-        command.addAll(List.of("setpriv", "--reuid=" + Prerequisites.PG_OS_USER, "--regid=" + Prerequisites.PG_OS_USER,
+        command.addAll(List.of("setpriv", "--reuid=" + PostgresPrograms.OS_USER, "--regid=" + PostgresPrograms.OS_USER,
                 "--init-groups", "--", systemPython().toString(), "-s", "-m", "patroni"));
         environment.put("PYTHONPATH", sitePackages.toString());
         return new Launch(command, environment);
@@ -116,8 +117,8 @@ public final class PatroniTools {
                 return p;
             }
         }
-        Prerequisites.require(false, "python" + minor + " in /usr/bin or /usr/local/bin (Patroni's virtual environment was "
-                + "made with Python " + minor + " and must run as " + Prerequisites.PG_OS_USER + ", who cannot enter the tool cache)");
+        Prerequisite.require(false, "python" + minor + " in /usr/bin or /usr/local/bin (Patroni's virtual environment was "
+                + "made with Python " + minor + " and must run as " + PostgresPrograms.OS_USER + ", who cannot enter the tool cache)");
         throw new IllegalStateException("unreachable");
     }
 
