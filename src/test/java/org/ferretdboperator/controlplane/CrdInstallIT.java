@@ -1,10 +1,5 @@
 package org.ferretdboperator.controlplane;
 
-import org.ferretdboperator.testsupport.Command;
-import org.ferretdboperator.testsupport.Prerequisite;
-import org.ferretdboperator.testsupport.LocalControlPlane;
-import org.ferretdboperator.testsupport.RequiresControlPlane;
-import org.ferretdboperator.testsupport.ShippedManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,6 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -1,11 +1,12 @@
 package org.ferretdboperator.controlplane;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.TestNamespaces;
 
 /** Waiting for the in-process operator and the controller-manager to bring a namespace to an expected state. */
 final class OperatorAwait {

@@ -1,7 +1,5 @@
 package org.ferretdboperator.controlplane;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
-import org.ferretdboperator.testsupport.RequiresControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,6 +18,9 @@ import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
+import org.ferretdboperator.testsupport.TestNamespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

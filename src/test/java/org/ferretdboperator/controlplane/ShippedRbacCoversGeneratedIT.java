@@ -1,8 +1,5 @@
 package org.ferretdboperator.controlplane;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
-import org.ferretdboperator.testsupport.RequiresControlPlane;
-import org.ferretdboperator.testsupport.ShippedManifests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,6 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

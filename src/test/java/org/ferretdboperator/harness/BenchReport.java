@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.PostgresPrograms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
  * Aggregates benchmark runs per system and scenario and writes them as results.json (machine-readable), report.md

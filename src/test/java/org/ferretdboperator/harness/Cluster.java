@@ -1,7 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
-
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -21,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 
 /**
  * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no

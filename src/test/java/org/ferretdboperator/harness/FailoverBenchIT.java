@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.ferretdboperator.harness.patroni.PatroniScenario;
 import org.ferretdboperator.harness.patroni.PatroniSettings;
 import org.ferretdboperator.harness.patroni.PatroniTools;
 import org.ferretdboperator.harness.patroni.PrimaryFollower;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

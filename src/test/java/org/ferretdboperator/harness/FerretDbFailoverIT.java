@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.model.Filters;
@@ -15,6 +14,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.ferretdboperator.harness.ferretdb.Gaps;
 import org.ferretdboperator.harness.ferretdb.MongoWorkload;
 import org.ferretdboperator.harness.ferretdb.SetChecker;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;

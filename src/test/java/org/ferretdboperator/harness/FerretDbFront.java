@@ -1,7 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.Prerequisite;
-import org.ferretdboperator.testsupport.Command;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCredential;
@@ -22,6 +20,8 @@ import org.ferretdboperator.ferretdb.FerretDBDefaults;
 import org.ferretdboperator.harness.ferretdb.FerretDbServer;
 import org.ferretdboperator.harness.ferretdb.RoleRouter;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.postgresql.PGConnection;
 
 /**

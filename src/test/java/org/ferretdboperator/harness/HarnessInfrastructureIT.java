@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

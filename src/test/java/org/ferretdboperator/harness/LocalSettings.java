@@ -1,7 +1,7 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.PostgresPrograms;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
+import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
  * The coordinator settings a pod expresses through its volumes and image (data directory, socket directory,

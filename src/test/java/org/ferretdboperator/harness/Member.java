@@ -1,8 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.Command;
-import org.ferretdboperator.testsupport.PostgresPrograms;
-import org.ferretdboperator.testsupport.Prerequisite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.coordinator.process.Processes;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /**
  * The processes of one backend pod: the pg-coordinator JVM (started from the packaged binary exactly as in a pod) and

@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.LocalControlPlane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -16,7 +15,8 @@ import java.util.TreeSet;
 import org.awaitility.Awaitility;
 import org.ferretdboperator.metrics.DashboardQueries;
 import org.ferretdboperator.metrics.MetricCatalog;
-import org.ferretdboperator.packaging.OperatorProcess;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.PackagedOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,7 +40,7 @@ class OperatorMetricsIT {
     void aFailoverIsCountedAndTimedOnTheOperatorsEndpoint(LocalControlPlane controlPlane) throws Exception {
         Member.requirePrerequisites(Harness.projectDir());
         Path work = Harness.projectDir().resolve("target").resolve("harness").resolve("operator-metrics");
-        try (OperatorProcess operator = ShippedOperator.start(controlPlane, work)) {
+        try (PackagedOperator operator = PackagedOperator.startShipped(controlPlane, "ferretdb-operator-harness-0", work)) {
             Awaitility.await("the operator ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         if (!operator.alive()) {
@@ -48,7 +48,7 @@ class OperatorMetricsIT {
                         }
                         return operator.ready();
                     });
-            URI endpoint = ShippedOperator.metrics(operator);
+            URI endpoint = operator.metrics();
             // a FerretDB object, so the phase series exist (its pods never run: the harness has no kubelet)
             createSeed(controlPlane);
 

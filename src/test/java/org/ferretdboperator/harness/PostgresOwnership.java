@@ -1,13 +1,13 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.testsupport.PostgresPrograms;
-import org.ferretdboperator.testsupport.Prerequisite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /**
  * PostgreSQL refuses to run as root: when the harness runs as root (CI), the coordinator runs PostgreSQL's programs

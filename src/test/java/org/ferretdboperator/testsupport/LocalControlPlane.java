@@ -1,5 +1,6 @@
 package org.ferretdboperator.testsupport;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -150,6 +151,19 @@ public final class LocalControlPlane implements AutoCloseable {
         command.add(tools.get("KUBECTL").toString());
         command.addAll(List.of(args));
         return Command.run(projectDir, Map.of("KUBECONFIG", kubeconfig().toString()), Duration.ofMinutes(2), command);
+    }
+
+    /** A bound token of the ServiceAccount from the TokenRequest API. */
+    public String serviceAccountToken(String namespace, String serviceAccount, Duration validFor) {
+        return admin().serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(validFor.toSeconds()).endSpec()
+                        .build())
+                .getStatus().getToken();
+    }
+
+    /** A kubeconfig that authenticates as the ServiceAccount only, with a {@link #serviceAccountToken}. */
+    public Path serviceAccountKubeconfig(String namespace, String serviceAccount, Duration validFor) {
+        return writeTokenKubeconfig(serviceAccount, serviceAccountToken(namespace, serviceAccount, validFor), namespace);
     }
 
     /**

@@ -1,9 +1,5 @@
 package org.ferretdboperator.coordinator.cluster;
 
-import org.ferretdboperator.api.common.StandbyMode;
-import org.ferretdboperator.api.common.StreamingMode;
-import org.ferretdboperator.contract.CoordinatorEnvironment;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,6 +27,9 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.coordinator.postgres.InstanceObserver;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.support.Labels;

@@ -1,7 +1,5 @@
 package org.ferretdboperator.coordinator.lease;
 
-import org.ferretdboperator.contract.LeaseAnnotations;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -19,13 +17,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
 import org.ferretdboperator.coordinator.member.PodMemberDirectory;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,5 @@
 package org.ferretdboperator.coordinator.postgres;
 
-import org.ferretdboperator.testsupport.PostgresPrograms;
-import org.ferretdboperator.testsupport.Prerequisite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

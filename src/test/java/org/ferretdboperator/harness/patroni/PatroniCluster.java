@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness.patroni;
 
-import org.ferretdboperator.testsupport.PostgresPrograms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.harness.PostgresOwnership;
 import org.ferretdboperator.harness.Sql;
+import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
  * The peer: three Patroni members (real agents, real PostgreSQL 15 servers from the same binaries as our harness) and

@@ -1,7 +1,5 @@
 package org.ferretdboperator.harness.patroni;
 
-import org.ferretdboperator.testsupport.PostgresPrograms;
-import org.ferretdboperator.testsupport.Prerequisite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ferretdboperator.harness.Harness;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /**
  * Where the peer's programs are: Patroni (a virtual environment hack/tools.sh installs from PyPI) and etcd (built by
