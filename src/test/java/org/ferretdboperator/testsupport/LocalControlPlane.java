@@ -18,8 +18,10 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * A real Kubernetes control plane (etcd, kube-apiserver with RBAC and admission, kube-controller-manager with the
- * garbage collector and the StatefulSet controller; no nodes) on loopback ports, run by hack/local-cluster.sh with its
- * state under target/ so it never touches a developer's own local cluster.
+ * garbage collector and the StatefulSet controller; no nodes unless asked for) on loopback ports, run by
+ * hack/local-cluster.sh. The one way the tests start a control plane: each has a named state directory under target/
+ * (target/local-cluster for the shared one, target/{@code name} for {@link #startDedicated}), so it never touches a
+ * developer's own local cluster and its logs are found by name.
  *
  * <p>{@link #shared()} starts it once per JVM and installs what a user installs (CRDs, RBAC, catalog, admission
  * policies from kubernetes/). Plain JUnit classes and {@code @QuarkusTest} classes live in different class loaders, each
