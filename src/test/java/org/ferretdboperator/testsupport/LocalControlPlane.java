@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,36 +173,8 @@ public final class LocalControlPlane implements AutoCloseable {
      */
     public Path writeTokenKubeconfig(String user, String token, String namespace) {
         Config adminConfig = Config.fromKubeconfig(read(kubeconfig()));
-        String content = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: local
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: %s
-                  user:
-                    token: %s
-                contexts:
-                - name: %s
-                  context:
-                    cluster: local
-                    user: %s
-                    namespace: %s
-                current-context: %s
-                """.formatted(adminConfig.getMasterUrl(), adminConfig.getCaCertData(), user, token, user, user, namespace,
-                user);
-        Path file = stateDir.resolve(user + ".kubeconfig");
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return TokenKubeconfig.write(stateDir.resolve(user + ".kubeconfig"), adminConfig.getMasterUrl(),
+                adminConfig.getCaCertData(), user, token, namespace);
     }
 
     /** Stops the processes and removes the state dir. */
