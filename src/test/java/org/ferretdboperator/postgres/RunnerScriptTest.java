@@ -13,8 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.testsupport.Command;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,11 +208,8 @@ class RunnerScriptTest {
     }
 
     private int alive() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--alive").redirectErrorStream(true);
-        pb.environment().put(PodContract.ENV_CONTROL_DIR, control.toString());
-        Process p = pb.start();
-        assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        return p.exitValue();
+        return Command.run(Path.of("").toAbsolutePath(), Map.of(PodContract.ENV_CONTROL_DIR, control.toString()),
+                Duration.ofSeconds(5), List.of("bash", script.toString(), "--alive")).exitCode();
     }
 
     private void submit(String id, String... argv) throws IOException {

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.PostgresPrograms;
 import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -151,25 +151,14 @@ class ControlFileIT {
     }
 
     private static String run(List<String> command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish within 120 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+        Command.Result result = Command.run(Path.of("").toAbsolutePath(), environment -> {
+            environment.keySet().removeIf(k -> k.startsWith("PG"));
+            environment.put("LC_ALL", "C");
+        }, Duration.ofSeconds(120), command);
+        if (!result.succeeded()) {
+            throw new IOException(result.describe());
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out);
-        }
-        return out;
+        return result.stdout();
     }
 
     /** pg_controldata's "label: value" lines. */

@@ -2,18 +2,18 @@ package org.ferretdboperator.harness.patroni;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ferretdboperator.harness.Harness;
+import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.PostgresPrograms;
 import org.ferretdboperator.testsupport.Prerequisite;
 
@@ -190,15 +190,8 @@ public final class PatroniTools {
     /** stdout of a short command ("" when it fails). */
     private static String output(List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Command.run(Path.of("").toAbsolutePath(), Map.of(), Duration.ofSeconds(30), command).stdout();
+        } catch (UncheckedIOException e) {
             return "";
         }
     }
