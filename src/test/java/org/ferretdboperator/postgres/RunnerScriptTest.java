@@ -2,7 +2,6 @@ package org.ferretdboperator.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,12 +42,8 @@ class RunnerScriptTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        boolean present = Files.isExecutable(PG_BIN.resolve("pg_ctl"));
-        // In CI a missing PostgreSQL is a failure (hack/install-deps.sh installs it); locally the skip says why.
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("PostgreSQL 15 binaries missing at " + PG_BIN + " (hack/install-deps.sh installs them)");
-        }
-        assumeTrue(present, "PostgreSQL 15 binaries missing at " + PG_BIN + "; skipping (hack/install-deps.sh installs them)");
+        Prerequisite.require(Files.isExecutable(PG_BIN.resolve("pg_ctl")),
+                "PostgreSQL 15 binaries missing at " + PG_BIN + " (hack/install-deps.sh installs them)");
         control = Files.createDirectories(tmp.resolve("control"));
         fakeBin = Files.createDirectories(tmp.resolve("bin"));
         script = tmp.resolve(PodContract.RUNNER_SCRIPT_KEY);

@@ -19,6 +19,8 @@ public final class Tools {
     public static final String ETCD = "etcd";
     public static final String HELM = "helm";
     public static final String OLM_VALIDATE = "olm-validate";
+    public static final String FERRETDB = "ferretdb";
+    public static final String PATRONI = "patroni";
 
     private static final Map<String, Path> REQUIRED = new ConcurrentHashMap<>();
 

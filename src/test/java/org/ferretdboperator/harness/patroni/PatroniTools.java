@@ -16,6 +16,7 @@ import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.PostgresPrograms;
 import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.Tools;
 
 /**
  * Where the peer's programs are: Patroni (a virtual environment hack/tools.sh installs from PyPI) and etcd (built by
@@ -66,9 +67,9 @@ public final class PatroniTools {
         if (Prerequisite.isRoot() && !Prerequisite.onPath("setpriv")) {
             missing.add("setpriv (util-linux): PostgreSQL refuses to run as root, so Patroni runs as " + PostgresPrograms.OS_USER);
         }
-        Map<String, String> env = printEnv(projectDir);
-        Path etcd = env.containsKey("ETCD") ? Path.of(env.get("ETCD")) : null;
-        Path patroni = env.containsKey("PATRONI") ? Path.of(env.get("PATRONI")) : null;
+        Map<String, Path> env = Tools.find(projectDir, Tools.PATRONI, Tools.ETCD).orElse(Map.of());
+        Path etcd = env.get("ETCD");
+        Path patroni = env.get("PATRONI");
         if (etcd == null || !Files.isExecutable(etcd)) {
             missing.add("etcd (run hack/tools.sh etcd)");
         }
@@ -173,18 +174,6 @@ public final class PatroniTools {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    private static Map<String, String> printEnv(Path projectDir) {
-        Map<String, String> env = new HashMap<>();
-        String out = output(List.of(projectDir.resolve("hack").resolve("tools.sh").toString(), "--print-env", "patroni", "etcd"));
-        for (String line : out.split("\n")) {
-            Matcher m = Pattern.compile("^export ([A-Z_]+)=(.*)$").matcher(line.strip());
-            if (m.find()) {
-                env.put(m.group(1), m.group(2).replaceAll("^'|'$", ""));
-            }
-        }
-        return env;
     }
 
     /** stdout of a short command ("" when it fails). */
