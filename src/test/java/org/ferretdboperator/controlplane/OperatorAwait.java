@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.TestNamespaces;
 
 /** Waiting for the in-process operator and the controller-manager to bring a namespace to an expected state. */
 final class OperatorAwait {

@@ -1,10 +1,12 @@
 package org.ferretdboperator.controlplane;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 
 /**
  * Starts (or joins) the shared control plane and writes the kubeconfig the operator's Kubernetes client reads
@@ -16,7 +18,7 @@ public class OperatorServiceAccountCredentials implements QuarkusTestResourceLif
 
     static final String KUBECONFIG_USER = "operator";
     /** Comfortably longer than the whole tier; the API server's minimum is 10 minutes. */
-    private static final long TOKEN_SECONDS = 4 * 3600;
+    private static final Duration TOKEN_VALIDITY = Duration.ofHours(4);
 
     /** Where the kubeconfig will be; known before the control plane starts, so it can be build-time configuration. */
     static Path kubeconfig(Path projectDir) {
@@ -28,10 +30,7 @@ public class OperatorServiceAccountCredentials implements QuarkusTestResourceLif
         LocalControlPlane controlPlane = LocalControlPlane.shared();
         ServiceAccount account = ShippedManifests.operatorServiceAccount(controlPlane.projectDir());
         String namespace = account.getMetadata().getNamespace();
-        String token = controlPlane.admin().serviceAccounts().inNamespace(namespace)
-                .withName(account.getMetadata().getName())
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(TOKEN_SECONDS).endSpec().build())
-                .getStatus().getToken();
+        String token = controlPlane.serviceAccountToken(namespace, account.getMetadata().getName(), TOKEN_VALIDITY);
         Path written = controlPlane.writeTokenKubeconfig(KUBECONFIG_USER, token, namespace);
         if (!written.equals(kubeconfig(controlPlane.projectDir()))) {
             throw new IllegalStateException("operator kubeconfig written to " + written + ", configured as "

@@ -4,6 +4,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
 
 /**
  * The operator as it runs in production, in-process: Server-Side Apply on (the config profile is not {@code test},

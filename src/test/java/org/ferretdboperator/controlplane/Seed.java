@@ -11,6 +11,7 @@ import java.util.List;
 import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /** The guide's FerretDB object (../shared/seed/ferretdb.yaml), and the names the guide shows for its children. */
 final class Seed {

@@ -3,9 +3,10 @@ package org.ferretdboperator.harness;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
  * Aggregates benchmark runs per system and scenario and writes them as results.json (machine-readable), report.md
@@ -209,21 +212,16 @@ final class BenchReport {
         m.put("cpuModel", cpuModel());
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("postgresBinDir", Prerequisites.PG_BIN.toString());
+        m.put("postgresBinDir", PostgresPrograms.BIN_DIR.toString());
         m.put("loadAverage", loadAverage());
         return m;
     }
 
     private static int nproc() {
         try {
-            Process p = new ProcessBuilder("nproc").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            p.waitFor();
-            return Integer.parseInt(out);
-        } catch (IOException | NumberFormatException e) {
-            return Runtime.getRuntime().availableProcessors();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Integer.parseInt(Command.run(Path.of("").toAbsolutePath(), Map.of(), Duration.ofSeconds(10),
+                    List.of("nproc")).stdout().strip());
+        } catch (UncheckedIOException | IllegalStateException | NumberFormatException e) {
             return Runtime.getRuntime().availableProcessors();
         }
     }

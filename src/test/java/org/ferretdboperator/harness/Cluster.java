@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -20,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
-import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 
 /**
  * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no
@@ -35,7 +35,7 @@ final class Cluster implements AutoCloseable {
     static final String KUBELET_FINALIZER = "harness.ferretdboperator.org/kubelet";
     static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
 
-    private final ControlPlane controlPlane;
+    private final LocalControlPlane controlPlane;
     private final ClusterSpec spec;
     private final Path root;
     private final Sql.Login superuser;
@@ -47,7 +47,7 @@ final class Cluster implements AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
 
-    private Cluster(ControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
+    private Cluster(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
         this.controlPlane = controlPlane;
         this.spec = spec;
         this.root = root;
@@ -56,7 +56,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
-    static Cluster fresh(ControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+    static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
             ClusterSpec.Timings timings) throws IOException {
         String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
         if (namespace.length() > 63) {
@@ -71,7 +71,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
-    static Cluster create(ControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
+    static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())

@@ -5,13 +5,11 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.ferretdboperator.contract.CoordinatorRbac;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.TokenKubeconfig;
 
 /**
  * The coordinators' identity as the operator sets it up (CoordinatorRoleDependent): a ServiceAccount with a Role made
@@ -55,30 +53,7 @@ final class CoordinatorAccess {
     }
 
     /** A kubeconfig (0600) that reaches the API server through {@code proxyPort} with the ServiceAccount's token. */
-    Path writeKubeconfig(Path file, int proxyPort, String namespace) throws IOException {
-        String content = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: local
-                  cluster:
-                    server: https://127.0.0.1:%d
-                    certificate-authority-data: %s
-                users:
-                - name: coordinator
-                  user:
-                    token: %s
-                contexts:
-                - name: coordinator
-                  context:
-                    cluster: local
-                    user: coordinator
-                    namespace: %s
-                current-context: coordinator
-                """.formatted(proxyPort, caData, token, namespace);
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content);
-        return file;
+    Path writeKubeconfig(Path file, int proxyPort, String namespace) {
+        return TokenKubeconfig.write(file, "https://127.0.0.1:" + proxyPort, caData, "coordinator", token, namespace);
     }
 }

@@ -15,6 +15,7 @@ import org.ferretdboperator.harness.patroni.PatroniScenario;
 import org.ferretdboperator.harness.patroni.PatroniSettings;
 import org.ferretdboperator.harness.patroni.PatroniTools;
 import org.ferretdboperator.harness.patroni.PrimaryFollower;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -62,10 +63,10 @@ class FailoverBenchIT {
     }
 
     private void runOurs(Path project, List<Scenario> scenarios, int runs) throws Exception {
-        Prerequisites.requireMembers(project);
+        Member.requirePrerequisites(project);
         systems.add(BenchReport.ours(timings));
         Map<Scenario, List<BenchReport.Run>> byScenario = results.computeIfAbsent(BenchReport.OURS, k -> new LinkedHashMap<>());
-        ControlPlane controlPlane = HarnessResources.startShared();
+        LocalControlPlane controlPlane = HarnessResources.startShared();
         try {
             for (Scenario s : scenarios) {
                 // one cluster per scenario: every run ends with the cluster settled, so the next run starts from there;
@@ -95,7 +96,7 @@ class FailoverBenchIT {
                 }
             }
         } finally {
-            controlPlane.close(); // the peers must not share the cores with an idle API server
+            HarnessResources.stopShared(); // the peers must not share the cores with an idle API server
         }
     }
 

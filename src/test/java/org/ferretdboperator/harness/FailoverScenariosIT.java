@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ class FailoverScenariosIT {
 
     @BeforeAll
     static void members() {
-        Prerequisites.requireMembers(Harness.projectDir());
+        Member.requirePrerequisites(Harness.projectDir());
     }
 
     /** All scenarios; {@code -Dharness.scenarios=slug,slug} narrows the set while working on one. */
@@ -33,7 +34,7 @@ class FailoverScenariosIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void survives(Scenario scenario, ControlPlane controlPlane) throws Exception {
+    void survives(Scenario scenario, LocalControlPlane controlPlane) throws Exception {
         Outcome outcome = scenario.run(controlPlane, ClusterSpec.Timings.TESTS);
         assertThat(outcome.violations()).as(scenario.title + ": " + outcome.summary()).isEmpty();
     }

@@ -14,6 +14,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.ferretdboperator.harness.ferretdb.Gaps;
 import org.ferretdboperator.harness.ferretdb.MongoWorkload;
 import org.ferretdboperator.harness.ferretdb.SetChecker;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,7 +89,7 @@ class FerretDbFailoverIT {
 
     @BeforeAll
     static void prerequisites() {
-        Prerequisites.requireMembers(Harness.projectDir());
+        Member.requirePrerequisites(Harness.projectDir());
         ferretdb = FerretDbFront.binary(Harness.projectDir());
     }
 
@@ -102,7 +103,7 @@ class FerretDbFailoverIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void mongoClientThroughFailover(GuideCase guideCase, ControlPlane controlPlane) throws Exception {
+    void mongoClientThroughFailover(GuideCase guideCase, LocalControlPlane controlPlane) throws Exception {
         Scenario scenario = guideCase.scenario;
         String tag = "ferretdb-" + scenario.slug;
         List<String> violations = new ArrayList<>();

@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCredential;
@@ -21,6 +20,8 @@ import org.ferretdboperator.ferretdb.FerretDBDefaults;
 import org.ferretdboperator.harness.ferretdb.FerretDbServer;
 import org.ferretdboperator.harness.ferretdb.RoleRouter;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.Tools;
 import org.postgresql.PGConnection;
 
 /**
@@ -66,15 +67,9 @@ final class FerretDbFront implements AutoCloseable {
         Optional<Path> found = Optional.ofNullable(System.getenv("FERRETDB")).filter(s -> !s.isBlank()).map(Path::of)
                 .filter(Files::isExecutable);
         if (found.isEmpty()) {
-            Command.Result env = Command.run(projectDir, Map.of(), Duration.ofSeconds(30),
-                    List.of("hack/tools.sh", "--print-env", "ferretdb"));
-            if (env.succeeded()) {
-                found = env.stdout().lines().filter(l -> l.startsWith("export FERRETDB="))
-                        .map(l -> l.substring("export FERRETDB=".length()).replaceAll("^'|'$", ""))
-                        .map(Path::of).filter(Files::isExecutable).findFirst();
-            }
+            found = Tools.find(projectDir, Tools.FERRETDB).map(paths -> paths.get("FERRETDB")).filter(Files::isExecutable);
         }
-        Prerequisites.require(found.isPresent(), "FerretDB binary (run hack/tools.sh ferretdb, or set FERRETDB)");
+        Prerequisite.require(found.isPresent(), "FerretDB binary (run hack/tools.sh ferretdb, or set FERRETDB)");
         return found.orElseThrow();
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class HarnessInfrastructureIT {
     private static Path dir;
 
     @BeforeAll
-    static void namespace(ControlPlane cp) throws Exception {
+    static void namespace(LocalControlPlane cp) throws Exception {
         dir = Harness.projectDir().resolve("target").resolve("harness").resolve(NS);
         Harness.deleteTree(dir);
         Files.createDirectories(dir);
@@ -52,7 +53,7 @@ class HarnessInfrastructureIT {
     }
 
     @AfterAll
-    static void cleanUp(ControlPlane cp) {
+    static void cleanUp(LocalControlPlane cp) {
         cp.admin().namespaces().withName(NS).delete();
     }
 
@@ -71,7 +72,7 @@ class HarnessInfrastructureIT {
     }
 
     @Test
-    void proxyCutsAMemberOffAndRestoresIt(ControlPlane cp) throws Exception {
+    void proxyCutsAMemberOffAndRestoresIt(LocalControlPlane cp) throws Exception {
         CoordinatorAccess access = CoordinatorAccess.create(cp.admin(), cp.caData(), NS, "proxytest", 1);
         try (ApiServerProxy proxy = new ApiServerProxy("infra", cp.apiServerPort());
                 KubernetesClient client = client(access.writeKubeconfig(dir.resolve("proxy.kubeconfig"), proxy.port(), NS), 1000)) {
@@ -100,7 +101,7 @@ class HarnessInfrastructureIT {
     }
 
     @Test
-    void coordinatorTokenHasTheOperatorsRoleAndNoMore(ControlPlane cp) throws Exception {
+    void coordinatorTokenHasTheOperatorsRoleAndNoMore(LocalControlPlane cp) throws Exception {
         CoordinatorAccess access = CoordinatorAccess.create(cp.admin(), cp.caData(), NS, PG, 2);
         try (ApiServerProxy proxy = new ApiServerProxy("rbac", cp.apiServerPort());
                 KubernetesClient coordinator = client(access.writeKubeconfig(dir.resolve("rbac.kubeconfig"), proxy.port(), NS), 5000)) {
@@ -134,7 +135,7 @@ class HarnessInfrastructureIT {
     }
 
     @Test
-    void deletedPodStaysTerminatingAndPatchableUntilTheKubeletLetsGo(ControlPlane cp) {
+    void deletedPodStaysTerminatingAndPatchableUntilTheKubeletLetsGo(LocalControlPlane cp) {
         KubernetesClient admin = cp.admin();
         admin.pods().inNamespace(NS).resource(pod(PG + "-2", true)).create();
         admin.pods().inNamespace(NS).withName(PG + "-2").delete();
@@ -153,7 +154,7 @@ class HarnessInfrastructureIT {
     }
 
     @Test
-    void labelWatchSeesTwoPrimaries(ControlPlane cp) {
+    void labelWatchSeesTwoPrimaries(LocalControlPlane cp) {
         KubernetesClient admin = cp.admin();
         for (String pod : List.of(PG + "-0", PG + "-1")) {
             admin.pods().inNamespace(NS).withName(pod).edit(p -> {

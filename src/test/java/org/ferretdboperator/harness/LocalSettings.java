@@ -1,6 +1,7 @@
 package org.ferretdboperator.harness;
 
 import org.ferretdboperator.contract.CoordinatorEnvironment;
+import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
  * The coordinator settings a pod expresses through its volumes and image (data directory, socket directory,
@@ -15,7 +16,7 @@ final class LocalSettings {
 
     static CoordinatorEnvironment.Local of(MemberSpec member) {
         return new CoordinatorEnvironment.Local(member.pgdata().toString(), member.pgPort(), member.dir().toString(),
-                "127.0.0.1", Prerequisites.PG_BIN.toString(), null, Prerequisites.PG_OS_USER,
+                "127.0.0.1", PostgresPrograms.BIN_DIR.toString(), null, PostgresPrograms.OS_USER,
                 member.dir().resolve("postgresql.log").toString(), null, null, null);
     }
 }

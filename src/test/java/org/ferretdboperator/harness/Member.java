@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.coordinator.process.Processes;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /**
  * The processes of one backend pod: the pg-coordinator JVM (started from the packaged binary exactly as in a pod) and
@@ -30,6 +32,32 @@ final class Member {
     /** Set while the harness itself stops the coordinator, so its exit is expected. */
     private boolean stopping;
     private boolean closed;
+
+    /**
+     * What a member needs from the machine: PostgreSQL 15's programs, the packaged coordinator binary, and (as root)
+     * runuser and the postgres user. Fails in CI, skips (printing why) elsewhere.
+     */
+    static void requirePrerequisites(Path projectDir) {
+        List<String> missing = new ArrayList<>();
+        for (String program : List.of("initdb", "pg_ctl", "postgres", "pg_basebackup", "pg_rewind", "pg_controldata")) {
+            if (!Files.isExecutable(PostgresPrograms.BIN_DIR.resolve(program))) {
+                missing.add(PostgresPrograms.BIN_DIR.resolve(program) + " (install postgresql-15, or set PG_BIN_DIR)");
+            }
+        }
+        if (Prerequisite.isRoot()) {
+            if (!Prerequisite.onPath("runuser")) {
+                missing.add("runuser (util-linux): PostgreSQL refuses to run as root");
+            }
+            if (!PostgresPrograms.osUserExists()) {
+                missing.add("OS user " + PostgresPrograms.OS_USER + " (the postgresql-15 package creates it)");
+            }
+        }
+        Path jar = CoordinatorBinary.jar(projectDir);
+        if (!Files.isRegularFile(jar)) {
+            missing.add(jar + " (the harness runs in `./mvnw verify`, after package)");
+        }
+        Prerequisite.requireNoneMissing(missing);
+    }
 
     /**
      * @param unexpectedExit told when the coordinator exits on its own (a crash the kubelet would answer with a

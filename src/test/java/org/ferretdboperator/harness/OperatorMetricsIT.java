@@ -15,7 +15,8 @@ import java.util.TreeSet;
 import org.awaitility.Awaitility;
 import org.ferretdboperator.metrics.DashboardQueries;
 import org.ferretdboperator.metrics.MetricCatalog;
-import org.ferretdboperator.packaging.OperatorProcess;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.PackagedOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,10 +37,10 @@ class OperatorMetricsIT {
     static final String PHASE = "ferretdb_operator_phase";
 
     @Test
-    void aFailoverIsCountedAndTimedOnTheOperatorsEndpoint(ControlPlane controlPlane) throws Exception {
-        Prerequisites.requireMembers(Harness.projectDir());
+    void aFailoverIsCountedAndTimedOnTheOperatorsEndpoint(LocalControlPlane controlPlane) throws Exception {
+        Member.requirePrerequisites(Harness.projectDir());
         Path work = Harness.projectDir().resolve("target").resolve("harness").resolve("operator-metrics");
-        try (OperatorProcess operator = ShippedOperator.start(controlPlane, work)) {
+        try (PackagedOperator operator = PackagedOperator.startShipped(controlPlane, "ferretdb-operator-harness-0", work)) {
             Awaitility.await("the operator ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         if (!operator.alive()) {
@@ -47,7 +48,7 @@ class OperatorMetricsIT {
                         }
                         return operator.ready();
                     });
-            URI endpoint = ShippedOperator.metrics(operator);
+            URI endpoint = operator.metrics();
             // a FerretDB object, so the phase series exist (its pods never run: the harness has no kubelet)
             createSeed(controlPlane);
 
@@ -130,7 +131,7 @@ class OperatorMetricsIT {
         assertThat(offending).as("operator series with a UID, LSN or timestamp as a label value").isEmpty();
     }
 
-    private static void createSeed(ControlPlane controlPlane) throws Exception {
+    private static void createSeed(LocalControlPlane controlPlane) throws Exception {
         Path seed = Path.of(System.getProperty("ferretdb.seed", "../shared/seed/ferretdb.yaml"));
         try (var in = Files.newInputStream(Harness.projectDir().resolve(seed).normalize())) {
             var item = controlPlane.admin().load(in).items().get(0);

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /**
  * PostgreSQL refuses to run as root: when the harness runs as root (CI), the coordinator runs PostgreSQL's programs
@@ -18,16 +20,16 @@ public final class PostgresOwnership {
     }
 
     public static void handOver(Path path) {
-        if (!Prerequisites.isRoot()) {
+        if (!Prerequisite.isRoot()) {
             return;
         }
         try {
             UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
             PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-            view.setOwner(lookup.lookupPrincipalByName(Prerequisites.PG_OS_USER));
-            view.setGroup(lookup.lookupPrincipalByGroupName(Prerequisites.PG_OS_USER));
+            view.setOwner(lookup.lookupPrincipalByName(PostgresPrograms.OS_USER));
+            view.setGroup(lookup.lookupPrincipalByGroupName(PostgresPrograms.OS_USER));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot hand " + path + " to the " + Prerequisites.PG_OS_USER + " user", e);
+            throw new UncheckedIOException("cannot hand " + path + " to the " + PostgresPrograms.OS_USER + " user", e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.ferretdboperator.harness;
 
-import org.ferretdboperator.controlplane.Command;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -9,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 
 /**
  * The failure scenarios, shared by the tests (one run each) and the benchmark (many runs each). Each builds a fresh
@@ -280,7 +281,7 @@ enum Scenario {
     }
 
     /** A fresh cluster for this scenario, bootstrapped and settled. */
-    Cluster freshCluster(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+    Cluster freshCluster(LocalControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
         Cluster cluster = Cluster.fresh(controlPlane, slug, synchronous, maxLagBytes(), timings);
         try {
             cluster.bootstrap();
@@ -292,7 +293,7 @@ enum Scenario {
     }
 
     /** One run on a fresh cluster (the tests). */
-    Outcome run(ControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
+    Outcome run(LocalControlPlane controlPlane, ClusterSpec.Timings timings) throws Exception {
         try (Cluster cluster = freshCluster(controlPlane, timings)) {
             return runOn(cluster);
         }

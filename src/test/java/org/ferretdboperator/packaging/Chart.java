@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Helm;
 
 /** The Helm chart, rendered with the helm binary of hack/tools.sh. */
 final class Chart {
@@ -19,14 +21,14 @@ final class Chart {
     }
 
     /** {@code helm template} with the given extra arguments (e.g. --set k=v); does not fail on a non-zero exit. */
-    static Cmd.Result template(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Tools.helm().toString(), "template", RELEASE, DIR.toString(),
+    static Command.Result template(String... args) {
+        List<String> command = new ArrayList<>(List.of("template", RELEASE, DIR.toString(),
                 "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION));
-        cmd.addAll(List.of(args));
-        return Cmd.run(Duration.ofMinutes(1), cmd);
+        command.addAll(List.of(args));
+        return Helm.run(Duration.ofMinutes(1), command.toArray(String[]::new));
     }
 
     static List<JsonNode> render(String... args) {
-        return Yaml.docs(template(args).check().out());
+        return Yaml.docs(template(args).requireSuccess().stdout());
     }
 }

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.operator.OperatorLeaderElection;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Helm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,10 +20,10 @@ class HelmChartTest {
 
     @Test
     void lintPassesStrict() {
-        Cmd.Result r = Cmd.run(Duration.ofMinutes(1), List.of(Tools.helm().toString(), "lint", "--strict",
-                Chart.DIR.toString(), "--kube-version", Chart.KUBE_VERSION));
-        assertThat(r.ok()).as(r.describe()).isTrue();
-        assertThat(r.out()).contains("0 chart(s) failed");
+        Command.Result r = Helm.run(Duration.ofMinutes(1), "lint", "--strict",
+                Chart.DIR.toString(), "--kube-version", Chart.KUBE_VERSION);
+        assertThat(r.succeeded()).as(r.describe()).isTrue();
+        assertThat(r.stdout()).contains("0 chart(s) failed");
     }
 
     @Test
@@ -163,9 +165,9 @@ class HelmChartTest {
             "monitoring.serviceMonitor.enable=true | additional properties 'enable' not allowed",
     })
     void schemaRejectsBadValuesNamingTheField(String value, String message) {
-        Cmd.Result r = Chart.template("--set", value);
-        assertThat(r.ok()).as("helm template --set %s must fail", value).isFalse();
-        assertThat(r.err()).contains(message);
+        Command.Result r = Chart.template("--set", value);
+        assertThat(r.succeeded()).as("helm template --set %s must fail", value).isFalse();
+        assertThat(r.stderr()).contains(message);
     }
 
     private static Map<String, JsonNode> env(JsonNode container) {

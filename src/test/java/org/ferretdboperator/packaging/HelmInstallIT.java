@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -24,6 +25,13 @@ import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.operator.OperatorLeaderElection;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Helm;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.PackagedOperator;
+import org.ferretdboperator.testsupport.RequiresControlPlane;
+import org.ferretdboperator.testsupport.ShippedManifests;
+import org.ferretdboperator.testsupport.TestNamespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,12 +41,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The Helm install path end to end on the real control plane: install, the operator (two replicas, leader election)
- * with exactly the chart's RBAC, the KubeDB guide's FerretDB reconciled in a namespace that enforces the "restricted"
- * Pod Security Standard, fail-over of the operator's leadership, and an uninstall that leaves nothing behind.
- * There is no kubelet: the replicas run as local processes from the packaged jar with the chart's ServiceAccount token
- * and the chart's Deployment environment; the pods the controllers create are judged by PodSecurity admission.
+ * The Helm install path end to end on a bare real control plane of its own (so nothing the other tests installed hides
+ * a missing CRD or RBAC object, or collides with the chart's): install, every object the chart rendered exists, the
+ * operator (two replicas, leader election) with exactly the chart's RBAC, the KubeDB guide's FerretDB reconciled in a
+ * namespace that enforces the "restricted" Pod Security Standard, fail-over of the operator's leadership, and an
+ * uninstall that leaves nothing behind. There is no kubelet: the replicas run as local processes from the packaged jar
+ * with the chart's ServiceAccount token and the chart's Deployment environment; the pods the controllers create are
+ * judged by PodSecurity admission.
  */
+@RequiresControlPlane
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HelmInstallIT {
@@ -49,39 +60,55 @@ class HelmInstallIT {
     private static final Map<String, String> RESTRICTED = Map.of("pod-security.kubernetes.io/enforce", "restricted",
             "pod-security.kubernetes.io/enforce-version", "latest");
 
+    private LocalControlPlane controlPlane;
     private KubernetesClient client;
     private Path work;
-    private final List<OperatorProcess> replicas = new ArrayList<>();
+    private final List<PackagedOperator> replicas = new ArrayList<>();
 
     @BeforeAll
     void setUp() throws Exception {
-        client = LocalCluster.client();
+        // The chart ships with the project: its absence is a broken checkout, never a reason to skip.
+        assertThat(Chart.DIR.resolve("Chart.yaml")).as("the Helm chart").isRegularFile();
         work = Files.createDirectories(Path.of("target", "packaging-it", "helm").toAbsolutePath());
-        // A previous run that failed half-way may have left the release behind.
-        LocalCluster.helm("uninstall", Chart.RELEASE, "-n", NS, "--ignore-not-found", "--wait");
-        for (String ns : List.of(DEMO, NS)) {
-            client.namespaces().withName(ns).delete();
-            await().atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName(ns).get() == null);
-        }
+        controlPlane = LocalControlPlane.startDedicated("local-cluster-helm");
+        client = controlPlane.admin();
     }
 
     @AfterAll
     void tearDown() throws Exception {
-        for (OperatorProcess p : replicas) {
+        for (PackagedOperator p : replicas) {
             p.close();
         }
-        if (client != null) {
-            client.close();
+        if (controlPlane != null) {
+            controlPlane.close();
         }
     }
 
     @Test
     @Order(1)
     void chartInstallsIntoANamespaceThatEnforcesRestricted() {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).withLabels(RESTRICTED)
-                .endMetadata().build()).create();
-        Cmd.Result install = LocalCluster.helm("install", Chart.RELEASE, Chart.DIR.toString(), "-n", NS);
-        assertThat(install.ok()).as(install.describe()).isTrue();
+        TestNamespaces.create(client, NS);
+        assertThat(client.namespaces().withName(NS).get().getMetadata().getLabels()).containsAllEntriesOf(RESTRICTED);
+        Command.Result install = helm("install", Chart.RELEASE, Chart.DIR.toString(), "-n", NS, "--timeout", "2m");
+        assertThat(install.succeeded()).as(install.describe()).isTrue();
+        Command.Result status = helm("status", Chart.RELEASE, "-n", NS);
+        assertThat(status.stdout()).as(status.describe()).contains("STATUS: deployed");
+
+        List<HasMetadata> rendered = client.load(new java.io.ByteArrayInputStream(
+                helm("get", "manifest", Chart.RELEASE, "-n", NS).requireSuccess().stdout().getBytes())).items();
+        assertThat(rendered).as("objects the chart rendered").isNotEmpty();
+        for (HasMetadata object : rendered) {
+            if (object.getMetadata().getNamespace() == null && isNamespaced(object)) {
+                object.getMetadata().setNamespace(NS);
+            }
+            assertThat(client.resource(object).get()).as("%s %s installed by the chart", object.getKind(),
+                    object.getMetadata().getName()).isNotNull();
+        }
+        for (String crd : List.of("ferretdbs.kubedb.com", "postgreses.kubedb.com", "ferretdbversions.catalog.kubedb.com")) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ShippedManifests.established(
+                    client.apiextensions().v1().customResourceDefinitions().withName(crd).get()))
+                    .as("CRD %s installed by the chart and Established", crd).isTrue());
+        }
 
         for (Path crd : Yaml.files(Path.of("kubernetes", "crds"))) {
             String name = Yaml.one(crd).at("/metadata/name").asText();
@@ -97,6 +124,14 @@ class HelmInstallIT {
 
         // The Deployment is accepted, and its pods pass PodSecurity admission (the controller could create them).
         assertThat(client.apps().deployments().inNamespace(NS).withName("ferretdb-operator").get()).isNotNull();
+        for (Deployment deployment : rendered.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList()) {
+            Map<String, String> selector = deployment.getSpec().getSelector().getMatchLabels();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                    client.pods().inNamespace(NS).withLabels(selector).list().getItems())
+                    .as(() -> "pods of Deployment " + deployment.getMetadata().getName()
+                            + ", admitted by Pod Security \"restricted\"\n" + TestNamespaces.describe(client, NS))
+                    .isNotEmpty());
+        }
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(operatorPods()).hasSize(2));
         assertThat(podSecurityRejections(NS)).isEmpty();
     }
@@ -105,19 +140,18 @@ class HelmInstallIT {
     @Order(2)
     void replicasWithTheChartsServiceAccountBecomeReadyAndElectOneLeader() throws Exception {
         Deployment deployment = client.apps().deployments().inNamespace(NS).withName("ferretdb-operator").get();
-        Path kubeconfig = OperatorProcess.serviceAccountKubeconfig(NS,
-                deployment.getSpec().getTemplate().getSpec().getServiceAccountName(), work);
+        Path kubeconfig = PackagedOperator.serviceAccountKubeconfig(controlPlane, deployment);
         for (int i = 0; i < deployment.getSpec().getReplicas(); i++) {
-            replicas.add(OperatorProcess.start(deployment, "ferretdb-operator-local-" + i, kubeconfig, work));
+            replicas.add(PackagedOperator.start(deployment, "ferretdb-operator-local-" + i, kubeconfig, work));
         }
-        for (OperatorProcess p : replicas) {
+        for (PackagedOperator p : replicas) {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                assertThat(p.alive()).as("%s exited:\n%s", p.podName, p.logTail()).isTrue();
-                assertThat(p.ready()).as("%s /q/health/ready:\n%s", p.podName, p.logTail()).isTrue();
+                assertThat(p.alive()).as("%s exited:\n%s", p.podName(), p.logTail()).isTrue();
+                assertThat(p.ready()).as("%s /q/health/ready:\n%s", p.podName(), p.logTail()).isTrue();
             });
         }
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(leaseHolder())
-                .isIn(replicas.stream().map(p -> p.podName).toList()));
+                .isIn(replicas.stream().map(p -> p.podName()).toList()));
     }
 
     @Test
@@ -132,8 +166,8 @@ class HelmInstallIT {
         assertThat(createRejection(() -> client.pods().inNamespace(DEMO).resource(privileged).create()))
                 .contains("violates PodSecurity");
 
-        Cmd.Result apply = LocalCluster.kubectl("apply", "-f", SEED.toString());
-        assertThat(apply.ok()).as(apply.describe()).isTrue();
+        Command.Result apply = controlPlane.kubectl("apply", "-f", SEED.toString());
+        assertThat(apply.succeeded()).as(apply.describe()).isTrue();
         String backend = Names.backend("ferret");
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(client.resources(Postgres.class).inNamespace(DEMO).withName(backend).get())
@@ -152,9 +186,9 @@ class HelmInstallIT {
     @Order(4)
     void standbyTakesOverWhenTheLeaderDiesAndKeepsReconciling() throws Exception {
         String leader = leaseHolder();
-        OperatorProcess dead = replicas.stream().filter(p -> p.podName.equals(leader)).findFirst().orElseThrow();
+        PackagedOperator dead = replicas.stream().filter(p -> p.podName().equals(leader)).findFirst().orElseThrow();
         dead.kill();
-        String standby = replicas.stream().filter(p -> p != dead).findFirst().orElseThrow().podName;
+        String standby = replicas.stream().filter(p -> p != dead).findFirst().orElseThrow().podName();
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(leaseHolder()).isEqualTo(standby));
         // The new leader repairs what it owns.
@@ -167,16 +201,16 @@ class HelmInstallIT {
     @Test
     @Order(5)
     void uninstallLeavesNothingOfOursBehind() throws Exception {
-        assertThat(LocalCluster.kubectl("delete", "-f", SEED.toString(), "--wait=true", "--timeout=120s").ok()).isTrue();
+        assertThat(controlPlane.kubectl("delete", "-f", SEED.toString(), "--wait=true", "--timeout=120s").succeeded()).isTrue();
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
             assertThat(client.resources(FerretDB.class).inNamespace(DEMO).list().getItems()).isEmpty();
             assertThat(client.resources(Postgres.class).inNamespace(DEMO).list().getItems()).isEmpty();
         });
-        for (OperatorProcess p : replicas) {
+        for (PackagedOperator p : replicas) {
             p.close();
         }
-        Cmd.Result uninstall = LocalCluster.helm("uninstall", Chart.RELEASE, "-n", NS, "--wait");
-        assertThat(uninstall.ok()).as(uninstall.describe()).isTrue();
+        Command.Result uninstall = helm("uninstall", Chart.RELEASE, "-n", NS, "--wait", "--timeout", "2m");
+        assertThat(uninstall.succeeded()).as(uninstall.describe()).isTrue();
         // The namespace was the user's (it carries the Pod Security labels); deleting it is the documented last step.
         client.namespaces().withName(NS).delete();
 
@@ -204,6 +238,16 @@ class HelmInstallIT {
         // Helm never deletes CRDs (they would take every user's objects with them); README says how to remove them.
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("ferretdbs.kubedb.com").get()).isNotNull();
         client.namespaces().withName(DEMO).delete();
+    }
+
+    private Command.Result helm(String... args) {
+        return Helm.on(controlPlane, args);
+    }
+
+    private boolean isNamespaced(HasMetadata object) {
+        return client.getApiResources(object.getApiVersion()).getResources().stream()
+                .filter(r -> r.getKind().equals(object.getKind()) && !r.getName().contains("/"))
+                .anyMatch(r -> Boolean.TRUE.equals(r.getNamespaced()));
     }
 
     private List<Pod> operatorPods() {

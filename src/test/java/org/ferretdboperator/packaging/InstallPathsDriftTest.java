@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,9 +64,7 @@ class InstallPathsDriftTest {
     @Test
     void chartGrantsWhatTheShippedRbacGrants() {
         Path shipped = Path.of("kubernetes", "rbac", "operator-rbac.yaml");
-        if (!Files.exists(shipped)) {
-            Tools.missing(shipped + " does not exist on this branch");
-        }
+        Prerequisite.require(Files.exists(shipped), shipped + " does not exist");
         List<JsonNode> chart = Chart.render();
         List<JsonNode> chartRules = new ArrayList<>();
         Yaml.single(chart, "ClusterRole", "ferretdb-operator").path("rules").forEach(chartRules::add);

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,20 +22,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubectlApplyIT {
 
+    private LocalControlPlane controlPlane;
     private KubernetesClient client;
 
+    /** A bare control plane of its own, so nothing another test installed hides a missing object. */
     @BeforeAll
     void setUp() {
-        client = LocalCluster.client();
-        LocalCluster.helm("uninstall", Chart.RELEASE, "-n", Chart.NAMESPACE, "--ignore-not-found", "--wait");
-        client.namespaces().withName(Chart.NAMESPACE).delete();
-        await().atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName(Chart.NAMESPACE).get() == null);
+        controlPlane = LocalControlPlane.startDedicated("local-cluster-kubectl-apply");
+        client = controlPlane.admin();
     }
 
     @AfterAll
     void tearDown() {
-        if (client != null) {
-            client.close();
+        if (controlPlane != null) {
+            controlPlane.close();
         }
     }
 
@@ -48,9 +50,9 @@ class KubectlApplyIT {
             String kind = doc.path("kind").asText();
             String name = doc.at("/metadata/name").asText();
             String ns = doc.at("/metadata/namespace").asText("");
-            Cmd.Result get = ns.isEmpty() ? LocalCluster.kubectl("get", resource(doc), name)
-                    : LocalCluster.kubectl("get", resource(doc), name, "-n", ns);
-            assertThat(get.ok()).as("%s %s after kubectl apply: %s", kind, name, get.err()).isTrue();
+            Command.Result get = ns.isEmpty() ? controlPlane.kubectl("get", resource(doc), name)
+                    : controlPlane.kubectl("get", resource(doc), name, "-n", ns);
+            assertThat(get.succeeded()).as("%s %s after kubectl apply: %s", kind, name, get.stderr()).isTrue();
         }
         // The namespace enforces "restricted" and the Deployment's pods were still admitted.
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(client.pods().inNamespace(Chart.NAMESPACE)
@@ -68,8 +70,8 @@ class KubectlApplyIT {
             }
             Path file = Files.createTempFile("example", ".json");
             Files.writeString(file, example.toString());
-            Cmd.Result r = LocalCluster.kubectl("apply", "--server-side", "--dry-run=server", "-f", file.toString());
-            assertThat(r.ok()).as("alm-example %s: %s", example.path("kind").asText(), r.err()).isTrue();
+            Command.Result r = controlPlane.kubectl("apply", "--server-side", "--dry-run=server", "-f", file.toString());
+            assertThat(r.succeeded()).as("alm-example %s: %s", example.path("kind").asText(), r.stderr()).isTrue();
         }
         apply("delete", "namespace", ns, "--wait=false");
 
@@ -87,8 +89,8 @@ class KubectlApplyIT {
         return doc.path("kind").asText().toLowerCase() + group;
     }
 
-    private static void apply(String... args) {
-        Cmd.Result r = LocalCluster.kubectl(args);
-        assertThat(r.ok()).as(r.describe()).isTrue();
+    private void apply(String... args) {
+        Command.Result r = controlPlane.kubectl(args);
+        assertThat(r.succeeded()).as(r.describe()).isTrue();
     }
 }

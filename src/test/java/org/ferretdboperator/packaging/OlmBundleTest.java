@@ -17,6 +17,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +33,9 @@ class OlmBundleTest {
 
     @Test
     void bundleValidates() {
-        Cmd.Result r = validate(BUNDLE);
-        assertThat(r.ok()).as(r.describe()).isTrue();
-        assertThat(r.out()).contains("0 error(s), 0 warning(s)");
+        Command.Result r = validate(BUNDLE);
+        assertThat(r.succeeded()).as(r.describe()).isTrue();
+        assertThat(r.stdout()).contains("0 error(s), 0 warning(s)");
     }
 
     @Test
@@ -40,9 +43,9 @@ class OlmBundleTest {
         Path broken = tmp.resolve("bundle");
         copyTree(BUNDLE, broken);
         Files.delete(broken.resolve("manifests").resolve("postgreses.kubedb.com.yaml"));
-        Cmd.Result r = validate(broken);
-        assertThat(r.ok()).as(r.describe()).isFalse();
-        assertThat(r.out()).contains("ERROR").contains("owned CRD \"kubedb.com/v1, Kind=Postgres\" not found");
+        Command.Result r = validate(broken);
+        assertThat(r.succeeded()).as(r.describe()).isFalse();
+        assertThat(r.stdout()).contains("ERROR").contains("owned CRD \"kubedb.com/v1, Kind=Postgres\" not found");
     }
 
     @Test
@@ -153,8 +156,8 @@ class OlmBundleTest {
         return dir;
     }
 
-    private static Cmd.Result validate(Path bundle) {
-        return Cmd.run(Duration.ofMinutes(1), List.of(Tools.olmValidate().toString(), "-k8s-version", "1.34",
+    private static Command.Result validate(Path bundle) {
+        return Command.run(LocalControlPlane.locateProjectDir(), Map.of(), Duration.ofMinutes(1), List.of(Tools.olmValidate().toString(), "-k8s-version", "1.34",
                 "-accept", FALSE_POSITIVE, bundle.toString()));
     }
 

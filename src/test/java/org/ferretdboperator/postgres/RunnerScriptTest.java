@@ -2,7 +2,6 @@ package org.ferretdboperator.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,12 +42,8 @@ class RunnerScriptTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        boolean present = Files.isExecutable(PG_BIN.resolve("pg_ctl"));
-        // In CI a missing PostgreSQL is a failure (hack/install-deps.sh installs it); locally the skip says why.
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("PostgreSQL 15 binaries missing at " + PG_BIN + " (hack/install-deps.sh installs them)");
-        }
-        assumeTrue(present, "PostgreSQL 15 binaries missing at " + PG_BIN + "; skipping (hack/install-deps.sh installs them)");
+        Prerequisite.require(Files.isExecutable(PG_BIN.resolve("pg_ctl")),
+                "PostgreSQL 15 binaries missing at " + PG_BIN + " (hack/install-deps.sh installs them)");
         control = Files.createDirectories(tmp.resolve("control"));
         fakeBin = Files.createDirectories(tmp.resolve("bin"));
         script = tmp.resolve(PodContract.RUNNER_SCRIPT_KEY);
@@ -206,11 +204,8 @@ class RunnerScriptTest {
     }
 
     private int alive() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--alive").redirectErrorStream(true);
-        pb.environment().put(PodContract.ENV_CONTROL_DIR, control.toString());
-        Process p = pb.start();
-        assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        return p.exitValue();
+        return Command.run(Path.of("").toAbsolutePath(), Map.of(PodContract.ENV_CONTROL_DIR, control.toString()),
+                Duration.ofSeconds(5), List.of("bash", script.toString(), "--alive")).exitCode();
     }
 
     private void submit(String id, String... argv) throws IOException {

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.ferretdboperator.controlplane.Command;
-import org.ferretdboperator.controlplane.LocalControlPlane;
-import org.ferretdboperator.controlplane.Prerequisite;
-import org.ferretdboperator.controlplane.Tools;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.Tools;
 
 /**
  * Tier 5: a local cluster with three real nodes (hack/local-cluster.sh up --nodes 3), the images hack/images.sh built,

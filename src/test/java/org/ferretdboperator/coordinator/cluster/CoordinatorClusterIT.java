@@ -1,12 +1,7 @@
 package org.ferretdboperator.coordinator.cluster;
 
-import org.ferretdboperator.api.common.StandbyMode;
-import org.ferretdboperator.api.common.StreamingMode;
-import org.ferretdboperator.contract.CoordinatorEnvironment;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -32,10 +27,14 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ferretdboperator.coordinator.lease.RealApiServer;
+import org.ferretdboperator.api.common.StandbyMode;
+import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.coordinator.postgres.InstanceObserver;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,22 +52,16 @@ class CoordinatorClusterIT {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final Path BIN = Path.of(System.getenv().getOrDefault("PG_BIN_DIR", LocalProcessRunner.DEFAULT_PG_BIN_DIR));
 
-    static RealApiServer api;
+    static LocalControlPlane controlPlane;
     static Path root;
     static final int[] PORTS = new int[3];
     static final Process[] COORDINATORS = new Process[3];
 
     @BeforeAll
     static void setUp() throws Exception {
-        if (!Files.isExecutable(BIN.resolve("initdb"))) {
-            String reason = "PostgreSQL binaries not found in " + BIN;
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(reason);
-            }
-            org.junit.jupiter.api.Assumptions.abort(reason);
-        }
-        api = RealApiServer.start();
-        KubernetesClient k = api.client();
+        Prerequisite.require(Files.isExecutable(BIN.resolve("initdb")), "PostgreSQL binaries not found in " + BIN);
+        controlPlane = LocalControlPlane.startDedicated("coordinator-cluster-apiserver");
+        KubernetesClient k = controlPlane.admin();
         k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
         root = Files.createTempDirectory("coordinator-cluster-it");
         LocalProcessRunner runner = new LocalProcessRunner(BIN, "postgres", root.resolve("x"));
@@ -103,8 +96,8 @@ class CoordinatorClusterIT {
         for (int i = 0; i < 3; i++) {
             stopHard(i);
         }
-        if (api != null) {
-            api.close();
+        if (controlPlane != null) {
+            controlPlane.close();
         }
         if (root != null && System.getenv("KEEP_IT_DIRS") == null) {
             org.ferretdboperator.coordinator.postgres.InstanceControllerAccess.deleteTree(root);
@@ -124,7 +117,7 @@ class CoordinatorClusterIT {
                 root.resolve("secrets/superuser").toString(), root.resolve("secrets/replication").toString(), List.of(),
                 new CoordinatorEnvironment.Local(dir.resolve("data").toString(), PORTS[i], dir.resolve("sock").toString(),
                         "127.0.0.1", BIN.toString(), null, null, null, null, null, null)).toEnvironment());
-        env.put("KUBECONFIG", api.kubeconfig().toString());
+        env.put("KUBECONFIG", controlPlane.kubeconfig().toString());
         env.put("QUARKUS_HTTP_PORT", "0");
         COORDINATORS[i] = pb.start();
     }
@@ -142,7 +135,7 @@ class CoordinatorClusterIT {
 
     static Map<Integer, String> roles() {
         Map<Integer, String> out = new HashMap<>();
-        for (Pod pod : api.client().pods().inNamespace(NS).withLabels(Labels.postgresSelector(PG)).list().getItems()) {
+        for (Pod pod : controlPlane.admin().pods().inNamespace(NS).withLabels(Labels.postgresSelector(PG)).list().getItems()) {
             String role = pod.getMetadata().getLabels().get(Labels.ROLE);
             if (role != null) {
                 out.put(Integer.parseInt(pod.getMetadata().getName().substring(PG.length() + 1)), role);

@@ -1,7 +1,5 @@
 package org.ferretdboperator.coordinator.lease;
 
-import org.ferretdboperator.contract.LeaseAnnotations;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -19,13 +17,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
 import org.ferretdboperator.coordinator.member.PodMemberDirectory;
 import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,23 +34,23 @@ import org.junit.jupiter.api.Test;
 class KubernetesLeaseStoreIT {
 
     static final String NS = "coordinator-it";
-    static RealApiServer api;
+    static LocalControlPlane controlPlane;
 
     @BeforeAll
     static void startApiServer() throws Exception {
-        api = RealApiServer.start();
-        api.client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
+        controlPlane = LocalControlPlane.startDedicated("lease-store-apiserver");
+        controlPlane.admin().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).serverSideApply();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (api != null) {
-            api.close();
+        if (controlPlane != null) {
+            controlPlane.close();
         }
     }
 
     KubernetesLeaseStore store(String lease) {
-        return new KubernetesLeaseStore(api.client, NS, lease, 2000);
+        return new KubernetesLeaseStore(controlPlane.admin(), NS, lease, 2000);
     }
 
     static Map<String, String> record(String leader) {
@@ -112,11 +112,11 @@ class KubernetesLeaseStoreIT {
         Lease owned = new LeaseBuilder().withNewMetadata().withName("owned").withNamespace(NS)
                 .withLabels(Map.of("app.kubernetes.io/managed-by", "ferretdb-operator"))
                 .withAnnotations(Map.of("example.com/note", "kept")).endMetadata().withNewSpec().endSpec().build();
-        api.client.resource(owned).create();
+        controlPlane.admin().resource(owned).create();
         KubernetesLeaseStore store = store("owned");
         LeaseSnapshot taken = store.write(store.read().orElseThrow(), "pg-2", 1, record("pg-2"));
         LeaseSnapshot released = store.write(taken, "", 1, record("pg-2"));
-        Lease now = api.client.leases().inNamespace(NS).withName("owned").get();
+        Lease now = controlPlane.admin().leases().inNamespace(NS).withName("owned").get();
         assertThat(now.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "ferretdb-operator");
         assertThat(now.getMetadata().getAnnotations()).containsEntry("example.com/note", "kept");
         assertThat(now.getSpec().getHolderIdentity()).isNull();
@@ -126,12 +126,12 @@ class KubernetesLeaseStoreIT {
     @Test
     void eachCoordinatorPatchesOnlyItsOwnPod() throws Exception {
         for (String name : List.of("pgx-0", "pgx-1")) {
-            api.client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+            controlPlane.admin().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
                     .withLabels(Labels.postgresSelector("pgx")).endMetadata().withNewSpec().addNewContainer().withName("postgres")
                     .withImage("postgres:15").endContainer().endSpec().build()).create();
         }
-        try (PodMemberDirectory zero = new PodMemberDirectory(api.client, NS, "pgx", "pgx-0", () -> { });
-                PodMemberDirectory one = new PodMemberDirectory(api.client, NS, "pgx", "pgx-1", () -> { })) {
+        try (PodMemberDirectory zero = new PodMemberDirectory(controlPlane.admin(), NS, "pgx", "pgx-0", () -> { });
+                PodMemberDirectory one = new PodMemberDirectory(controlPlane.admin(), NS, "pgx", "pgx-1", () -> { })) {
             MemberState state = new MemberState(MemberState.STANDBY, 2, 0x5000, true, "pgx-1:5432", true, "pgx-0:5432", false,
                     null, 42, 1);
             zero.publish(state);
@@ -141,9 +141,9 @@ class KubernetesLeaseStoreIT {
             assertThat(one.states()).doesNotContainKey("pgx-1");
             zero.setRole(Role.NONE);
             await().atMost(Duration.ofSeconds(10)).until(() -> zero.ownRoleLabel() == null);
-            var pod = api.client.pods().inNamespace(NS).withName("pgx-0").get();
+            var pod = controlPlane.admin().pods().inNamespace(NS).withName("pgx-0").get();
             assertThat(pod.getMetadata().getAnnotations()).containsKey(PodContract.MEMBER_STATE_ANNOTATION);
-            assertThat(api.client.pods().inNamespace(NS).withName("pgx-1").get().getMetadata().getAnnotations()).isNullOrEmpty();
+            assertThat(controlPlane.admin().pods().inNamespace(NS).withName("pgx-1").get().getMetadata().getAnnotations()).isNullOrEmpty();
         }
     }
 }

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.ferretdboperator.coordinator.decision.Lsn;
-import org.ferretdboperator.harness.Prerequisites;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,17 +57,17 @@ class ControlFileIT {
     }
 
     private static Installation host15() throws IOException {
-        Path bin = Prerequisites.PG_BIN;
+        Path bin = PostgresPrograms.BIN_DIR;
         List<String> missing = new ArrayList<>();
         for (String p : List.of("initdb", "pg_ctl", "pg_controldata", "postgres")) {
             if (!Files.isExecutable(bin.resolve(p))) {
                 missing.add(bin.resolve(p) + " (hack/install-deps.sh installs PostgreSQL 15)");
             }
         }
-        if (Prerequisites.isRoot() && !Prerequisites.onPath("runuser")) {
+        if (Prerequisite.isRoot() && !Prerequisite.onPath("runuser")) {
             missing.add("runuser: PostgreSQL refuses to run as root");
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         Path work = LocalPostgres.tempRoot();
         return new Installation() {
             public Path work() {
@@ -79,8 +80,8 @@ class ControlFileIT {
 
             public List<String> command(String program, String... args) {
                 List<String> c = new ArrayList<>();
-                if (Prerequisites.isRoot()) {
-                    c.addAll(List.of("runuser", "-u", Prerequisites.PG_OS_USER, "--"));
+                if (Prerequisite.isRoot()) {
+                    c.addAll(List.of("runuser", "-u", PostgresPrograms.OS_USER, "--"));
                 }
                 c.add(bin.resolve(program).toString());
                 c.addAll(List.of(args));
@@ -105,10 +106,10 @@ class ControlFileIT {
             missing.add("the PostgreSQL 17 root filesystem (" + initdb + " is missing; the image build unpacks it there, "
                     + "or set PG17_ROOTFS to e.g. a `debootstrap --variant=minbase --include=postgresql-17 trixie` directory)");
         }
-        if (!Prerequisites.isRoot()) {
+        if (!Prerequisite.isRoot()) {
             missing.add("root, to chroot into the PostgreSQL 17 root filesystem");
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         String user = uidGid(PG17_ROOTFS.resolve("etc/passwd"));
         Path work = Files.createTempDirectory(Files.createDirectories(PG17_ROOTFS.resolve("tmp")), "controlfile-it");
         run(List.of("chown", user, work.toString()));
@@ -150,25 +151,14 @@ class ControlFileIT {
     }
 
     private static String run(List<String> command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish within 120 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+        Command.Result result = Command.run(Path.of("").toAbsolutePath(), environment -> {
+            environment.keySet().removeIf(k -> k.startsWith("PG"));
+            environment.put("LC_ALL", "C");
+        }, Duration.ofSeconds(120), command);
+        if (!result.succeeded()) {
+            throw new IOException(result.describe());
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out);
-        }
-        return out;
+        return result.stdout();
     }
 
     /** pg_controldata's "label: value" lines. */

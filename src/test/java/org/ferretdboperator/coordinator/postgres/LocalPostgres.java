@@ -1,7 +1,5 @@
 package org.ferretdboperator.coordinator.postgres;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -9,7 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
-import org.junit.jupiter.api.Assumptions;
+import org.ferretdboperator.testsupport.Prerequisite;
 
 /** One PostgreSQL member for integration tests: temp dirs, a free loopback port, the coordinator's own classes. */
 final class LocalPostgres {
@@ -65,15 +63,8 @@ final class LocalPostgres {
 
     /** A missing PostgreSQL fails the test in CI and skips it (with the reason) elsewhere. */
     static void requirePostgres() {
-        if (Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_rewind"))) {
-            return;
-        }
-        String reason = "PostgreSQL binaries not found in " + BIN + " (install postgresql-15 or set PG_BIN_DIR)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(reason);
-        }
-        System.out.println("SKIPPED: " + reason);
-        Assumptions.abort(reason);
+        Prerequisite.require(Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_rewind")),
+                "PostgreSQL binaries not found in " + BIN + " (install postgresql-15 or set PG_BIN_DIR)");
     }
 
     static int freePort() throws IOException {

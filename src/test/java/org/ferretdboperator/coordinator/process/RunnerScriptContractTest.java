@@ -14,13 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.ferretdboperator.contract.PodContract;
-import org.ferretdboperator.harness.Prerequisites;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,19 +52,19 @@ class RunnerScriptContractTest {
     void setUp() throws Exception {
         List<String> missing = new ArrayList<>();
         for (String program : List.of("initdb", "pg_controldata", "pg_ctl")) {
-            if (!Files.isExecutable(Prerequisites.PG_BIN.resolve(program))) {
-                missing.add(Prerequisites.PG_BIN.resolve(program) + " (hack/install-deps.sh installs PostgreSQL 15)");
+            if (!Files.isExecutable(PostgresPrograms.BIN_DIR.resolve(program))) {
+                missing.add(PostgresPrograms.BIN_DIR.resolve(program) + " (hack/install-deps.sh installs PostgreSQL 15)");
             }
         }
-        if (!Prerequisites.onPath("bash")) {
+        if (!Prerequisite.onPath("bash")) {
             missing.add("bash");
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         control = Files.createDirectories(tmp.resolve("control"));
         bin = Files.createDirectories(tmp.resolve("bin"));
         runnerLog = tmp.resolve("runner.log");
         for (String real : List.of("initdb", "pg_controldata", "pg_ctl")) {
-            Files.createSymbolicLink(bin.resolve(real), Prerequisites.PG_BIN.resolve(real));
+            Files.createSymbolicLink(bin.resolve(real), PostgresPrograms.BIN_DIR.resolve(real));
         }
         // echoes its argv one per line in brackets; records start/end in a journal for the ordering test
         script("pg_rewind", """

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.harness.PostgresOwnership;
-import org.ferretdboperator.harness.Prerequisites;
 import org.ferretdboperator.harness.Sql;
+import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
  * The peer: three Patroni members (real agents, real PostgreSQL 15 servers from the same binaries as our harness) and
@@ -153,7 +153,7 @@ public final class PatroniCluster implements AutoCloseable {
                   parameters:
                     unix_socket_directories: '%s'
                 """.formatted(SCOPE, m.name(), m.restPort(), m.restPort(), etcd.hostPort(), settings.dcsYaml(pgParameters),
-                m.pgPort(), m.pgPort(), m.pgdata(), Prerequisites.PG_BIN, m.dir().resolve("pgpass"), superuser.user(),
+                m.pgPort(), m.pgPort(), m.pgdata(), PostgresPrograms.BIN_DIR, m.dir().resolve("pgpass"), superuser.user(),
                 superuser.password(), replication, rewind, m.dir());
     }
 

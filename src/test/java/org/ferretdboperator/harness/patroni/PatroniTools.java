@@ -2,19 +2,21 @@ package org.ferretdboperator.harness.patroni;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ferretdboperator.harness.Harness;
-import org.ferretdboperator.harness.Prerequisites;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.Prerequisite;
+import org.ferretdboperator.testsupport.Tools;
 
 /**
  * Where the peer's programs are: Patroni (a virtual environment hack/tools.sh installs from PyPI) and etcd (built by
@@ -46,28 +48,28 @@ public final class PatroniTools {
         this.version = version;
     }
 
-    /** The tools, or (through {@link Prerequisites#require}) a failure in CI and a printed skip elsewhere. */
+    /** The tools, or (through {@link Prerequisite#require}) a failure in CI and a printed skip elsewhere. */
     public static synchronized PatroniTools require(Path projectDir) {
         if (found != null) {
             return found;
         }
         List<String> missing = new ArrayList<>();
         for (String program : List.of("initdb", "pg_ctl", "postgres", "pg_basebackup", "pg_rewind", "pg_controldata")) {
-            if (!Files.isExecutable(Prerequisites.PG_BIN.resolve(program))) {
-                missing.add(Prerequisites.PG_BIN.resolve(program) + " (install postgresql-15, or set PG_BIN_DIR)");
+            if (!Files.isExecutable(PostgresPrograms.BIN_DIR.resolve(program))) {
+                missing.add(PostgresPrograms.BIN_DIR.resolve(program) + " (install postgresql-15, or set PG_BIN_DIR)");
             }
         }
         for (String program : List.of("setsid", "kill")) {
-            if (!Prerequisites.onPath(program)) {
+            if (!Prerequisite.onPath(program)) {
                 missing.add(program);
             }
         }
-        if (Prerequisites.isRoot() && !Prerequisites.onPath("setpriv")) {
-            missing.add("setpriv (util-linux): PostgreSQL refuses to run as root, so Patroni runs as " + Prerequisites.PG_OS_USER);
+        if (Prerequisite.isRoot() && !Prerequisite.onPath("setpriv")) {
+            missing.add("setpriv (util-linux): PostgreSQL refuses to run as root, so Patroni runs as " + PostgresPrograms.OS_USER);
         }
-        Map<String, String> env = printEnv(projectDir);
-        Path etcd = env.containsKey("ETCD") ? Path.of(env.get("ETCD")) : null;
-        Path patroni = env.containsKey("PATRONI") ? Path.of(env.get("PATRONI")) : null;
+        Map<String, Path> env = Tools.find(projectDir, Tools.PATRONI, Tools.ETCD).orElse(Map.of());
+        Path etcd = env.get("ETCD");
+        Path patroni = env.get("PATRONI");
         if (etcd == null || !Files.isExecutable(etcd)) {
             missing.add("etcd (run hack/tools.sh etcd)");
         }
@@ -80,7 +82,7 @@ public final class PatroniTools {
                 missing.add(patroni + " is not the wrapper hack/tools.sh writes (no virtual environment named in it)");
             }
         }
-        Prerequisites.require(missing.isEmpty(), String.join("; ", missing));
+        Prerequisite.require(missing.isEmpty(), String.join("; ", missing));
         String version = output(List.of(patroni.toString(), "--version")).strip();
         found = new PatroniTools(etcd, patroni, venv, version);
         Harness.log("peer tools: %s (%s), etcd %s", patroni, version, etcd);
@@ -97,12 +99,12 @@ public final class PatroniTools {
         Map<String, String> environment = new HashMap<>();
         environment.put("HOME", memberDir.toString()); // Patroni and libpq must not look into root's home
         List<String> command = new ArrayList<>(List.of("setsid"));
-        if (!Prerequisites.isRoot()) {
+        if (!Prerequisite.isRoot()) {
             command.add(patroni.toString());
             return new Launch(command, environment);
         }
         Path sitePackages = copiedPackages(harnessRoot);
-        command.addAll(List.of("setpriv", "--reuid=" + Prerequisites.PG_OS_USER, "--regid=" + Prerequisites.PG_OS_USER,
+        command.addAll(List.of("setpriv", "--reuid=" + PostgresPrograms.OS_USER, "--regid=" + PostgresPrograms.OS_USER,
                 "--init-groups", "--", systemPython().toString(), "-s", "-m", "patroni"));
         environment.put("PYTHONPATH", sitePackages.toString());
         return new Launch(command, environment);
@@ -116,8 +118,8 @@ public final class PatroniTools {
                 return p;
             }
         }
-        Prerequisites.require(false, "python" + minor + " in /usr/bin or /usr/local/bin (Patroni's virtual environment was "
-                + "made with Python " + minor + " and must run as " + Prerequisites.PG_OS_USER + ", who cannot enter the tool cache)");
+        Prerequisite.require(false, "python" + minor + " in /usr/bin or /usr/local/bin (Patroni's virtual environment was "
+                + "made with Python " + minor + " and must run as " + PostgresPrograms.OS_USER + ", who cannot enter the tool cache)");
         throw new IllegalStateException("unreachable");
     }
 
@@ -174,30 +176,11 @@ public final class PatroniTools {
         }
     }
 
-    private static Map<String, String> printEnv(Path projectDir) {
-        Map<String, String> env = new HashMap<>();
-        String out = output(List.of(projectDir.resolve("hack").resolve("tools.sh").toString(), "--print-env", "patroni", "etcd"));
-        for (String line : out.split("\n")) {
-            Matcher m = Pattern.compile("^export ([A-Z_]+)=(.*)$").matcher(line.strip());
-            if (m.find()) {
-                env.put(m.group(1), m.group(2).replaceAll("^'|'$", ""));
-            }
-        }
-        return env;
-    }
-
     /** stdout of a short command ("" when it fails). */
     private static String output(List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Command.run(Path.of("").toAbsolutePath(), Map.of(), Duration.ofSeconds(30), command).stdout();
+        } catch (UncheckedIOException e) {
             return "";
         }
     }

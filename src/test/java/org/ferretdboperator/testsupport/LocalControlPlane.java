@@ -1,5 +1,6 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +17,10 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * A real Kubernetes control plane (etcd, kube-apiserver with RBAC and admission, kube-controller-manager with the
- * garbage collector and the StatefulSet controller; no nodes) on loopback ports, run by hack/local-cluster.sh with its
- * state under target/ so it never touches a developer's own local cluster.
+ * garbage collector and the StatefulSet controller; no nodes unless asked for) on loopback ports, run by
+ * hack/local-cluster.sh. The one way the tests start a control plane: each has a named state directory under target/
+ * (target/local-cluster for the shared one, target/{@code name} for {@link #startDedicated}), so it never touches a
+ * developer's own local cluster and its logs are found by name.
  *
  * <p>{@link #shared()} starts it once per JVM and installs what a user installs (CRDs, RBAC, catalog, admission
  * policies from kubernetes/). Plain JUnit classes and {@code @QuarkusTest} classes live in different class loaders, each
@@ -80,7 +82,7 @@ public final class LocalControlPlane implements AutoCloseable {
         return controlPlane;
     }
 
-    static Path sharedStateDir(Path projectDir) {
+    public static Path sharedStateDir(Path projectDir) {
         return projectDir.resolve("target").resolve("local-cluster");
     }
 
@@ -99,7 +101,7 @@ public final class LocalControlPlane implements AutoCloseable {
     public static LocalControlPlane startDedicated(String name, int nodes) {
         Path project = locateProjectDir();
         if (nodes > 0) {
-            Prerequisite.require(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+            Prerequisite.require(Prerequisite.isRoot(),
                     "real nodes need root (network and mount namespaces, cgroups)");
         }
         LocalControlPlane controlPlane = new LocalControlPlane(project, project.resolve("target").resolve(name),
@@ -122,6 +124,20 @@ public final class LocalControlPlane implements AutoCloseable {
         return stateDir.resolve("kubeconfig");
     }
 
+    /** https://127.0.0.1:port of the kube-apiserver. */
+    public String masterUrl() {
+        return Config.fromKubeconfig(read(kubeconfig())).getMasterUrl();
+    }
+
+    public int apiServerPort() {
+        return java.net.URI.create(masterUrl()).getPort();
+    }
+
+    /** Base64 PEM of the cluster CA, as kubeconfig's certificate-authority-data. */
+    public String caData() {
+        return Config.fromKubeconfig(read(kubeconfig())).getCaCertData();
+    }
+
     /** A client with the admin (system:masters) credentials, for test set-up and assertions only. */
     public synchronized KubernetesClient admin() {
         if (admin == null) {
@@ -138,51 +154,47 @@ public final class LocalControlPlane implements AutoCloseable {
         return Command.run(projectDir, Map.of("KUBECONFIG", kubeconfig().toString()), Duration.ofMinutes(2), command);
     }
 
+    /** A bound token of the ServiceAccount from the TokenRequest API. */
+    public String serviceAccountToken(String namespace, String serviceAccount, Duration validFor) {
+        return admin().serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(validFor.toSeconds()).endSpec()
+                        .build())
+                .getStatus().getToken();
+    }
+
+    /** A kubeconfig that authenticates as the ServiceAccount only, with a {@link #serviceAccountToken}. */
+    public Path serviceAccountKubeconfig(String namespace, String serviceAccount, Duration validFor) {
+        return writeTokenKubeconfig(serviceAccount, serviceAccountToken(namespace, serviceAccount, validFor), namespace);
+    }
+
     /**
      * Writes a kubeconfig that authenticates with a bearer token only (no client certificate that could
      * authenticate the holder as someone else) and returns its path.
      */
     public Path writeTokenKubeconfig(String user, String token, String namespace) {
         Config adminConfig = Config.fromKubeconfig(read(kubeconfig()));
-        String content = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: local
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: %s
-                  user:
-                    token: %s
-                contexts:
-                - name: %s
-                  context:
-                    cluster: local
-                    user: %s
-                    namespace: %s
-                current-context: %s
-                """.formatted(adminConfig.getMasterUrl(), adminConfig.getCaCertData(), user, token, user, user, namespace,
-                user);
-        Path file = stateDir.resolve(user + ".kubeconfig");
-        try {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        return TokenKubeconfig.write(stateDir.resolve(user + ".kubeconfig"), adminConfig.getMasterUrl(),
+                adminConfig.getCaCertData(), user, token, namespace);
     }
 
     /** Stops the processes and removes the state dir. */
     @Override
     public void close() {
+        closeClient();
+        script("down", "--purge");
+    }
+
+    /** Stops the processes and keeps the state dir (its logs) for a look after the run. */
+    public void stop() {
+        closeClient();
+        script("down");
+    }
+
+    private synchronized void closeClient() {
         if (admin != null) {
             admin.close();
+            admin = null;
         }
-        script("down", "--purge");
     }
 
     private void up(String... args) {
@@ -241,12 +253,12 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     /** Why the control plane cannot be started on this machine, if it cannot. */
-    static Optional<String> missingPrerequisite(Path project) {
+    public static Optional<String> missingPrerequisite(Path project) {
         if (Tools.find(project, Tools.KUBERNETES, Tools.ETCD).isEmpty()) {
             return Optional.of(Tools.whyMissing(project, Tools.KUBERNETES, Tools.ETCD));
         }
-        for (String program : List.of("openssl", "curl", "setsid", "tail")) {
-            if (!onPath(program)) {
+        for (String program : List.of("openssl", "curl", "setsid", "tail", "kill")) {
+            if (!Prerequisite.onPath(program)) {
                 return Optional.of(program + " is not installed (hack/install-deps.sh installs it)");
             }
         }
@@ -261,15 +273,6 @@ public final class LocalControlPlane implements AutoCloseable {
         return dir;
     }
 
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String read(Path file) {
         try {
             return Files.readString(file);
@@ -278,7 +281,7 @@ public final class LocalControlPlane implements AutoCloseable {
         }
     }
 
-    static void log(String format, Object... args) {
+    public static void log(String format, Object... args) {
         System.err.println("[controlplane] " + format.formatted(args));
     }
 }

@@ -1,9 +1,10 @@
-package org.ferretdboperator.packaging;
+package org.ferretdboperator.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,59 +14,68 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One operator replica as the chart's Deployment would run it, but as a local process from the packaged jar (there is
- * no kubelet): the container's environment from the Deployment object in the API server, and the identity of the
- * chart's ServiceAccount through a token the API server issues for it.
+ * One operator replica as a Deployment's pod would run it, but as a local process from the packaged jar (there is no
+ * kubelet): the container's environment from the Deployment object, and the identity of its ServiceAccount through a
+ * token the API server issues for it.
  */
-public final class OperatorProcess implements AutoCloseable {
+public final class PackagedOperator implements AutoCloseable {
 
-    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Duration TOKEN_VALIDITY = Duration.ofHours(2);
 
-    final String podName;
-    public final int port;
-    final Path log;
+    private final String podName;
+    private final int port;
+    private final Path log;
     private final Process process;
 
-    private OperatorProcess(String podName, int port, Path log, Process process) {
+    private PackagedOperator(String podName, int port, Path log, Process process) {
         this.podName = podName;
         this.port = port;
         this.log = log;
         this.process = process;
     }
 
-    /** A kubeconfig that authenticates as the ServiceAccount (a bound token from the TokenRequest API). */
-    static Path serviceAccountKubeconfig(String namespace, String serviceAccount, Path dir) throws IOException {
-        Cmd.Result token = LocalCluster.kubectl("create", "token", serviceAccount, "-n", namespace, "--duration=2h").check();
-        Cmd.Result server = LocalCluster.kubectl("config", "view", "--raw", "--minify", "-o",
-                "jsonpath={.clusters[0].cluster.server}").check();
-        Cmd.Result ca = LocalCluster.kubectl("config", "view", "--raw", "--minify", "-o",
-                "jsonpath={.clusters[0].cluster.certificate-authority-data}").check();
-        Path file = dir.resolve(serviceAccount + ".kubeconfig");
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: local
-                  cluster: {server: "%s", certificate-authority-data: "%s"}
-                users:
-                - name: sa
-                  user: {token: "%s"}
-                contexts:
-                - name: sa
-                  context: {cluster: local, user: sa, namespace: %s}
-                current-context: sa
-                """.formatted(server.out().trim(), ca.out().trim(), token.out().trim(), namespace));
-        assertThat(Base64.getDecoder().decode(ca.out().trim())).isNotEmpty();
-        return file;
+    /** A kubeconfig that authenticates as the Deployment's ServiceAccount (a bound token from the TokenRequest API). */
+    public static Path serviceAccountKubeconfig(LocalControlPlane controlPlane, Deployment deployment) {
+        return controlPlane.serviceAccountKubeconfig(deployment.getMetadata().getNamespace(),
+                deployment.getSpec().getTemplate().getSpec().getServiceAccountName(), TOKEN_VALIDITY);
     }
 
-    public static OperatorProcess start(Deployment deployment, String podName, Path kubeconfig, Path dir) throws IOException {
+    /**
+     * The operator as users install it with {@code kubectl apply -f kubernetes/} (CRDs, catalog, the operator's
+     * namespace, RBAC and Service), with the Deployment's one replica run as a local process under the shipped
+     * ServiceAccount's identity.
+     */
+    public static PackagedOperator startShipped(LocalControlPlane controlPlane, String podName, Path workDir)
+            throws IOException {
+        Path project = controlPlane.projectDir();
+        Files.createDirectories(workDir);
+        ShippedManifests.installCrds(controlPlane.admin(), project);
+        List<HasMetadata> objects = new ArrayList<>(ShippedManifests.load(controlPlane.admin(),
+                project.resolve(ShippedManifests.CATALOG)));
+        objects.addAll(ShippedManifests.load(controlPlane.admin(), project.resolve(ShippedManifests.OPERATOR)));
+        Deployment deployment = null;
+        for (HasMetadata object : objects) {
+            if (object instanceof Deployment d) {
+                deployment = d; // its replica runs below, as a process
+                continue;
+            }
+            ShippedManifests.apply(controlPlane.admin(), object);
+        }
+        if (deployment == null) {
+            throw new IllegalStateException(ShippedManifests.OPERATOR + " has no Deployment");
+        }
+        return start(deployment, podName, serviceAccountKubeconfig(controlPlane, deployment), workDir);
+    }
+
+    public static PackagedOperator start(Deployment deployment, String podName, Path kubeconfig, Path dir) throws IOException {
         assertThat(JAR).as("the packaged operator (run after `package`)").exists();
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         Map<String, String> env = new HashMap<>();
@@ -77,10 +87,10 @@ public final class OperatorProcess implements AutoCloseable {
                 env.put(e.getName(), switch (field) {
                     case "metadata.namespace" -> deployment.getMetadata().getNamespace();
                     case "metadata.name" -> podName;
-                    default -> throw new AssertionError("unexpected fieldRef " + field + " in the chart's Deployment");
+                    default -> throw new AssertionError("unexpected fieldRef " + field + " in the Deployment");
                 });
             } else {
-                throw new AssertionError("env " + e.getName() + " of the chart's Deployment has no value a local process can get");
+                throw new AssertionError("env " + e.getName() + " of the Deployment has no value a local process can get");
             }
         }
         int port = freePort();
@@ -93,7 +103,15 @@ public final class OperatorProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.startsWith("QUARKUS_"));
         pb.environment().putAll(env);
-        return new OperatorProcess(podName, port, log, pb.start());
+        return new PackagedOperator(podName, port, log, pb.start());
+    }
+
+    public String podName() {
+        return podName;
+    }
+
+    public URI metrics() {
+        return URI.create("http://127.0.0.1:" + port + "/q/metrics");
     }
 
     public boolean ready() {
@@ -122,7 +140,7 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     /** Like a node failure: no shutdown hooks, the lease is not released. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
@@ -131,7 +149,7 @@ public final class OperatorProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 kill();
             }
         }

@@ -1,11 +1,13 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The binaries hack/tools.sh builds from the Go module proxy, located through its {@code --print-env} (which builds
@@ -16,6 +18,11 @@ public final class Tools {
     public static final String KUBERNETES = "kubernetes";
     public static final String ETCD = "etcd";
     public static final String HELM = "helm";
+    public static final String OLM_VALIDATE = "olm-validate";
+    public static final String FERRETDB = "ferretdb";
+    public static final String PATRONI = "patroni";
+
+    private static final Map<String, Path> REQUIRED = new ConcurrentHashMap<>();
 
     private Tools() {
     }
@@ -45,6 +52,31 @@ public final class Tools {
     public static String whyMissing(Path projectDir, String... tools) {
         return "tools not built: " + printEnv(projectDir, tools).stderr().strip()
                 + " (hack/test.sh builds them; or run: hack/tools.sh " + String.join(" ", tools) + ")";
+    }
+
+    /**
+     * The binary {@code tool}'s build exports as {@code variable} (e.g. helm, HELM); when it is not built the test fails
+     * in CI and is skipped elsewhere ({@link Prerequisite}).
+     */
+    public static Path require(Path projectDir, String tool, String variable) {
+        Path found = REQUIRED.get(variable);
+        if (found != null) {
+            return found;
+        }
+        Optional<Map<String, Path>> paths = find(projectDir, tool);
+        Path binary = paths.map(p -> p.get(variable)).orElse(null);
+        Prerequisite.require(binary != null && Files.isExecutable(binary),
+                paths.isEmpty() ? whyMissing(projectDir, tool) : tool + ": no executable " + variable + " (" + binary + ")");
+        REQUIRED.put(variable, binary);
+        return binary;
+    }
+
+    public static Path helm() {
+        return require(LocalControlPlane.locateProjectDir(), HELM, "HELM");
+    }
+
+    public static Path olmValidate() {
+        return require(LocalControlPlane.locateProjectDir(), OLM_VALIDATE, "OLM_VALIDATE");
     }
 
     private static Command.Result printEnv(Path projectDir, String... tools) {

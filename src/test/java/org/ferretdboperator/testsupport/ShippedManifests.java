@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -30,14 +30,26 @@ public final class ShippedManifests {
     public static final Path RBAC = Path.of("kubernetes", "rbac");
     public static final Path CATALOG = Path.of("kubernetes", "catalog");
     public static final Path ADMISSION = Path.of("kubernetes", "admission");
+    /** The operator's Namespace, ServiceAccount, RBAC, Service and Deployment in one file. */
+    public static final Path OPERATOR = Path.of("kubernetes", "operator", "ferretdb-operator.yaml");
 
-    static final String FIELD_MANAGER = "ferretdb-operator-tests";
+    public static final String FIELD_MANAGER = "ferretdb-operator-tests";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ShippedManifests() {
     }
 
-    static void install(KubernetesClient admin, Path projectDir) {
+    public static void install(KubernetesClient admin, Path projectDir) {
+        installCrds(admin, projectDir);
+        for (Path dir : List.of(RBAC, CATALOG, ADMISSION)) {
+            if (Files.isDirectory(projectDir.resolve(dir))) {
+                load(admin, projectDir.resolve(dir)).forEach(object -> apply(admin, object));
+            }
+        }
+    }
+
+    /** The CRDs, waiting (with a deadline) until each is Established. */
+    public static void installCrds(KubernetesClient admin, Path projectDir) {
         List<HasMetadata> crds = load(admin, projectDir.resolve(CRDS));
         if (crds.isEmpty()) {
             throw new IllegalStateException("no CRDs in " + projectDir.resolve(CRDS));
@@ -47,14 +59,9 @@ public final class ShippedManifests {
             admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
                     .waitUntilCondition(ShippedManifests::established, 60, TimeUnit.SECONDS);
         }
-        for (Path dir : List.of(RBAC, CATALOG, ADMISSION)) {
-            if (Files.isDirectory(projectDir.resolve(dir))) {
-                load(admin, projectDir.resolve(dir)).forEach(object -> apply(admin, object));
-            }
-        }
     }
 
-    static boolean established(CustomResourceDefinition crd) {
+    public static boolean established(CustomResourceDefinition crd) {
         return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
                 .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
@@ -102,7 +109,7 @@ public final class ShippedManifests {
         }
     }
 
-    private static void apply(KubernetesClient admin, HasMetadata object) {
+    public static void apply(KubernetesClient admin, HasMetadata object) {
         admin.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
 }

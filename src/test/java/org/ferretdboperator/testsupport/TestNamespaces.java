@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -13,7 +13,7 @@ import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
 
 /** Namespaces of the operator tests, and what to show when something in one of them did not happen. */
-final class TestNamespaces {
+public final class TestNamespaces {
 
     private TestNamespaces() {
     }
@@ -22,19 +22,19 @@ final class TestNamespaces {
      * A namespace that enforces the "restricted" Pod Security Standard, as production namespaces should: a pod spec
      * that needs more than that is refused when the StatefulSet controller creates the pod.
      */
-    static void create(KubernetesClient admin, String name) {
+    public static void create(KubernetesClient admin, String name) {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
                 .endMetadata().build()).fieldManager(ShippedManifests.FIELD_MANAGER).serverSideApply();
     }
 
-    static void deleteLater(KubernetesClient admin, String name) {
+    public static void deleteLater(KubernetesClient admin, String name) {
         admin.namespaces().withName(name).delete();
     }
 
     /** StatefulSet progress and warning events of the namespace, for a failure message. */
-    static String describe(KubernetesClient admin, String namespace) {
+    public static String describe(KubernetesClient admin, String namespace) {
         String statefulSets = admin.apps().statefulSets().inNamespace(namespace).list().getItems().stream()
                 .map(TestNamespaces::describe).collect(Collectors.joining("\n  ", "  ", ""));
         List<String> warnings = admin.v1().events().inNamespace(namespace).list().getItems().stream()

@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs an external program (a hack/ script, kubectl, helm, kill) and captures its output; a run that hangs is killed.
- * Shared by the control-plane tier and the HA harness.
+ * The one runner of short-lived programs in the tests.
  */
 public final class Command {
 
@@ -41,8 +42,14 @@ public final class Command {
     }
 
     public static Result run(Path workingDir, Map<String, String> env, Duration timeout, List<String> command) {
+        return run(workingDir, inherited -> inherited.putAll(env), timeout, command);
+    }
+
+    /** Like {@link #run(Path, Map, Duration, List)}, with {@code environment} editing the inherited environment. */
+    public static Result run(Path workingDir, Consumer<Map<String, String>> environment, Duration timeout,
+            List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
-        builder.environment().putAll(env);
+        environment.accept(builder.environment());
         Process process;
         try {
             process = builder.start();

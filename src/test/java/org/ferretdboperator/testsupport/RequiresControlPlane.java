@@ -1,4 +1,4 @@
-package org.ferretdboperator.controlplane;
+package org.ferretdboperator.testsupport;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -31,7 +31,7 @@ public @interface RequiresControlPlane {
             if (Prerequisite.inCi()) {
                 throw new AssertionError("CI=true and the real control plane cannot start: " + missing.get());
             }
-            System.err.println("[controlplane] SKIPPED " + context.getDisplayName() + ": " + missing.get());
+            System.err.println("[prerequisite] SKIPPED " + context.getDisplayName() + ": " + missing.get());
             return ConditionEvaluationResult.disabled(missing.get());
         }
     }
