@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.testsupport.Helm;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.ferretdboperator.testsupport.Prerequisite;
-import org.ferretdboperator.testsupport.Tools;
 
 /**
  * Tier 5: a local cluster with three real nodes (hack/local-cluster.sh up --nodes 3), the images hack/images.sh built,
@@ -31,12 +31,10 @@ final class RealNodeCluster implements AutoCloseable {
     static final int NODES = 3;
 
     private final LocalControlPlane cluster;
-    private final Path helm;
     private final Path images;
 
-    private RealNodeCluster(LocalControlPlane cluster, Path helm, Path images) {
+    private RealNodeCluster(LocalControlPlane cluster, Path images) {
         this.cluster = cluster;
-        this.helm = helm;
         this.images = images;
     }
 
@@ -49,10 +47,8 @@ final class RealNodeCluster implements AutoCloseable {
                 .filter(name -> !Files.isRegularFile(images.resolve(name + ".oci.tar"))).toList();
         Prerequisite.require(missing.isEmpty(), "images not built in " + images + ": " + missing
                 + " (hack/test.sh builds them with hack/images.sh)");
-        var tools = Tools.find(project, Tools.HELM);
-        Prerequisite.require(tools.isPresent(), tools.isPresent() ? "" : Tools.whyMissing(project, Tools.HELM));
         LocalControlPlane cluster = LocalControlPlane.startDedicated("real-nodes", NODES);
-        RealNodeCluster nodes = new RealNodeCluster(cluster, tools.get().get("HELM"), images);
+        RealNodeCluster nodes = new RealNodeCluster(cluster, images);
         nodes.installOperator();
         return nodes;
     }
@@ -100,16 +96,10 @@ final class RealNodeCluster implements AutoCloseable {
     }
 
     Command.Result helm(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(helm.toString());
-        command.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of(args));
         command.add("--kubeconfig");
         command.add(cluster.kubeconfig().toString());
-        Path helmHome = cluster.stateDir().resolve("helm-home");
-        return Command.run(cluster.projectDir(), Map.of(
-                "HELM_CACHE_HOME", helmHome.resolve("cache").toString(),
-                "HELM_CONFIG_HOME", helmHome.resolve("config").toString(),
-                "HELM_DATA_HOME", helmHome.resolve("data").toString()), Duration.ofMinutes(6), command);
+        return Helm.run(Duration.ofMinutes(6), command.toArray(String[]::new));
     }
 
     /** Pods with phase, readiness, restarts, node and the last events: for failure messages. */
