@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.Helm;
+import org.ferretdboperator.testsupport.ImagesDir;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.ferretdboperator.testsupport.Prerequisite;
 
@@ -61,9 +62,7 @@ final class RealNodeCluster implements AutoCloseable {
     }
 
     static Path imagesDir() {
-        String dir = System.getenv("FERRETDB_OPERATOR_IMAGES");
-        return dir != null && !dir.isBlank() ? Path.of(dir)
-                : Path.of(System.getProperty("user.home"), ".cache", "ferretdb-operator", "images");
+        return ImagesDir.path();
     }
 
     /** The first image name hack/images.sh recorded for an image ({@code <name>.ref}). */

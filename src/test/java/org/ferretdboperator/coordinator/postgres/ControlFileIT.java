@@ -14,6 +14,7 @@ import java.util.Map;
 import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.PostgresPrograms;
+import org.ferretdboperator.testsupport.ImagesDir;
 import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,9 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ControlFileIT {
 
-    /** Where the image build unpacks PostgreSQL 17; {@code PG17_ROOTFS} overrides it (e.g. a debootstrap in /tmp). */
+    /** Where hack/images.sh unpacks PostgreSQL 17; {@code PG17_ROOTFS} overrides it (e.g. a debootstrap in /tmp). */
     static final Path PG17_ROOTFS = Path.of(System.getenv().getOrDefault("PG17_ROOTFS",
-            System.getProperty("user.home") + "/.cache/ferretdb-operator/images/rootfs/postgres-17"));
+            ImagesDir.path().resolve("rootfs").resolve("postgres-17").toString()));
 
     /** One PostgreSQL installation: how to run its programs, and where its paths are on this host. */
     private interface Installation extends AutoCloseable {
