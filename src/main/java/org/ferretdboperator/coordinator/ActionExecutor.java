@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.ferretdboperator.contract.AppUser;
@@ -93,9 +94,13 @@ final class ActionExecutor {
             instance.promote();
         });
         on(Action.Fence.class, (a, o) -> {
-            lease.stopHolding();
             LOG.warnf("fencing PostgreSQL: %s", a.reason());
-            instance.fence();
+            try {
+                instance.fence();
+            } finally {
+                // after the fence, not before: ending holding waits for a renew in flight, and fencing must not wait
+                lease.stopHolding();
+            }
             fenced = true;
             metrics.fenced();
         });
@@ -138,7 +143,7 @@ final class ActionExecutor {
         return new Memory(rewindFailedAgainst, appUsersEnsuredTerm);
     }
 
-    void heartbeat(PrimaryHeartbeat beat, java.util.function.BooleanSupplier primary) {
+    void heartbeat(PrimaryHeartbeat beat, BooleanSupplier primary) {
         this.heartbeat = beat;
         lease.heartbeat(beat, primary);
     }

@@ -26,9 +26,13 @@ class ActionExecutorTest {
     private final FakePostgres postgres = new FakePostgres();
     private final FakeLeaseStore store = new FakeLeaseStore();
 
+    private LeaseTracker tracker;
+    private LeaseHolder leaseHolder;
+
     private ActionExecutor executor(CoordinatorConfig config) {
-        LeaseTracker tracker = new LeaseTracker(config.podName(), clock::get);
-        return new ActionExecutor(config, postgres, new LeaseHolder(config.podName(), store, tracker, clock::get),
+        tracker = new LeaseTracker(config.podName(), clock::get);
+        leaseHolder = new LeaseHolder(config.podName(), store, tracker, clock::get);
+        return new ActionExecutor(config, postgres, leaseHolder,
                 new FakeMembers(config.podName(), new HashMap<>()), new CoordinatorMetrics(new SimpleMeterRegistry()),
                 clock::get, address -> false);
     }
@@ -61,5 +65,26 @@ class ActionExecutorTest {
 
         assertThat(failure).startsWith("AcquireLease failed");
         assertThat(postgres.calls).containsExactly("initDb");
+    }
+
+    @Test
+    void aFenceEndsHoldingTheLeaseEvenWhenTheShutdownFails() throws Exception {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = executor(config);
+        tracker.observed(Optional.empty());
+        leaseHolder.write(1, org.ferretdboperator.coordinator.decision.LeaderRecord.EMPTY);
+        Observation o = new Observation("pg-0", "pg-0.pods:5432", config.cluster(), LocalInstance.empty(),
+                tracker.view(), Map.of(), null, null, null, false, true);
+        postgres.fenceFails = true;
+
+        String failure = executor.execute(Decision.of("fence", new Action.Fence("test")), o, clock.get());
+
+        assertThat(failure).startsWith("Fence failed");
+        assertThat(leaseHolder.holding()).isFalse();
+        postgres.fenceFails = false;
+        leaseHolder.write(1, org.ferretdboperator.coordinator.decision.LeaderRecord.EMPTY);
+        assertThat(executor.execute(Decision.of("fence", new Action.Fence("test")), o, clock.get())).isNull();
+        assertThat(leaseHolder.holding()).isFalse();
+        assertThat(executor.fenced()).isTrue();
     }
 }

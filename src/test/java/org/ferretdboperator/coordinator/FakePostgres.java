@@ -33,6 +33,8 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     boolean upstreamAnswers = true;
     Set<String> streamingStandbys = new HashSet<>();
     SyncSetting sync = SyncSetting.NONE;
+    /** The immediate shutdown fails (as when pg_ctl cannot reach the postgres container). */
+    boolean fenceFails;
     Set<String> slots = new HashSet<>();
 
     @Override
@@ -79,8 +81,11 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     }
 
     @Override
-    public synchronized void fence() {
+    public synchronized void fence() throws java.io.IOException {
         calls.add("fence");
+        if (fenceFails) {
+            throw new java.io.IOException("pg_ctl stop failed");
+        }
         running = false;
     }
 
