@@ -1,76 +1,156 @@
 package org.ferretdboperator.coordinator;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.ferretdboperator.contract.AppUser;
 import org.ferretdboperator.coordinator.decision.Action;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.HaDecision;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
 import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.coordinator.decision.Memory;
 import org.ferretdboperator.coordinator.decision.Observation;
+import org.ferretdboperator.coordinator.decision.ReleasePosition;
 import org.ferretdboperator.coordinator.decision.Role;
-import org.ferretdboperator.contract.LeaseAnnotations;
 import org.ferretdboperator.coordinator.lease.LeaseConflictException;
-import org.ferretdboperator.coordinator.lease.LeaseSnapshot;
-import org.ferretdboperator.coordinator.lease.LeaseStore;
-import org.ferretdboperator.coordinator.lease.LeaseTracker;
 import org.ferretdboperator.coordinator.member.MemberDirectory;
-import org.ferretdboperator.contract.AppUser;
 import org.ferretdboperator.coordinator.postgres.ControlFile;
-import org.ferretdboperator.coordinator.postgres.InstanceController;
+import org.ferretdboperator.coordinator.postgres.PostgresControl;
 import org.ferretdboperator.coordinator.postgres.RewindNotReadyException;
 import org.jboss.logging.Logger;
 
-/** Carries out a {@link Decision}'s actions in order, stopping at the first failure, and keeps the loop's memory. */
+/**
+ * Carries out a {@link Decision}'s actions in order, stopping at the first failure, and keeps the loop's memory. Each
+ * action kind has one handler; Lease writes go through {@link LeaseHolder}.
+ */
 final class ActionExecutor {
 
     private static final Logger LOG = Logger.getLogger(ActionExecutor.class);
 
+    /** Carries out one kind of action. */
+    @FunctionalInterface
+    interface Handler<A extends Action> {
+        void run(A action, Observation o) throws Exception;
+    }
+
     private final CoordinatorConfig config;
-    private final InstanceController instance;
-    private final LeaseStore leases;
-    private final LeaseTracker tracker;
+    private final PostgresControl instance;
+    private final LeaseHolder lease;
     private final MemberDirectory members;
     private final CoordinatorMetrics metrics;
     private final LongSupplier nanos;
-    private final java.util.List<AppUser> appUsers;
+    private final List<AppUser> appUsers;
+    private final Predicate<String> leaderAnswers;
+    private final Map<Class<? extends Action>, Handler<Action>> handlers = new HashMap<>();
 
     private String rewindFailedAgainst;
     private int appUsersEnsuredTerm = -1;
-    /** While true, {@link #renewInBackground()} keeps the Lease renewed with the last record this member wrote. */
-    private volatile boolean holding;
     /** This member fenced its PostgreSQL and has not started it since (reported as role "fenced"). */
     private volatile boolean fenced;
-    private volatile int heldTerm;
-    private volatile LeaderRecord heldRecord;
-    private final Object leaseWrites = new Object();
     private volatile Runnable primaryIntent = () -> { };
-    private final java.util.function.Predicate<String> leaderAnswers;
-    private PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
-    private java.util.function.BooleanSupplier primaryRunning = () -> false;
+    private volatile PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
 
-    ActionExecutor(CoordinatorConfig config, InstanceController instance, LeaseStore leases, LeaseTracker tracker,
-            MemberDirectory members, CoordinatorMetrics metrics, LongSupplier nanos,
-            java.util.function.Predicate<String> leaderAnswers) {
-        this.leaderAnswers = leaderAnswers;
+    ActionExecutor(CoordinatorConfig config, PostgresControl instance, LeaseHolder lease, MemberDirectory members,
+            CoordinatorMetrics metrics, LongSupplier nanos, Predicate<String> leaderAnswers) {
         this.config = config;
         this.instance = instance;
-        this.leases = leases;
-        this.tracker = tracker;
+        this.lease = lease;
         this.members = members;
         this.metrics = metrics;
         this.nanos = nanos;
+        this.leaderAnswers = leaderAnswers;
         this.appUsers = config.appUsers();
+        registerHandlers();
+    }
+
+    private void registerHandlers() {
+        on(Action.InitDb.class, (a, o) -> instance.initDb());
+        on(Action.CloneFrom.class, (a, o) -> {
+            fenced = false;
+            instance.cloneFrom(a.address());
+        });
+        on(Action.StartStandby.class, (a, o) -> {
+            fenced = false;
+            instance.startStandby(a.address());
+        });
+        on(Action.StartPrimary.class, (a, o) -> {
+            fenced = false;
+            primaryIntent.run();
+            heartbeat.beat();
+            instance.startPrimary();
+        });
+        on(Action.AcquireLease.class, (a, o) -> lease.write(a.term(), a.record()));
+        on(Action.RenewLease.class, (a, o) -> lease.write(o.lease().transitions(), a.record()));
+        on(Action.ReleaseLease.class, (a, o) -> release(a.handoverTo(), o));
+        on(Action.Promote.class, (a, o) -> {
+            primaryIntent.run();
+            heartbeat.beat();
+            instance.promote();
+        });
+        on(Action.Fence.class, (a, o) -> {
+            LOG.warnf("fencing PostgreSQL: %s", a.reason());
+            try {
+                instance.fence();
+            } finally {
+                // after the fence, not before: ending holding waits for a renew in flight, and fencing must not wait
+                lease.stopHolding();
+            }
+            fenced = true;
+            metrics.fenced();
+        });
+        on(Action.StopFast.class, (a, o) -> instance.stopFast(Duration.ofSeconds(20)));
+        on(Action.Rewind.class, (a, o) -> {
+            fenced = false;
+            instance.rewind(a.address(), o.lease().record().timeline() > o.local().timeline());
+            rewindFailedAgainst = null;
+        });
+        on(Action.Reclone.class, (a, o) -> {
+            fenced = false;
+            instance.reclone(a.address());
+        });
+        on(Action.Repoint.class, (a, o) -> instance.repoint(a.address()));
+        on(Action.Detach.class, (a, o) -> instance.detach());
+        on(Action.SetSynchronousStandbys.class, (a, o) -> instance.setSynchronousStandbys(a.setting()));
+        on(Action.EnsureSlots.class, (a, o) -> instance.ensureSlots(a.create(), a.drop()));
+        on(Action.EnsureAppUsers.class, (a, o) -> {
+            instance.ensureRoles(appUsers);
+            appUsersEnsuredTerm = a.term();
+        });
+        on(Action.PublishRole.class, (a, o) -> members.setRole(a.role()));
+        on(Action.Wait.class, (a, o) -> { });
+    }
+
+    private <A extends Action> void on(Class<A> kind, Handler<A> handler) {
+        handlers.put(kind, (action, o) -> handler.run(kind.cast(action), o));
+    }
+
+    /** Whether every kind of action has a handler. */
+    boolean handles(Class<? extends Action> kind) {
+        return handlers.containsKey(kind);
     }
 
     boolean fenced() {
         return fenced;
     }
 
-    org.ferretdboperator.coordinator.decision.Memory memory() {
-        return new org.ferretdboperator.coordinator.decision.Memory(rewindFailedAgainst, appUsersEnsuredTerm);
+    Memory memory() {
+        return new Memory(rewindFailedAgainst, appUsersEnsuredTerm);
+    }
+
+    void heartbeat(PrimaryHeartbeat beat, BooleanSupplier primary) {
+        this.heartbeat = beat;
+        lease.heartbeat(beat, primary);
+    }
+
+    /** Called before starting or promoting PostgreSQL as primary, so the watchdog covers the start as well. */
+    void onPrimaryIntent(Runnable intent) {
+        this.primaryIntent = intent;
     }
 
     /** @return null when every action succeeded, else what failed */
@@ -117,6 +197,14 @@ final class ActionExecutor {
         return null;
     }
 
+    private void run(Action action, Observation o) throws Exception {
+        Handler<Action> handler = handlers.get(action.getClass());
+        if (handler == null) {
+            throw new IllegalStateException("no executor for " + action);
+        }
+        handler.run(action, o);
+    }
+
     private static void logTimings(Decision decision, StringBuilder timings) {
         if (decision.contains(Action.Promote.class) || decision.contains(Action.ReleaseLease.class)
                 || decision.contains(Action.Fence.class) || decision.contains(Action.StopFast.class)) {
@@ -131,138 +219,16 @@ final class ActionExecutor {
         metrics.promoted(switchover, Duration.ofNanos(nanos.getAsLong() - observedAtNanos + sinceLastChangeNanos));
     }
 
-    private void run(Action action, Observation o) throws Exception {
-        if (action instanceof Action.StartPrimary || action instanceof Action.StartStandby || action instanceof Action.CloneFrom
-                || action instanceof Action.Rewind || action instanceof Action.Reclone) {
-            fenced = false;
-        }
-        if (action instanceof Action.InitDb) {
-            instance.initDb();
-        } else if (action instanceof Action.CloneFrom a) {
-            instance.cloneFrom(a.address());
-        } else if (action instanceof Action.StartStandby a) {
-            instance.startStandby(a.address());
-        } else if (action instanceof Action.StartPrimary) {
-            primaryIntent.run();
-            heartbeat.beat();
-            instance.startPrimary();
-        } else if (action instanceof Action.AcquireLease a) {
-            writeLease(config.podName(), a.term(), a.record());
-        } else if (action instanceof Action.RenewLease a) {
-            writeLease(config.podName(), o.lease().transitions(), a.record());
-        } else if (action instanceof Action.ReleaseLease a) {
-            release(a.handoverTo(), o);
-        } else if (action instanceof Action.Promote) {
-            primaryIntent.run();
-            heartbeat.beat();
-            instance.promote();
-        } else if (action instanceof Action.Fence a) {
-            holding = false;
-            heartbeat.stop();
-            LOG.warnf("fencing PostgreSQL: %s", a.reason());
-            instance.fence();
-            fenced = true;
-            metrics.fenced();
-        } else if (action instanceof Action.StopFast) {
-            instance.stopFast(Duration.ofSeconds(20));
-        } else if (action instanceof Action.Rewind a) {
-            instance.rewind(a.address(), o.lease().record().timeline() > o.local().timeline());
-            rewindFailedAgainst = null;
-        } else if (action instanceof Action.Reclone a) {
-            instance.reclone(a.address());
-        } else if (action instanceof Action.Repoint a) {
-            instance.repoint(a.address());
-        } else if (action instanceof Action.Detach) {
-            instance.detach();
-        } else if (action instanceof Action.SetSynchronousStandbys a) {
-            instance.setSynchronousStandbys(a.setting());
-        } else if (action instanceof Action.EnsureSlots a) {
-            instance.ensureSlots(a.create(), a.drop());
-        } else if (action instanceof Action.EnsureAppUsers a) {
-            instance.ensureRoles(appUsers);
-            appUsersEnsuredTerm = a.term();
-        } else if (action instanceof Action.PublishRole a) {
-            members.setRole(a.role());
-        } else if (!(action instanceof Action.Wait)) {
-            throw new IllegalStateException("no executor for " + action);
-        }
-    }
-
-    private void writeLease(String holder, int term, LeaderRecord record) throws LeaseConflictException {
-        synchronized (leaseWrites) {
-            Optional<LeaseSnapshot> expected = tracker.last();
-            long sent = nanos.getAsLong();
-            try {
-                LeaseSnapshot written = leases.write(expected.orElse(null), holder, term, LeaseAnnotations.encode(record));
-                tracker.wrote(sent, written);
-                heldTerm = term;
-                heldRecord = record;
-                holding = true;
-                if (primaryRunning.getAsBoolean()) {
-                    heartbeat.beat();
-                }
-            } catch (LeaseConflictException e) {
-                holding = false;
-                heartbeat.stop();
-                throw e;
-            }
-        }
-    }
-
-    void heartbeat(PrimaryHeartbeat beat, java.util.function.BooleanSupplier primary) {
-        this.heartbeat = beat;
-        this.primaryRunning = primary;
-    }
-
-    /** Called before starting or promoting PostgreSQL as primary, so the watchdog covers the start as well. */
-    void onPrimaryIntent(Runnable intent) {
-        this.primaryIntent = intent;
-    }
-
-    /**
-     * Renews the Lease between ticks while this member holds it, so a slow action (a primary starting, a promotion)
-     * never starves renewal. A lost compare-and-swap stops it; the loop then sees the new holder and fences.
-     */
-    void renewInBackground() {
-        if (!holding) {
-            return;
-        }
-        try {
-            Optional<LeaseSnapshot> last = tracker.last();
-            if (last.isEmpty() || !last.get().holder().equals(config.podName())) {
-                holding = false;
-                return;
-            }
-            writeLease(config.podName(), heldTerm, heldRecord);
-        } catch (LeaseConflictException e) {
-            LOG.warnf("background renew lost the Lease: %s", e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.debugf("background renew failed: %s", e.getMessage());
-        }
-    }
-
-    /**
-     * Leaves the Lease, to {@code handoverTo} or vacant. A leaving primary records the final position of its clean
-     * shutdown; a standby that gives up a Lease it could not use keeps the last leader's record as it was.
-     */
+    /** Leaves the Lease, to {@code handoverTo} or vacant, recording the final position {@link ReleasePosition} chooses. */
     private void release(String handoverTo, Observation o) throws LeaseConflictException {
-        holding = false;
-        heartbeat.stop();
-        long finalLsn = o.lease().record().finalLsn();
-        if (o.local().formerPrimary()) {
-            Optional<ControlFile> control = ControlFile.read(config.pgdata());
-            finalLsn = control.filter(ControlFile::cleanShutdown).map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN);
-        }
+        // pg_control is read only where it counts: a standby keeps the recorded position
+        Optional<ReleasePosition.Shutdown> shutdown = o.local().formerPrimary()
+                ? ControlFile.read(config.pgdata()).map(c -> new ReleasePosition.Shutdown(c.cleanShutdown(), c.checkpointLsn()))
+                : Optional.empty();
+        long finalLsn = ReleasePosition.finalLsn(o.local().formerPrimary(), o.lease().record().finalLsn(), shutdown);
         LeaderRecord rec = o.lease().record().withHandover(handoverTo, finalLsn);
-        Map<String, String> annotations = LeaseAnnotations.encode(rec);
         int term = o.lease().transitions() + (handoverTo == null ? 0 : 1);
-        LeaseSnapshot written;
-        synchronized (leaseWrites) {
-            // read under the lock: the background renewer may have moved the resourceVersion since the tick began
-            Optional<LeaseSnapshot> expected = tracker.last();
-            written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term, annotations);
-            tracker.wrote(nanos.getAsLong(), written);
-        }
+        lease.release(handoverTo, term, rec);
         LOG.infof("released the Lease%s, final position %s", handoverTo == null ? "" : " to " + handoverTo,
                 Lsn.known(finalLsn) ? Lsn.format(finalLsn) : "unknown");
     }

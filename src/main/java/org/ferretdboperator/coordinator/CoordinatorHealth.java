@@ -26,7 +26,7 @@ public final class CoordinatorHealth {
             if (!Mode.coordinator()) {
                 return HealthCheckResponse.up("pg-coordinator");
             }
-            org.ferretdboperator.coordinator.Readiness r = runtime.readiness();
+            org.ferretdboperator.coordinator.decision.Readiness r = runtime.readiness();
             return HealthCheckResponse.named("pg-coordinator").status(r.ready()).withData("reason", r.reason()).build();
         }
     }

@@ -2,24 +2,27 @@ package org.ferretdboperator.coordinator;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.ferretdboperator.coordinator.decision.Decision;
+import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
 import org.ferretdboperator.coordinator.decision.HaDecision;
 import org.ferretdboperator.coordinator.decision.LeaderProbe;
+import org.ferretdboperator.coordinator.decision.LeaderProbeCondition;
 import org.ferretdboperator.coordinator.decision.LeaseView;
 import org.ferretdboperator.coordinator.decision.LocalInstance;
 import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Observation;
 import org.ferretdboperator.coordinator.decision.PeerView;
+import org.ferretdboperator.coordinator.decision.Readiness;
 import org.ferretdboperator.coordinator.decision.Role;
-import org.ferretdboperator.coordinator.decision.SyncSetting;
 import org.ferretdboperator.coordinator.lease.LeaseSnapshot;
 import org.ferretdboperator.coordinator.lease.LeaseStore;
 import org.ferretdboperator.coordinator.lease.LeaseTracker;
 import org.ferretdboperator.coordinator.member.MemberDirectory;
-import org.ferretdboperator.coordinator.postgres.InstanceController;
-import org.ferretdboperator.coordinator.postgres.InstanceObserver;
+import org.ferretdboperator.coordinator.postgres.PostgresControl;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,14 +35,15 @@ public final class CoordinatorLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(CoordinatorLoop.class);
 
     private final CoordinatorConfig config;
-    private final InstanceObserver observer;
-    private final InstanceController instance;
+    private final Supplier<LocalInstance> observer;
+    private final PostgresControl instance;
     private final LeaseStore leases;
     private final LeaseTracker tracker;
+    private final LeaseHolder leaseHolder;
     private final MemberDirectory members;
     private final ActionExecutor executor;
     private final CoordinatorMetrics metrics;
-    private final LeaderProber prober;
+    private final Function<String, LeaderProbe> prober;
     private final LongSupplier nanos;
     private final HaDecision decision = new HaDecision();
     private final PeerTracker peers;
@@ -59,14 +63,15 @@ public final class CoordinatorLoop implements Runnable {
     private long lastPosition = Lsn.UNKNOWN;
     private long positionSinceNanos;
 
-    CoordinatorLoop(CoordinatorConfig config, InstanceObserver observer, InstanceController instance, LeaseStore leases,
-            LeaseTracker tracker, MemberDirectory members, ActionExecutor executor, CoordinatorMetrics metrics, LeaderProber prober,
-            LongSupplier nanos) {
+    CoordinatorLoop(CoordinatorConfig config, Supplier<LocalInstance> observer, PostgresControl instance, LeaseStore leases,
+            LeaseTracker tracker, LeaseHolder leaseHolder, MemberDirectory members, ActionExecutor executor,
+            CoordinatorMetrics metrics, Function<String, LeaderProbe> prober, LongSupplier nanos) {
         this.config = config;
         this.observer = observer;
         this.instance = instance;
         this.leases = leases;
         this.tracker = tracker;
+        this.leaseHolder = leaseHolder;
         this.members = members;
         this.executor = executor;
         this.metrics = metrics;
@@ -102,10 +107,10 @@ public final class CoordinatorLoop implements Runnable {
         return (nanos.getAsLong() - lastTickNanos) / 1_000_000;
     }
 
-    /** Renews between ticks when the last own renew is a retryPeriod old (see ActionExecutor#renewInBackground). */
+    /** Renews between ticks when the last own renew is a retryPeriod old (see LeaseHolder#renewInBackground). */
     void backgroundRenew() {
         if (tracker.sinceOwnRenewMillis() >= config.retryPeriodMillis()) {
-            executor.renewInBackground();
+            leaseHolder.renewInBackground();
         }
     }
 
@@ -133,8 +138,8 @@ public final class CoordinatorLoop implements Runnable {
         LOG.info("pg-coordinator stopped");
     }
 
-    private void tick(long start) {
-        LocalInstance local = observer.observe();
+    void tick(long start) {
+        LocalInstance local = observer.get();
         boolean apiReachable = readLease();
         LeaseView lease = tracker.view();
         Map<String, PeerView> peerViews = Map.of();
@@ -149,10 +154,9 @@ public final class CoordinatorLoop implements Runnable {
         believesPrimary = local.isPrimary() || (local.postmasterAlive() && local.formerPrimary());
         trackPosition(local, start);
         LeaderProbe probe = LeaderProbe.NOT_PROBED;
-        if (local.isStandby() && apiReachable && lease.vacant(config.podName(), config.leaseDurationMillis())
-                && lease.record().leaderAddress() != null && !lease.record().leaderAddress().equals(config.advertiseAddress())
-                && !Lsn.known(lease.record().finalLsn())) {
-            probe = prober.probe(lease.record().leaderAddress());
+        if (LeaderProbeCondition.shouldProbe(config.podName(), config.advertiseAddress(), config.leaseDurationMillis(), local,
+                lease, apiReachable)) {
+            probe = prober.apply(lease.record().leaderAddress());
         }
         Observation o = new Observation(config.podName(), config.advertiseAddress(), config.cluster(), local, lease, peerViews, label,
                 probe, executor.memory(), shuttingDown, apiReachable);
@@ -204,13 +208,8 @@ public final class CoordinatorLoop implements Runnable {
     /** This member's state for its peers; republished on change and at least every leaseDuration as a heartbeat. */
     private void publish(Observation o, Readiness ready, long now) {
         LocalInstance local = o.local();
-        LeaseView lease = o.lease();
-        long stableMillis = (now - positionSinceNanos) / 1_000_000;
-        // Only a stopped receiver with a position that stopped moving (local WAL replayed) makes the position final.
-        boolean positionFinal = local.isStandby() && !local.walReceiverStreaming()
-                && stableMillis >= Math.max(2 * config.retryPeriodMillis(), 400);
-        String expiredVersion = positionFinal && lease.exists() && lease.vacant(config.podName(), config.leaseDurationMillis())
-                ? lease.resourceVersion() : null;
+        String expiredVersion = FinalPositionClaim.leaseVersion(config.podName(), o.config(), local, o.lease(),
+                (now - positionSinceNanos) / 1_000_000);
         MemberState state = new MemberState(roleName(local), local.timeline(), local.position(), local.walReceiverStreaming(),
                 local.upstreamAddress(), ready.ready(), config.advertiseAddress(), shuttingDown, expiredVersion,
                 local.systemIdentifier(), 0);
@@ -238,52 +237,17 @@ public final class CoordinatorLoop implements Runnable {
         return executor.fenced() ? MemberState.FENCED : MemberState.STOPPED;
     }
 
-    /** Ready only when PostgreSQL really serves this member's role (the write path for a primary). */
+    /** {@link Readiness#judge}, with how long this member has been primary tracked here. */
     private Readiness readiness(Observation o) {
-        LocalInstance local = o.local();
-        LeaseView lease = o.lease();
-        if (o.shuttingDown()) {
-            return new Readiness(false, "shutting down");
-        }
-        if (local.isPrimary()) {
-            if (primarySinceNanos < 0) {
+        if (!o.shuttingDown()) {
+            if (!o.local().isPrimary()) {
+                primarySinceNanos = -1;
+            } else if (primarySinceNanos < 0) {
                 primarySinceNanos = nanos.getAsLong();
             }
-            long since = tracker.sinceOwnRenewMillis();
-            if (!lease.heldBy(config.podName()) || since < 0 || since > config.renewDeadlineMillis()) {
-                return new Readiness(false, "primary without a renewed Lease");
-            }
-            if (!Lsn.known(local.flushLsn())) {
-                return new Readiness(false, "primary's WAL position unreadable");
-            }
-            SyncSetting sync = local.syncSetting();
-            long primaryForMillis = (nanos.getAsLong() - primarySinceNanos) / 1_000_000;
-            // a new primary gets a leaseDuration for its standbys to re-attach before commits waiting on them count
-            if (config.synchronous() && config.replicas() > 1 && primaryForMillis > config.leaseDurationMillis()) {
-                long connected = local.streamingStandbys().stream().filter(sync.names()::contains).count();
-                if (sync.isEmpty() || connected < sync.quorum()) {
-                    return new Readiness(false, "synchronous standbys not connected: commits would wait");
-                }
-            }
-            return new Readiness(true, "primary");
         }
-        if (local.isStandby()) {
-            primarySinceNanos = -1;
-            String leaderAddress = lease.record().leaderAddress();
-            if (!lease.liveHolderOtherThan(config.podName(), config.leaseDurationMillis()) || leaderAddress == null) {
-                return new Readiness(false, "no live leader");
-            }
-            if (!local.walReceiverStreaming() || !leaderAddress.equals(local.upstreamAddress())) {
-                return new Readiness(false, "not streaming from the leader " + lease.holder());
-            }
-            long leaderLsn = lease.record().leaderLsn();
-            if (Lsn.known(leaderLsn) && leaderLsn - local.position() > config.maxLagBytes()) {
-                return new Readiness(false, "lagging " + (leaderLsn - local.position()) + " bytes behind the leader");
-            }
-            return new Readiness(true, "standby of " + lease.holder());
-        }
-        primarySinceNanos = -1;
-        return new Readiness(false, "PostgreSQL not running");
+        return Readiness.judge(config.podName(), o.config(), o.local(), o.lease(), o.shuttingDown(),
+                tracker.sinceOwnRenewMillis(), (nanos.getAsLong() - primarySinceNanos) / 1_000_000);
     }
 
     private void sleepUntil(long deadlineNanos) {
@@ -315,6 +279,8 @@ public final class CoordinatorLoop implements Runnable {
             LOG.warnf("watchdog: no Lease renewal for %d ms (renewDeadline %d ms): fencing", since, config.renewDeadlineMillis());
             try {
                 instance.fence();
+                // a fenced ex-primary must stop renewing, or no standby can ever take over
+                leaseHolder.stopHolding();
                 believesPrimary = false;
                 metrics.fenced();
             } catch (Exception e) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.ferretdboperator.coordinator.decision.Readiness;
 import org.ferretdboperator.coordinator.lease.KubernetesLeaseStore;
 import org.ferretdboperator.coordinator.lease.LeaseTracker;
 import org.ferretdboperator.coordinator.member.PodMemberDirectory;
@@ -77,9 +78,11 @@ public class CoordinatorRuntime {
         };
         directory = new PodMemberDirectory(client, config.namespace(), config.postgresName(), config.podName(), wake);
         LeaderProber prober = new LeaderProber(connections, (int) Math.min(500, config.retryPeriodMillis() * 2));
-        ActionExecutor executor = new ActionExecutor(config, instance, leases, tracker, directory, metrics, nanos,
+        LeaseHolder leaseHolder = new LeaseHolder(config.podName(), leases, tracker, nanos);
+        ActionExecutor executor = new ActionExecutor(config, instance, leaseHolder, directory, metrics, nanos,
                 address -> prober.probe(address) == org.ferretdboperator.coordinator.decision.LeaderProbe.WRITABLE);
-        loop = new CoordinatorLoop(config, observer, instance, leases, tracker, directory, executor, metrics, prober, nanos);
+        loop = new CoordinatorLoop(config, observer::observe, instance, leases, tracker, leaseHolder, directory, executor, metrics,
+                prober::probe, nanos);
         CoordinatorLoop created = loop;
         executor.heartbeat(new PrimaryHeartbeat(config.heartbeatFile()), created::believesPrimary);
         leaseWatch = client.leases().inNamespace(config.namespace()).withName(config.leaseName()).runnableInformer(0);

@@ -5,7 +5,9 @@
  * <ul>
  * <li>{@code decision}: the pure function {@link org.ferretdboperator.coordinator.decision.HaDecision#decide} from an
  * {@link org.ferretdboperator.coordinator.decision.Observation} to an ordered list of
- * {@link org.ferretdboperator.coordinator.decision.Action}s (no clocks, no I/O; unit-tested state by state).</li>
+ * {@link org.ferretdboperator.coordinator.decision.Action}s (no clocks, no I/O; unit-tested state by state). The loop's other
+ * judgements are pure functions beside it: {@code Readiness}, {@code FinalPositionClaim}, {@code LeaderProbeCondition},
+ * {@code ReleasePosition}.</li>
  * <li>{@code lease}: the coordination.k8s.io/v1 Lease, compare-and-swap on resourceVersion; expiry judged only by how
  * long this process has seen one resourceVersion unchanged on its monotonic clock.</li>
  * <li>{@code member}: each coordinator publishes its member state (JSON annotation) and role label on its own pod only.</li>
@@ -14,7 +16,8 @@
  * container's runner serves (the pod's channel, see {@link org.ferretdboperator.contract.PodContract}).</li>
  * <li>{@link org.ferretdboperator.coordinator.CoordinatorLoop}: observe, publish, decide, act every retryPeriod or on a
  * Lease/pod event; a lease renewer and a fencing watchdog run beside it so slow actions neither starve renewal nor delay
- * fencing.</li>
+ * fencing. {@link org.ferretdboperator.coordinator.LeaseHolder} makes every Lease write, under one lock;
+ * {@link org.ferretdboperator.coordinator.ActionExecutor} runs each other action through its handler.</li>
  * </ul>
  *
  * <h2>Running one outside Kubernetes pods (harness, development)</h2>

@@ -30,7 +30,7 @@ import org.postgresql.PGConnection;
  * method either completes or throws with a message that says what failed; none deletes data before its replacement
  * exists.
  */
-public final class InstanceController {
+public final class InstanceController implements PostgresControl {
 
     private static final Logger LOG = Logger.getLogger(InstanceController.class);
     private static final Duration SHORT = Duration.ofSeconds(60);
@@ -54,6 +54,7 @@ public final class InstanceController {
 
     // --- lifecycle ----------------------------------------------------------------------------------------------
 
+    @Override
     public void initDb() throws IOException, InterruptedException {
         Path pgdata = settings.pgdata();
         prepareParent(pgdata);
@@ -71,6 +72,7 @@ public final class InstanceController {
         files.writeConfig();
     }
 
+    @Override
     public void startPrimary() throws IOException, InterruptedException {
         files.writeConfig();
         files.configurePrimary();
@@ -78,6 +80,7 @@ public final class InstanceController {
     }
 
     /** Starts as a standby of {@code upstreamAddress}, or without upstream (read-only, replaying local WAL) when null. */
+    @Override
     public void startStandby(String upstreamAddress) throws IOException, InterruptedException {
         files.writeConfig();
         files.writePassfile();
@@ -101,6 +104,7 @@ public final class InstanceController {
     }
 
     /** Fast shutdown; immediate if it does not finish in time. */
+    @Override
     public void stopFast(Duration timeout) throws IOException, InterruptedException {
         connections.closeLocal();
         if (!postmasterAlive()) {
@@ -118,6 +122,7 @@ public final class InstanceController {
      * Stops accepting writes now: SIGQUIT to the postmaster (immediate shutdown: every backend exits at once, open
      * sessions are cut, nothing more is acknowledged), SIGKILL if it is still there after a second.
      */
+    @Override
     public void fence() throws IOException, InterruptedException {
         connections.closeLocal();
         Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata());
@@ -139,6 +144,7 @@ public final class InstanceController {
         return InstanceObserver.postmasterPid(settings.pgdata()).map(runner::alive).orElse(false);
     }
 
+    @Override
     public void promote() throws SQLException {
         try (Statement st = connections.local().createStatement(); ResultSet rs = st.executeQuery("SELECT pg_promote(true, 60)")) {
             if (!rs.next() || !rs.getBoolean(1)) {
@@ -173,6 +179,7 @@ public final class InstanceController {
     // --- joining a leader --------------------------------------------------------------------------------------
 
     /** pg_basebackup from the leader into an empty PGDATA, then start as its standby. */
+    @Override
     public void cloneFrom(String leaderAddress) throws IOException, InterruptedException {
         Path pgdata = settings.pgdata();
         prepareParent(pgdata);
@@ -191,6 +198,7 @@ public final class InstanceController {
      *                              checkpoint since), nothing was rewound, and starting would fail: throws
      *                              {@link RewindNotReadyException} instead, to be retried
      */
+    @Override
     public void rewind(String leaderAddress, boolean leaderOnLaterTimeline) throws IOException, InterruptedException {
         if (postmasterAlive()) {
             stopFast(Duration.ofSeconds(30));
@@ -210,6 +218,7 @@ public final class InstanceController {
      * Moves PGDATA aside, clones from the leader, and removes the old directory only once the clone started; a failed
      * clone moves the old directory back.
      */
+    @Override
     public void reclone(String leaderAddress) throws IOException, InterruptedException {
         if (postmasterAlive()) {
             stopFast(Duration.ofSeconds(30));
@@ -237,6 +246,7 @@ public final class InstanceController {
     // --- settings at runtime -----------------------------------------------------------------------------------
 
     /** Points the running standby at a new leader; PostgreSQL 13+ applies primary_conninfo on reload. */
+    @Override
     public void repoint(String leaderAddress) throws SQLException, IOException {
         files.writePassfile();
         alterSystem(Map.of("primary_conninfo", files.conninfo(leaderAddress, true), "primary_slot_name",
@@ -244,10 +254,12 @@ public final class InstanceController {
     }
 
     /** Stops the WAL receiver: its position becomes final. */
+    @Override
     public void detach() throws SQLException {
         alterSystem(Map.of("primary_conninfo", ""));
     }
 
+    @Override
     public void setSynchronousStandbys(SyncSetting setting) throws SQLException {
         alterSystem(Map.of("synchronous_standby_names", setting.toPostgres()));
     }
@@ -263,6 +275,7 @@ public final class InstanceController {
         }
     }
 
+    @Override
     public void ensureSlots(Set<String> create, Set<String> drop) throws SQLException {
         Connection c = connections.local();
         for (String slot : create) {
@@ -290,6 +303,7 @@ public final class InstanceController {
      * role: LOGIN NOSUPERUSER, owning its database. Passwords are hashed client-side (SCRAM) by the driver, so the
      * plain text never reaches the server or its logs.
      */
+    @Override
     public void ensureRoles(List<AppUser> appUsers) throws SQLException {
         Connection c = connections.local();
         PGConnection pg = c.unwrap(PGConnection.class);

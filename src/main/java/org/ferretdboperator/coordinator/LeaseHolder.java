@@ -1,0 +1,128 @@
+package org.ferretdboperator.coordinator;
+
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.coordinator.decision.LeaderRecord;
+import org.ferretdboperator.coordinator.lease.LeaseConflictException;
+import org.ferretdboperator.coordinator.lease.LeaseSnapshot;
+import org.ferretdboperator.coordinator.lease.LeaseStore;
+import org.ferretdboperator.coordinator.lease.LeaseTracker;
+import org.jboss.logging.Logger;
+
+/**
+ * Every write this member makes to the Lease, and the record it keeps renewed between ticks.
+ *
+ * <p>Locking: one lock guards the compare-and-swap writes and the held state ({@code holding}, term, record). The
+ * loop's writes, {@link #release}, {@link #stopHolding} and the background {@link #renewInBackground} each read and
+ * change that state only while holding it, and write the Lease inside it. So a background renew writes exactly the
+ * record of the loop's last write, and never after a release or a fence has ended holding.
+ */
+final class LeaseHolder {
+
+    private static final Logger LOG = Logger.getLogger(LeaseHolder.class);
+
+    private final String self;
+    private final LeaseStore leases;
+    private final LeaseTracker tracker;
+    private final LongSupplier nanos;
+    private final Object lock = new Object();
+
+    /** While true, {@link #renewInBackground()} renews the Lease with {@link #heldRecord}. Guarded by {@link #lock}. */
+    private boolean holding;
+    private int heldTerm;
+    private LeaderRecord heldRecord;
+    private volatile PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
+    private volatile BooleanSupplier primaryRunning = () -> false;
+
+    LeaseHolder(String self, LeaseStore leases, LeaseTracker tracker, LongSupplier nanos) {
+        this.self = self;
+        this.leases = leases;
+        this.tracker = tracker;
+        this.nanos = nanos;
+    }
+
+    /** The dead-man's switch refreshed after each successful renew while {@code primaryRunning} says PostgreSQL is primary. */
+    void heartbeat(PrimaryHeartbeat beat, BooleanSupplier primary) {
+        this.heartbeat = beat;
+        this.primaryRunning = primary;
+    }
+
+    boolean holding() {
+        synchronized (lock) {
+            return holding;
+        }
+    }
+
+    /** Compare-and-swap the Lease to this member (acquire or renew); from then on the background renews this record. */
+    void write(int term, LeaderRecord record) throws LeaseConflictException {
+        synchronized (lock) {
+            writeLocked(term, record);
+        }
+    }
+
+    private void writeLocked(int term, LeaderRecord record) throws LeaseConflictException {
+        Optional<LeaseSnapshot> expected = tracker.last();
+        long sent = nanos.getAsLong();
+        try {
+            LeaseSnapshot written = leases.write(expected.orElse(null), self, term, LeaseAnnotations.encode(record));
+            tracker.wrote(sent, written);
+            heldTerm = term;
+            heldRecord = record;
+            holding = true;
+            if (primaryRunning.getAsBoolean()) {
+                heartbeat.beat();
+            }
+        } catch (LeaseConflictException e) {
+            holding = false;
+            heartbeat.stop();
+            throw e;
+        }
+    }
+
+    /** Leaves the Lease to {@code handoverTo}, or vacant when null, with {@code record}; ends holding first. */
+    void release(String handoverTo, int term, LeaderRecord record) throws LeaseConflictException {
+        synchronized (lock) {
+            holding = false;
+            heartbeat.stop();
+            // the background renewer may have moved the resourceVersion since the tick began
+            Optional<LeaseSnapshot> expected = tracker.last();
+            LeaseSnapshot written = leases.write(expected.orElse(null), handoverTo == null ? "" : handoverTo, term,
+                    LeaseAnnotations.encode(record));
+            tracker.wrote(nanos.getAsLong(), written);
+        }
+    }
+
+    /** PostgreSQL was fenced: renew no more, so the Lease lapses and a standby can take over. */
+    void stopHolding() {
+        synchronized (lock) {
+            holding = false;
+            heartbeat.stop();
+        }
+    }
+
+    /**
+     * Renews the Lease between ticks while this member holds it, so a slow action (a primary starting, a promotion)
+     * never starves renewal. A lost compare-and-swap stops it; the loop then sees the new holder and fences.
+     */
+    void renewInBackground() {
+        try {
+            synchronized (lock) {
+                if (!holding) {
+                    return;
+                }
+                Optional<LeaseSnapshot> last = tracker.last();
+                if (last.isEmpty() || !last.get().holder().equals(self)) {
+                    holding = false;
+                    return;
+                }
+                writeLocked(heldTerm, heldRecord);
+            }
+        } catch (LeaseConflictException e) {
+            LOG.warnf("background renew lost the Lease: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debugf("background renew failed: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.ferretdboperator.coordinator.postgres;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.ferretdboperator.contract.AppUser;
+import org.ferretdboperator.coordinator.decision.SyncSetting;
+
+/**
+ * What the coordinator's actions do to the local PostgreSQL; {@link InstanceController} is the real one, tests of the
+ * loop use a model of it.
+ */
+public interface PostgresControl {
+
+    void initDb() throws IOException, InterruptedException;
+
+    void startPrimary() throws IOException, InterruptedException;
+
+    void startStandby(String upstreamAddress) throws IOException, InterruptedException;
+
+    void stopFast(Duration timeout) throws IOException, InterruptedException;
+
+    /** Immediate shutdown: no session may commit afterwards. */
+    void fence() throws IOException, InterruptedException;
+
+    void promote() throws SQLException;
+
+    void cloneFrom(String leaderAddress) throws IOException, InterruptedException;
+
+    void rewind(String leaderAddress, boolean leaderOnLaterTimeline) throws IOException, InterruptedException;
+
+    void reclone(String leaderAddress) throws IOException, InterruptedException;
+
+    void repoint(String leaderAddress) throws SQLException, IOException;
+
+    void detach() throws SQLException;
+
+    void setSynchronousStandbys(SyncSetting setting) throws SQLException;
+
+    void ensureSlots(Set<String> create, Set<String> drop) throws SQLException;
+
+    void ensureRoles(List<AppUser> appUsers) throws SQLException;
+}

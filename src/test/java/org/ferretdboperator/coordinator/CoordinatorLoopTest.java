@@ -1,0 +1,156 @@
+package org.ferretdboperator.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ferretdboperator.coordinator.decision.LeaderProbe;
+import org.ferretdboperator.coordinator.decision.MemberState;
+import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.lease.LeaseTracker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loop's ticks against in-memory fakes: one Lease store and one set of member states shared by the members, a
+ * model of each member's PostgreSQL, and one monotonic clock the test advances.
+ */
+class CoordinatorLoopTest {
+
+    private static final long LEASE_MS = 2000;
+    private static final long RENEW_DEADLINE_MS = 1200;
+    private static final long RETRY_MS = 200;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final FakeLeaseStore store = new FakeLeaseStore();
+    private final Map<String, MemberState> states = new HashMap<>();
+
+    private static String address(String member) {
+        return member + ".pg-pods:5432";
+    }
+
+    /** One member: its loop wired as CoordinatorRuntime wires it, with fakes instead of the API server and PostgreSQL. */
+    private final class Member {
+        final String name;
+        final FakePostgres postgres = new FakePostgres();
+        final FakeMembers directory;
+        final LeaseTracker tracker;
+        final LeaseHolder leaseHolder;
+        final CoordinatorLoop loop;
+
+        Member(String name) {
+            this.name = name;
+            CoordinatorConfig config = new CoordinatorConfig(name, "ns", "pg", 3, false, LEASE_MS, RENEW_DEADLINE_MS, RETRY_MS,
+                    1 << 20, 60_000, address(name), dir.resolve(name), 5432, dir, "*", Optional.of(dir), dir, "postgres",
+                    dir.resolve(name + ".log"), dir.resolve(name + ".pgpass"), dir, dir, "1GB", List.of());
+            directory = new FakeMembers(name, states);
+            tracker = new LeaseTracker(name, clock::get);
+            leaseHolder = new LeaseHolder(name, store, tracker, clock::get);
+            CoordinatorMetrics metrics = new CoordinatorMetrics(new SimpleMeterRegistry());
+            ActionExecutor executor = new ActionExecutor(config, postgres, leaseHolder, directory, metrics, clock::get,
+                    address -> false);
+            loop = new CoordinatorLoop(config, postgres, postgres, store, tracker, leaseHolder, directory, executor, metrics,
+                    address -> LeaderProbe.UNREACHABLE, clock::get);
+        }
+
+        void tick() {
+            loop.tick(clock.get());
+        }
+
+        String why() {
+            return name + ": " + postgres.calls + ", " + postgres.get() + ", readiness " + loop.readiness();
+        }
+    }
+
+    /** A retryPeriod passes, then each member ticks once, in order. */
+    private void round(Member... members) {
+        clock.addAndGet(RETRY_MS * 1_000_000);
+        for (Member m : members) {
+            m.tick();
+        }
+    }
+
+    private Member bootstrappedPrimary() {
+        Member pg0 = new Member("pg-0");
+        for (int i = 0; i < 10 && !pg0.loop.readiness().ready(); i++) {
+            round(pg0);
+        }
+        assertThat(pg0.loop.readiness().ready()).as(pg0.why()).isTrue();
+        return pg0;
+    }
+
+    @Test
+    void theBootstrapMemberInitialisesTakesTheLeaseAndServesAsPrimary() {
+        Member pg0 = bootstrappedPrimary();
+
+        assertThat(pg0.postgres.calls).as(pg0.why()).startsWith("initDb").contains("startPrimary");
+        assertThat(pg0.postgres.get().isPrimary()).isTrue();
+        assertThat(store.current().orElseThrow().holder()).isEqualTo("pg-0");
+        assertThat(store.lastWrite().record().leaderAddress()).isEqualTo(address("pg-0"));
+        assertThat(pg0.directory.role()).isEqualTo(Role.PRIMARY);
+        assertThat(pg0.directory.own().role()).isEqualTo(MemberState.PRIMARY);
+        assertThat(pg0.leaseHolder.holding()).isTrue();
+    }
+
+    @Test
+    void aSecondMemberClonesFromTheLeaderAndFollowsIt() {
+        Member pg0 = bootstrappedPrimary();
+        Member pg1 = new Member("pg-1");
+
+        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
+            round(pg0, pg1);
+            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
+        }
+
+        assertThat(pg1.loop.readiness().ready()).as(pg1.why()).isTrue();
+        assertThat(pg1.loop.readiness().reason()).isEqualTo("standby of pg-0");
+        assertThat(pg1.postgres.calls).as(pg1.why()).startsWith("cloneFrom " + address("pg-0"));
+        assertThat(pg1.directory.role()).isEqualTo(Role.SECONDARY);
+        assertThat(pg1.directory.own().upstream()).isNotNull();
+        assertThat(store.current().orElseThrow().holder()).as("the leader keeps the Lease").isEqualTo("pg-0");
+        assertThat(pg0.loop.readiness().ready()).as(pg0.why()).isTrue();
+    }
+
+    @Test
+    void aPrimaryThatSeesItsLeaseTakenFencesAndStopsHoldingIt() throws Exception {
+        Member pg0 = bootstrappedPrimary();
+        // another member took the Lease (as after pg-0's renewals stopped reaching the API server)
+        store.write(store.current().orElseThrow(), "pg-1", store.current().orElseThrow().transitions() + 1,
+                org.ferretdboperator.contract.LeaseAnnotations.encode(store.lastWrite().record()));
+
+        round(pg0);
+
+        assertThat(pg0.postgres.calls).as(pg0.why()).contains("fence");
+        assertThat(pg0.postgres.get().running()).isFalse();
+        assertThat(pg0.loop.readiness().ready()).isFalse();
+        assertThat(pg0.leaseHolder.holding()).isFalse();
+        assertThat(store.current().orElseThrow().holder()).isEqualTo("pg-1");
+        round(pg0);
+        assertThat(pg0.directory.own().role()).as(pg0.why()).isEqualTo(MemberState.FENCED);
+    }
+
+    @Test
+    void aPrimaryFencedByTheWatchdogStopsRenewingItsLease() {
+        Member pg0 = bootstrappedPrimary();
+        int writesBefore = store.writes().size();
+        // the API server is unreachable past renewDeadline while the loop is stuck in a call: only the watchdog acts
+        store.unreachable(true);
+        clock.addAndGet((RENEW_DEADLINE_MS + 1) * 1_000_000);
+
+        pg0.loop.watchdogCheck();
+
+        assertThat(pg0.postgres.calls).as(pg0.why()).endsWith("fence");
+        store.unreachable(false);
+        clock.addAndGet(RETRY_MS * 1_000_000);
+        pg0.loop.backgroundRenew();
+        assertThat(store.writes()).as("a fenced ex-primary must let its Lease lapse").hasSize(writesBefore);
+    }
+}
