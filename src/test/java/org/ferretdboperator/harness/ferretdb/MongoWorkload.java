@@ -141,7 +141,8 @@ public final class MongoWorkload implements AutoCloseable {
                 ? ce.getErrorMessage() : e.getMessage());
         String codeName = e instanceof com.mongodb.MongoServerException se ? " " + se.getErrorCodeName() : "";
         return e.getClass().getSimpleName() + " code " + e.getCode() + codeName + ": "
-                + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
+                + (message.length() > 400 ? message.substring(0, 150) + " ... " + message.substring(message.length() - 250)
+                        : message);
     }
 
     /** Acknowledged inserts, in the order they completed. */
