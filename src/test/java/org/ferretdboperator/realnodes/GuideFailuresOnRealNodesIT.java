@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
 import org.bson.Document;
 import org.ferretdboperator.controlplane.Command;
 import org.ferretdboperator.harness.RoleLabels;
@@ -168,6 +169,7 @@ class GuideFailuresOnRealNodesIT {
                             || postgresRestarts(p) > restartsBefore.get(p.getMetadata().getName())
                     : p -> !victimUids.contains(p.getMetadata().getUid());
             MongoCollection<Document> collection = client.getDatabase("guide").getCollection(name);
+            createOnEveryServer(name);
 
             try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND)) {
                 await(name + ": the label watcher sees the three backend pods").atMost(Duration.ofSeconds(30))
@@ -185,9 +187,16 @@ class GuideFailuresOnRealNodesIT {
                             .pollInterval(Duration.ofMillis(250)).until(() -> settled(recovered));
                     long restored = System.nanoTime();
                     Roles after = roles();
-                    await(name + ": inserts acknowledged through " + FERRETDB + " after the recovery")
-                            .atMost(WRITES_RESUME).pollInterval(Duration.ofMillis(100))
-                            .until(() -> writer.acks().stream().filter(a -> a.sentNanos() > restored).count() >= 10);
+                    try {
+                        await(name + ": inserts acknowledged through " + FERRETDB + " after the recovery")
+                                .atMost(WRITES_RESUME).pollInterval(Duration.ofMillis(100))
+                                .until(() -> writer.acks().stream().filter(a -> a.sentNanos() > restored).count() >= 10);
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        List<MongoWorkload.Failure> recent = writer.writeFailures().stream()
+                                .filter(f -> f.atNanos() > restored).toList();
+                        throw new AssertionError(e.getMessage() + "; " + recent.size() + " insert(s) failed since the "
+                                + "recovery, by kind " + MongoWorkload.kinds(recent), e);
+                    }
                     writer.stop(Duration.ofSeconds(30));
 
                     List<MongoWorkload.Ack> acks = writer.acks();
@@ -200,6 +209,16 @@ class GuideFailuresOnRealNodesIT {
                     long documents = collection.countDocuments();
                     SetChecker.Result check = SetChecker.compare(writer.attempted(),
                             acks.stream().map(MongoWorkload.Ack::id).toList(), present);
+                    // The Service balances connections over the FerretDB pods: each of them must serve the same set.
+                    Map<String, SetChecker.Result> perServer = new TreeMap<>();
+                    for (Pod server : ferretServers()) {
+                        try (MongoClient direct = cluster.mongoAt(server.getStatus().getPodIP(), NAMESPACE, FERRETDB,
+                                "&socketTimeoutMS=15000")) {
+                            perServer.put(server.getMetadata().getName(), SetChecker.compare(writer.attempted(),
+                                    acks.stream().map(MongoWorkload.Ack::id).toList(),
+                                    readBack(direct.getDatabase("guide").getCollection(name))));
+                        }
+                    }
                     List<RoleLabels.DualPrimary> dual = labels.dualPrimaries();
                     boolean primaryKept = labels.history().stream().filter(s -> s.nanos() >= faultAt)
                             .allMatch(s -> s.primaries().equals(List.of(before.primary())));
@@ -207,34 +226,43 @@ class GuideFailuresOnRealNodesIT {
                     String line = String.format("%s: primary %s -> %s; fault applied in %.1f s; write outage %.2f s; "
                             + "roles restored %.1f s after the fault; "
                             + "acknowledged %d, attempted %d, present %d, lost %d, phantom %d, duplicates %d, "
-                            + "unacknowledged but present %d; two primary labels %d time(s); "
+                            + "unacknowledged but present %d; per FerretDB pod (present/lost) %s; two primary labels %d time(s); "
                             + "write failures %d before the fault, %d after the recovery, by kind %s",
                             name, before.primary(), after.primary(), (faultApplied - faultAt) / 1e9, outage / 1e9,
                             (restored - faultAt) / 1e9, check.acknowledged(),
                             writer.attempted().size(), check.present(), check.lost().size(), check.unexpected().size(),
-                            documents - present.size(), check.recovered(), dual.size(),
+                            documents - present.size(), check.recovered(), perServer.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().present()
+                                    + "/" + e.getValue().lost().size()).toList(), dual.size(),
                             failedBefore, failedAfter, MongoWorkload.kinds(failures));
                     log(name, "%s", line);
                     summary.add(line);
 
-                    assertThat(check.lost().size()).as(name + ": acknowledged inserts missing after the recovery: "
+                    SoftAssertions soft = new SoftAssertions();
+                    soft.assertThat(check.lost().size()).as(name + ": acknowledged inserts missing after the recovery: "
                             + SetChecker.Result.sample(check.lost())).isZero();
-                    assertThat(check.unexpected().size()).as(name + ": ids nobody inserted: "
+                    soft.assertThat(check.unexpected().size()).as(name + ": ids nobody inserted: "
                             + SetChecker.Result.sample(check.unexpected())).isZero();
-                    assertThat(documents).as(name + ": documents counted vs distinct ids read back (duplicates)")
+                    soft.assertThat(perServer).as(name + ": the FerretDB pods behind " + FERRETDB).hasSize(2);
+                    perServer.forEach((server, result) -> soft.assertThat(result.lost().size())
+                            .as(name + ": acknowledged inserts missing when read through FerretDB pod " + server + ": "
+                                    + SetChecker.Result.sample(result.lost())).isZero());
+                    soft.assertThat(documents).as(name + ": documents counted vs distinct ids read back (duplicates)")
                             .isEqualTo(present.size());
-                    assertThat(dual.stream().map(d -> String.format("%s from %+.2f s after the fault for %.2f s",
+                    soft.assertThat(dual.stream().map(d -> String.format("%s from %+.2f s after the fault for %.2f s",
                             d.members(), (d.fromNanos() - faultAt) / 1e9, d.seconds())).toList())
                             .as(name + ": moments with two pods labelled primary").isEmpty();
                     if (primaryMustStay) {
-                        assertThat(after.primary()).as(name + ": the primary stays the same pod").isEqualTo(before.primary());
-                        assertThat(backendPods().stream().filter(p -> p.getMetadata().getName().equals(before.primary()))
+                        soft.assertThat(after.primary()).as(name + ": the primary stays the same pod").isEqualTo(before.primary());
+                        soft.assertThat(backendPods().stream().filter(p -> p.getMetadata().getName().equals(before.primary()))
                                 .map(p -> p.getMetadata().getUid()).toList())
                                 .as(name + ": the primary pod is the same object").containsExactly(
                                         pods.get(before.primary()).getMetadata().getUid());
-                        assertThat(primaryKept).as(name + ": only " + before.primary()
-                                + " carried the primary label throughout: " + labels.history()).isTrue();
+                        soft.assertThat(primaryKept).as(name + ": only " + before.primary()
+                                + " carried the primary label throughout: " + labels.history().stream()
+                                .filter(h -> h.nanos() >= faultAt).map(RoleLabels.Snapshot::primaries).distinct().toList())
+                                .isTrue();
                     }
+                    soft.assertAll();
                 } finally {
                     writer.stop(Duration.ofSeconds(30));
                 }
@@ -278,6 +306,46 @@ class GuideFailuresOnRealNodesIT {
         Map<String, Long> roles = pods.stream().collect(Collectors.groupingBy(
                 p -> String.valueOf(p.getMetadata().getLabels().get(Labels.ROLE)), Collectors.counting()));
         return roles.equals(Map.of(Labels.ROLE_PRIMARY, 1L, "secondary", 2L));
+    }
+
+    /**
+     * Creates the case's collection through one FerretDB pod and waits until every FerretDB pod behind {@code ferret}
+     * lists it, before the writer starts: the cases are about the backend, not about two FerretDB servers creating the
+     * same collection at once.
+     */
+    private static void createOnEveryServer(String name) {
+        List<Pod> servers = ferretServers();
+        assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(2);
+        try (MongoClient first = cluster.mongoAt(servers.get(0).getStatus().getPodIP(), NAMESPACE, FERRETDB,
+                "&socketTimeoutMS=15000")) {
+            await(name + ": collection created through " + servers.get(0).getMetadata().getName())
+                    .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> {
+                        try {
+                            first.getDatabase("guide").createCollection(name);
+                        } catch (com.mongodb.MongoCommandException e) {
+                            if (e.getErrorCode() != 48) { // NamespaceExists: an earlier attempt did create it
+                                throw e;
+                            }
+                        }
+                        return true;
+                    });
+        }
+        for (Pod server : servers) {
+            try (MongoClient direct = cluster.mongoAt(server.getStatus().getPodIP(), NAMESPACE, FERRETDB,
+                    "&socketTimeoutMS=15000")) {
+                await(name + ": collection listed by " + server.getMetadata().getName()).atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                        .until(() -> direct.getDatabase("guide").listCollectionNames().into(new ArrayList<>())
+                                .contains(name));
+            }
+        }
+    }
+
+    /** The FerretDB pods behind the {@code ferret} Service. */
+    private static List<Pod> ferretServers() {
+        return cluster.admin().pods().inNamespace(NAMESPACE).withLabels(Labels.ferretdbSelector(FERRETDB, "primary"))
+                .list().getItems();
     }
 
     private static boolean ferretReady() {

@@ -180,13 +180,18 @@ final class RealNodeCluster implements AutoCloseable {
      * {@code <ferretdb>-auth}. {@code options} are appended to the connection string.
      */
     MongoClient mongo(String namespace, String service, String ferretdb, String options) {
+        String clusterIp = admin().services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
+        return mongoAt(clusterIp, namespace, ferretdb, options);
+    }
+
+    /** Like {@link #mongo}, to one address (a Service's ClusterIP or one FerretDB pod's IP). */
+    MongoClient mongoAt(String host, String namespace, String ferretdb, String options) {
         KubernetesClient admin = admin();
-        String clusterIp = admin.services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
         Secret auth = admin.secrets().inNamespace(namespace).withName(ferretdb + "-auth").get();
         assertThat(auth).as("the FerretDB auth Secret " + ferretdb + "-auth").isNotNull();
         String user = decode(auth, "username");
         String password = decode(auth, "password");
-        ConnectionString uri = new ConnectionString("mongodb://" + clusterIp + ":27017/?appName=real-nodes-it"
+        ConnectionString uri = new ConnectionString("mongodb://" + host + ":27017/?appName=real-nodes-it"
                 + "&serverSelectionTimeoutMS=20000&connectTimeoutMS=5000" + options);
         return MongoClients.create(MongoClientSettings.builder().applyConnectionString(uri)
                 .credential(MongoCredential.createPlainCredential(user, "$external", password.toCharArray()))
