@@ -169,7 +169,7 @@ class GuideFailuresOnRealNodesIT {
                             || postgresRestarts(p) > restartsBefore.get(p.getMetadata().getName())
                     : p -> !victimUids.contains(p.getMetadata().getUid());
             MongoCollection<Document> collection = client.getDatabase("guide").getCollection(name);
-            createOnEveryServer(name);
+            List<String> notListing = createOnEveryServer(name);
 
             try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND)) {
                 await(name + ": the label watcher sees the three backend pods").atMost(Duration.ofSeconds(30))
@@ -238,6 +238,8 @@ class GuideFailuresOnRealNodesIT {
                     summary.add(line);
 
                     SoftAssertions soft = new SoftAssertions();
+                    soft.assertThat(notListing).as(name + ": FerretDB pods that did not list the case's collection "
+                            + "before the writer started").isEmpty();
                     soft.assertThat(check.lost().size()).as(name + ": acknowledged inserts missing after the recovery: "
                             + SetChecker.Result.sample(check.lost())).isZero();
                     soft.assertThat(check.unexpected().size()).as(name + ": ids nobody inserted: "
@@ -310,10 +312,10 @@ class GuideFailuresOnRealNodesIT {
 
     /**
      * Creates the case's collection through one FerretDB pod and waits until every FerretDB pod behind {@code ferret}
-     * lists it, before the writer starts: the cases are about the backend, not about two FerretDB servers creating the
-     * same collection at once.
+     * lists it, before the writer starts, so that two FerretDB servers do not race to create it. Returns the pods that
+     * did not list it within 30 s (a FerretDB server whose view of the backend's collections is stale).
      */
-    private static void createOnEveryServer(String name) {
+    private static List<String> createOnEveryServer(String name) {
         List<Pod> servers = ferretServers();
         assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(2);
         try (MongoClient first = cluster.mongoAt(servers.get(0).getStatus().getPodIP(), NAMESPACE, FERRETDB,
@@ -331,15 +333,21 @@ class GuideFailuresOnRealNodesIT {
                         return true;
                     });
         }
+        List<String> notListing = new ArrayList<>();
         for (Pod server : servers) {
             try (MongoClient direct = cluster.mongoAt(server.getStatus().getPodIP(), NAMESPACE, FERRETDB,
                     "&socketTimeoutMS=15000")) {
-                await(name + ": collection listed by " + server.getMetadata().getName()).atMost(Duration.ofMinutes(1))
+                await(name + ": collection listed by " + server.getMetadata().getName()).atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                         .until(() -> direct.getDatabase("guide").listCollectionNames().into(new ArrayList<>())
                                 .contains(name));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                notListing.add(server.getMetadata().getName());
+                log(name, "FerretDB pod %s does not list collection %s 30 s after %s created it", server.getMetadata()
+                        .getName(), name, servers.get(0).getMetadata().getName());
             }
         }
+        return notListing;
     }
 
     /** The FerretDB pods behind the {@code ferret} Service. */
