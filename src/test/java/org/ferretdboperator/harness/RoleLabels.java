@@ -16,18 +16,18 @@ import org.ferretdboperator.support.Labels;
  * controller watches them: the current primaries (what the primary Service selects) and the history of changes, to
  * find moments when two pods were labelled primary.
  */
-final class RoleLabels implements AutoCloseable {
+public final class RoleLabels implements AutoCloseable {
 
     /** The labels at one moment (member -> role label, absent when unlabelled or the pod is gone). */
-    record Snapshot(long nanos, Map<String, String> roles) {
-        List<String> primaries() {
+    public record Snapshot(long nanos, Map<String, String> roles) {
+        public List<String> primaries() {
             return roles.entrySet().stream().filter(e -> Labels.ROLE_PRIMARY.equals(e.getValue())).map(Map.Entry::getKey).toList();
         }
     }
 
     /** A stretch of time during which two or more pods carried the primary label. */
-    record DualPrimary(long fromNanos, long toNanos, List<String> members) {
-        double seconds() {
+    public record DualPrimary(long fromNanos, long toNanos, List<String> members) {
+        public double seconds() {
             return Harness.seconds(toNanos - fromNanos);
         }
     }
@@ -38,7 +38,7 @@ final class RoleLabels implements AutoCloseable {
     /** When each member's primary label appeared (monotonic). */
     private final Map<String, Long> primarySince = new java.util.HashMap<>();
 
-    RoleLabels(KubernetesClient client, String namespace, String postgres) {
+    public RoleLabels(KubernetesClient client, String namespace, String postgres) {
         informer = client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
                 .inform(new ResourceEventHandler<>() {
                     @Override
@@ -74,11 +74,11 @@ final class RoleLabels implements AutoCloseable {
         history.add(new Snapshot(System.nanoTime(), Map.copyOf(current)));
     }
 
-    synchronized Snapshot now() {
+    public synchronized Snapshot now() {
         return new Snapshot(System.nanoTime(), Map.copyOf(current));
     }
 
-    List<Snapshot> history() {
+    public List<Snapshot> history() {
         return List.copyOf(history);
     }
 
@@ -87,14 +87,14 @@ final class RoleLabels implements AutoCloseable {
      * label, the older one is normally a stale label of a dead or frozen primary, which a Service would drop once its
      * readiness probe fails.
      */
-    synchronized List<String> primaries() {
+    public synchronized List<String> primaries() {
         List<String> out = new ArrayList<>(primarySince.keySet());
         out.sort(java.util.Comparator.comparing((String m) -> primarySince.get(m)).reversed());
         return out;
     }
 
     /** Every stretch with more than one primary label; an open stretch ends now. */
-    List<DualPrimary> dualPrimaries() {
+    public List<DualPrimary> dualPrimaries() {
         List<DualPrimary> out = new ArrayList<>();
         Snapshot openedBy = null;
         for (Snapshot s : history) {

@@ -3,26 +3,17 @@ package org.ferretdboperator.realnodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.MongoCredential;
-import com.mongodb.ReadPreference;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +88,7 @@ class GuideOnRealNodesIT {
                   securityContext:
                     runAsUser: 1000
                 """.formatted(version, image);
-        apply(entry);
+        cluster.apply(entry);
         runGuide("guide-pg15", "1.24.2-pg15");
     }
 
@@ -106,19 +97,19 @@ class GuideOnRealNodesIT {
         LocalControlPlane cp = cluster.controlPlane();
         cp.kubectl("create", "namespace", namespace).requireSuccess();
         cp.kubectl("label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted").requireSuccess();
-        String seed = Files.readString(seedManifest())
+        String seed = Files.readString(RealNodeCluster.seedManifest())
                 .replace("namespace: demo", "namespace: " + namespace)
                 .replace("version: \"2.0.0\"", "version: \"" + catalogVersion + "\"");
         assertThat(seed).as("the seed names namespace demo and version 2.0.0").contains("namespace: " + namespace)
                 .contains(catalogVersion);
         long applied = System.nanoTime();
-        apply(seed);
+        cluster.apply(seed);
         try {
             awaitAllReady(namespace);
             String primary = soleprimary(namespace);
             log(namespace, "every pod Ready %.1f s after kubectl apply; primary %s", seconds(applied), primary);
             Set<String> acknowledged = new HashSet<>();
-            try (MongoClient writer = mongo(namespace, FERRETDB); MongoClient reader = mongo(namespace, FERRETDB + "-secondary")) {
+            try (MongoClient writer = cluster.mongo(namespace, FERRETDB, FERRETDB, ""); MongoClient reader = cluster.mongo(namespace, FERRETDB + "-secondary", FERRETDB, "")) {
                 insert(writer, "before-failover", 50, acknowledged);
                 awaitReadable(reader, acknowledged);
                 scrapeMetrics(namespace);
@@ -161,37 +152,17 @@ class GuideOnRealNodesIT {
         System.out.printf("[real-nodes] %s: %s%n", namespace, String.format(format, args));
     }
 
-    private static Path seedManifest() {
-        Path project = LocalControlPlane.locateProjectDir();
-        Path seed = project.resolve("../shared/seed/ferretdb.yaml").normalize();
-        assertThat(seed).as("the guide's manifest beside the project").isRegularFile();
-        return seed;
-    }
-
-    private void apply(String manifest) throws Exception {
-        Path file = Files.createTempFile(cluster.controlPlane().stateDir(), "manifest", ".yaml");
-        Files.writeString(file, manifest);
-        Command.Result r = cluster.controlPlane().kubectl("apply", "-f", file.toString());
-        assertThat(r.exitCode()).as(r.describe()).isZero();
-    }
-
     /** The backend's three pods and the four FerretDB servers Running and Ready, the FerretDB object Ready. */
     private void awaitAllReady(String namespace) {
         await("every pod of the guide Ready in " + namespace).atMost(POD_READY).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     Map<String, Boolean> ready = cluster.admin().pods().inNamespace(namespace).list().getItems().stream()
-                            .collect(Collectors.toMap(p -> p.getMetadata().getName(), GuideOnRealNodesIT::ready));
+                            .collect(Collectors.toMap(p -> p.getMetadata().getName(), RealNodeCluster::ready));
                     assertThat(ready).as(() -> cluster.describePods(namespace)).containsOnlyKeys(
                             BACKEND + "-0", BACKEND + "-1", BACKEND + "-2", FERRETDB + "-0", FERRETDB + "-1",
                             FERRETDB + "-secondary-0", FERRETDB + "-secondary-1");
                     assertThat(ready.values()).as(() -> cluster.describePods(namespace)).containsOnly(true);
                 });
-    }
-
-    private static boolean ready(Pod pod) {
-        return pod.getMetadata().getDeletionTimestamp() == null && "Running".equals(pod.getStatus().getPhase())
-                && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private List<String> primaries(String namespace) {
@@ -206,29 +177,6 @@ class GuideOnRealNodesIT {
                 .getItems().stream().map(p -> p.getMetadata().getName()).toList();
         assertThat(secondaries).as("pods labelled " + ROLE + "=secondary").hasSize(2).doesNotContainAnyElementsOf(primaries);
         return primaries.get(0);
-    }
-
-    /**
-     * A client of the Service's ClusterIP, as an application in the cluster would use it (the host reaches ClusterIPs
-     * through a node's kube-proxy), authenticating with PLAIN as FerretDB 1.x requires, with the FerretDB auth Secret.
-     */
-    private MongoClient mongo(String namespace, String service) {
-        KubernetesClient admin = cluster.admin();
-        String clusterIp = admin.services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
-        Secret auth = admin.secrets().inNamespace(namespace).withName(FERRETDB + "-auth").get();
-        assertThat(auth).as("the FerretDB auth Secret " + FERRETDB + "-auth").isNotNull();
-        String user = decode(auth, "username");
-        String password = decode(auth, "password");
-        ConnectionString uri = new ConnectionString("mongodb://" + clusterIp + ":27017/?appName=real-nodes-it"
-                + "&serverSelectionTimeoutMS=20000&connectTimeoutMS=5000");
-        return MongoClients.create(MongoClientSettings.builder().applyConnectionString(uri)
-                .credential(MongoCredential.createPlainCredential(user, "$external", password.toCharArray()))
-                .readPreference(ReadPreference.primaryPreferred())
-                .build());
-    }
-
-    private static String decode(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
 
     /** Inserts {@code count} documents with unique ids; only the ones the server acknowledged are recorded. */

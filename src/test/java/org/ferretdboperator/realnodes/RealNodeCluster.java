@@ -2,14 +2,24 @@ package org.ferretdboperator.realnodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCredential;
+import com.mongodb.ReadPreference;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,6 +51,11 @@ final class RealNodeCluster implements AutoCloseable {
 
     /** Starts the nodes and installs the operator; fails in CI, skips elsewhere, when the images are not built. */
     static RealNodeCluster start() {
+        return start("real-nodes");
+    }
+
+    /** Like {@link #start()}, with the cluster's state under target/{@code stateName}. */
+    static RealNodeCluster start(String stateName) {
         Path project = LocalControlPlane.locateProjectDir();
         Path images = imagesDir();
         buildOperatorImage(project);
@@ -48,7 +63,7 @@ final class RealNodeCluster implements AutoCloseable {
                 .filter(name -> !Files.isRegularFile(images.resolve(name + ".oci.tar"))).toList();
         Prerequisite.require(missing.isEmpty(), "images not built in " + images + ": " + missing
                 + " (hack/test.sh builds them with hack/images.sh)");
-        LocalControlPlane cluster = LocalControlPlane.startDedicated("real-nodes", NODES);
+        LocalControlPlane cluster = LocalControlPlane.startDedicated(stateName, NODES);
         RealNodeCluster nodes = new RealNodeCluster(cluster, images);
         nodes.installOperator();
         return nodes;
@@ -120,6 +135,83 @@ final class RealNodeCluster implements AutoCloseable {
                 .map(e -> "  " + e.getInvolvedObject().getName() + " " + e.getReason() + ": " + e.getMessage())
                 .distinct().limit(40).collect(Collectors.joining("\n")));
         return out.toString();
+    }
+
+    /** Applies a manifest with kubectl, as a user would. */
+    void apply(String manifest) {
+        try {
+            Path file = Files.createTempFile(cluster.stateDir(), "manifest", ".yaml");
+            Files.writeString(file, manifest);
+            Command.Result r = cluster.kubectl("apply", "-f", file.toString());
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The guide's manifest (shared/seed/ferretdb.yaml beside the project). */
+    static Path seedManifest() {
+        Path seed = LocalControlPlane.locateProjectDir().resolve("../shared/seed/ferretdb.yaml").normalize();
+        assertThat(seed).as("the guide's manifest beside the project").isRegularFile();
+        return seed;
+    }
+
+    /** Running, Ready and not being deleted. */
+    static boolean ready(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && "Running".equals(pod.getStatus().getPhase())
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /**
+     * A client of the Service's ClusterIP, as an application in the cluster would use it (the host reaches ClusterIPs
+     * through a node's kube-proxy), authenticating with PLAIN as FerretDB 1.x requires, with the FerretDB auth Secret
+     * {@code <ferretdb>-auth}. {@code options} are appended to the connection string.
+     */
+    MongoClient mongo(String namespace, String service, String ferretdb, String options) {
+        String clusterIp = admin().services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
+        return mongoAt(clusterIp, namespace, ferretdb, options);
+    }
+
+    /** Like {@link #mongo}, to one address (a Service's ClusterIP or one FerretDB pod's IP). */
+    MongoClient mongoAt(String host, String namespace, String ferretdb, String options) {
+        KubernetesClient admin = admin();
+        Secret auth = admin.secrets().inNamespace(namespace).withName(ferretdb + "-auth").get();
+        assertThat(auth).as("the FerretDB auth Secret " + ferretdb + "-auth").isNotNull();
+        String user = decode(auth, "username");
+        String password = decode(auth, "password");
+        ConnectionString uri = new ConnectionString("mongodb://" + host + ":27017/?appName=real-nodes-it"
+                + "&serverSelectionTimeoutMS=20000&connectTimeoutMS=5000" + options);
+        return MongoClients.create(MongoClientSettings.builder().applyConnectionString(uri)
+                .credential(MongoCredential.createPlainCredential(user, "$external", password.toCharArray()))
+                .readPreference(ReadPreference.primaryPreferred())
+                .build());
+    }
+
+    private static String decode(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Kills a container's main process with SIGKILL through the containerd of the pod's node (ctr in the node's mount
+     * and network namespaces), as a crash would: the kubelet sees the container exit and restarts it.
+     */
+    Command.Result killContainer(Pod pod, String container) {
+        String node = pod.getSpec().getNodeName();
+        String id = pod.getStatus().getContainerStatuses().stream().filter(c -> container.equals(c.getName()))
+                .map(ContainerStatus::getContainerID).findFirst()
+                .orElseThrow(() -> new AssertionError("no container " + container + " in " + pod.getMetadata().getName()));
+        assertThat(id).as("containerID of " + container).startsWith("containerd://");
+        String holder;
+        try {
+            holder = Files.readString(cluster.stateDir().resolve("pids").resolve(node + "-ns.pid")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the namespace holder of " + node, e);
+        }
+        return Command.run(cluster.projectDir(), Map.of(), Duration.ofSeconds(30), List.of("nsenter",
+                "--mount=/proc/" + holder + "/ns/mnt", "--net=/proc/" + holder + "/ns/net", "--", "ctr", "--address",
+                "/run/containerd/containerd.sock", "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL",
+                id.substring("containerd://".length())));
     }
 
     /** The tail of a container's log, through the kubelet (kubectl logs). */

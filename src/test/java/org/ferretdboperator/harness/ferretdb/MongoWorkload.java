@@ -54,6 +54,8 @@ public final class MongoWorkload implements AutoCloseable {
     private final ConcurrentLinkedQueue<Failure> readFailures = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private volatile boolean bounded;
+    private volatile long stopAtNanos;
 
     /**
      * @param writes  the collection inserts go to, through the primary FerretDB server
@@ -80,10 +82,17 @@ public final class MongoWorkload implements AutoCloseable {
         return this;
     }
 
+    /** Like {@link #start()}, with threads that stop by themselves once {@code atMost} has passed. */
+    public MongoWorkload start(Duration atMost) {
+        stopAtNanos = System.nanoTime() + atMost.toNanos();
+        bounded = true;
+        return start();
+    }
+
     private Thread thread(String name, Runnable step, long intervalNanos) {
         Thread t = new Thread(() -> {
             long next = System.nanoTime();
-            while (running) {
+            while (running && !(bounded && System.nanoTime() - stopAtNanos >= 0)) {
                 step.run();
                 next += intervalNanos;
                 long now = System.nanoTime();
@@ -132,7 +141,8 @@ public final class MongoWorkload implements AutoCloseable {
                 ? ce.getErrorMessage() : e.getMessage());
         String codeName = e instanceof com.mongodb.MongoServerException se ? " " + se.getErrorCodeName() : "";
         return e.getClass().getSimpleName() + " code " + e.getCode() + codeName + ": "
-                + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
+                + (message.length() > 400 ? message.substring(0, 150) + " ... " + message.substring(message.length() - 250)
+                        : message);
     }
 
     /** Acknowledged inserts, in the order they completed. */

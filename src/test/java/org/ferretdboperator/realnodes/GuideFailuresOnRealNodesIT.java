@@ -1,0 +1,407 @@
+package org.ferretdboperator.realnodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.bson.Document;
+import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.harness.RoleLabels;
+import org.ferretdboperator.harness.ferretdb.Gaps;
+import org.ferretdboperator.harness.ferretdb.MongoWorkload;
+import org.ferretdboperator.harness.ferretdb.SetChecker;
+import org.ferretdboperator.support.Labels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The guide's failure cases on real pods: one three-node cluster (operator installed by Helm) and one FerretDB object
+ * from the seed manifest (version 1.24.2, the catalog's PostgreSQL 17 backend) in a "restricted" namespace. Each case
+ * runs a bounded writer of unique ids through the {@code ferret} Service (an id counts as acknowledged only when the
+ * driver returned success) and watches the backend pods' role labels, applies the fault with kubectl (or, for a crash,
+ * through the node's containerd), waits until every backend pod is Ready with one primary and two secondaries, and
+ * checks the set read back through {@code ferret}: no acknowledged insert missing, no duplicate, no phantom, never two
+ * primary labels at once, and writes acknowledged again after the recovery.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuideFailuresOnRealNodesIT {
+
+    static final String NAMESPACE = "guide-failures";
+    static final String FERRETDB = "ferret";
+    static final String BACKEND = FERRETDB + "-pg-backend";
+    static final Duration FIRST_READY = Duration.ofMinutes(6);
+    static final Duration RECOVERY = Duration.ofMinutes(5);
+    static final Duration WRITES_RESUME = Duration.ofMinutes(2);
+    /** The writer stops by itself after this long, whatever happens to the case. */
+    static final Duration WRITER_BOUND = Duration.ofMinutes(9);
+
+    static RealNodeCluster cluster;
+    static MongoClient client;
+    static long classStart;
+    static final List<String> summary = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        classStart = System.nanoTime();
+        cluster = RealNodeCluster.start("real-nodes-failures");
+        var cp = cluster.controlPlane();
+        cp.kubectl("create", "namespace", NAMESPACE).requireSuccess();
+        cp.kubectl("label", "namespace", NAMESPACE, "pod-security.kubernetes.io/enforce=restricted").requireSuccess();
+        String seed = Files.readString(RealNodeCluster.seedManifest())
+                .replace("namespace: demo", "namespace: " + NAMESPACE)
+                .replace("version: \"2.0.0\"", "version: \"1.24.2\"");
+        assertThat(seed).as("the seed names namespace demo and version 2.0.0").contains("namespace: " + NAMESPACE)
+                .contains("\"1.24.2\"");
+        long applied = System.nanoTime();
+        cluster.apply(seed);
+        try {
+            await("every pod of the guide Ready").atMost(FIRST_READY).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> settled(p -> true) && ferretReady());
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
+        log("setup", "every pod Ready %.1f s after kubectl apply (cluster start and operator install %.1f s)",
+                seconds(applied), (applied - classStart) / 1e9);
+        client = cluster.mongo(NAMESPACE, FERRETDB, FERRETDB, "&socketTimeoutMS=15000");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        summary.forEach(line -> log("summary", "%s", line));
+        log("summary", "class wall time %.1f s", seconds(classStart));
+    }
+
+    @Test
+    @Order(1)
+    void case1DeletePrimary() {
+        runCase("case1-delete-primary", false, roles -> List.of(roles.primary()), pods -> delete(pods));
+    }
+
+    @Test
+    @Order(2)
+    void case1ForceDeletePrimary() {
+        runCase("case1-force-delete-primary", false, roles -> List.of(roles.primary()),
+                pods -> delete(pods, "--grace-period=0", "--force"));
+    }
+
+    @Test
+    @Order(3)
+    void case2DeletePrimaryAndASecondary() {
+        runCase("case2-delete-primary-and-secondary", false,
+                roles -> List.of(roles.primary(), roles.secondaries().get(0)), pods -> delete(pods));
+    }
+
+    @Test
+    @Order(4)
+    void case3DeleteBothSecondaries() {
+        runCase("case3-delete-both-secondaries", true, Roles::secondaries, pods -> delete(pods));
+    }
+
+    @Test
+    @Order(5)
+    void case4DeleteEveryBackendPod() {
+        runCase("case4-delete-every-pod", false, roles -> List.of(roles.primary(), roles.secondaries().get(0),
+                roles.secondaries().get(1)), pods -> delete(pods));
+    }
+
+    @Test
+    @Order(6)
+    void primaryPostgresContainerCrash() {
+        runCase("crash-primary-postgres-container", false, roles -> List.of(roles.primary()), pods -> {
+            Command.Result r = cluster.killContainer(pods.get(0), "postgres");
+            assertThat(r.exitCode()).as("SIGKILL of the primary's postgres container\n" + r.describe()).isZero();
+        });
+    }
+
+    /** The backend's roles as labelled now: exactly one primary and two secondaries, or the assertion fails. */
+    record Roles(String primary, List<String> secondaries) {
+    }
+
+    interface Fault {
+        void apply(List<Pod> targets) throws Exception;
+    }
+
+    /**
+     * One case: a writer and a label watcher, the fault on the pods {@code targets} picks, the wait for every backend
+     * pod to be back in its role, then the checks. {@code crash} faults leave the pods in place; the recovery is
+     * then a restart of the killed container, otherwise new pods (new UIDs) for the deleted ones.
+     */
+    private void runCase(String name, boolean primaryMustStay, java.util.function.Function<Roles, List<String>> targets,
+            Fault fault) {
+        try {
+            await(name + ": the backend settled before the fault").atMost(RECOVERY).pollInterval(Duration.ofMillis(500))
+                    .until(() -> settled(p -> true));
+            Roles before = roles();
+            Map<String, Pod> pods = backendPods().stream()
+                    .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
+            List<Pod> victims = targets.apply(before).stream().map(pods::get).toList();
+            Set<String> victimUids = victims.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+            Map<String, Integer> restartsBefore = new TreeMap<>();
+            victims.forEach(p -> restartsBefore.put(p.getMetadata().getName(), postgresRestarts(p)));
+            boolean crash = name.startsWith("crash");
+            // Recovered: the deleted pods replaced (or the killed container restarted), all Ready, roles complete.
+            Predicate<Pod> recovered = crash
+                    ? p -> !restartsBefore.containsKey(p.getMetadata().getName())
+                            || postgresRestarts(p) > restartsBefore.get(p.getMetadata().getName())
+                    : p -> !victimUids.contains(p.getMetadata().getUid());
+            MongoCollection<Document> collection = client.getDatabase("guide").getCollection(name);
+            List<String> notListing = createOnEveryServer(name);
+
+            try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND)) {
+                await(name + ": the label watcher sees the three backend pods").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> labels.now().roles().size() == 3);
+                MongoWorkload writer = new MongoWorkload(collection, 2, Duration.ofMillis(50), null, List.of(),
+                        Duration.ofSeconds(1)).start(WRITER_BOUND);
+                try {
+                    await(name + ": inserts acknowledged through " + FERRETDB + " before the fault")
+                            .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> writer.acks().size() >= 20);
+                    long faultAt = System.nanoTime();
+                    fault.apply(victims);
+                    long faultApplied = System.nanoTime();
+                    await(name + ": every backend pod Ready with one primary and two secondaries").atMost(RECOVERY)
+                            .pollInterval(Duration.ofMillis(250)).until(() -> settled(recovered));
+                    long restored = System.nanoTime();
+                    Roles after = roles();
+                    try {
+                        await(name + ": inserts acknowledged through " + FERRETDB + " after the recovery")
+                                .atMost(WRITES_RESUME).pollInterval(Duration.ofMillis(100))
+                                .until(() -> writer.acks().stream().filter(a -> a.sentNanos() > restored).count() >= 10);
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        List<MongoWorkload.Failure> recent = writer.writeFailures().stream()
+                                .filter(f -> f.atNanos() > restored).toList();
+                        throw new AssertionError(e.getMessage() + "; " + recent.size() + " insert(s) failed since the "
+                                + "recovery, by kind " + MongoWorkload.kinds(recent), e);
+                    }
+                    writer.stop(Duration.ofSeconds(30));
+
+                    List<MongoWorkload.Ack> acks = writer.acks();
+                    List<Long> ackTimes = acks.stream().map(MongoWorkload.Ack::ackedNanos).toList();
+                    long outage = Gaps.longest(ackTimes, faultAt, restored);
+                    List<MongoWorkload.Failure> failures = writer.writeFailures();
+                    long failedBefore = failures.stream().filter(f -> f.atNanos() < faultAt).count();
+                    long failedAfter = failures.stream().filter(f -> f.atNanos() > restored).count();
+                    Set<Long> present = readBack(collection);
+                    long documents = collection.countDocuments();
+                    SetChecker.Result check = SetChecker.compare(writer.attempted(),
+                            acks.stream().map(MongoWorkload.Ack::id).toList(), present);
+                    // The Service balances connections over the FerretDB pods: each of them must serve the same set.
+                    Map<String, SetChecker.Result> perServer = new TreeMap<>();
+                    for (Pod server : ferretServers()) {
+                        try (MongoClient direct = cluster.mongoAt(server.getStatus().getPodIP(), NAMESPACE, FERRETDB,
+                                "&socketTimeoutMS=15000")) {
+                            perServer.put(server.getMetadata().getName(), SetChecker.compare(writer.attempted(),
+                                    acks.stream().map(MongoWorkload.Ack::id).toList(),
+                                    readBack(direct.getDatabase("guide").getCollection(name))));
+                        }
+                    }
+                    List<RoleLabels.DualPrimary> dual = labels.dualPrimaries();
+                    boolean primaryKept = labels.history().stream().filter(s -> s.nanos() >= faultAt)
+                            .allMatch(s -> s.primaries().equals(List.of(before.primary())));
+
+                    String line = String.format("%s: primary %s -> %s; fault applied in %.1f s; write outage %.2f s; "
+                            + "roles restored %.1f s after the fault; "
+                            + "acknowledged %d, attempted %d, present %d, lost %d, phantom %d, duplicates %d, "
+                            + "unacknowledged but present %d; per FerretDB pod (present/lost) %s; two primary labels %d time(s); "
+                            + "write failures %d before the fault, %d after the recovery, by kind %s",
+                            name, before.primary(), after.primary(), (faultApplied - faultAt) / 1e9, outage / 1e9,
+                            (restored - faultAt) / 1e9, check.acknowledged(),
+                            writer.attempted().size(), check.present(), check.lost().size(), check.unexpected().size(),
+                            documents - present.size(), check.recovered(), perServer.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().present()
+                                    + "/" + e.getValue().lost().size()).toList(), dual.size(),
+                            failedBefore, failedAfter, MongoWorkload.kinds(failures));
+                    log(name, "%s", line);
+                    summary.add(line);
+
+                    SoftAssertions soft = new SoftAssertions();
+                    soft.assertThat(notListing).as(name + ": FerretDB pods that did not list the case's collection "
+                            + "before the writer started").isEmpty();
+                    soft.assertThat(check.lost().size()).as(name + ": acknowledged inserts missing after the recovery: "
+                            + SetChecker.Result.sample(check.lost())).isZero();
+                    soft.assertThat(check.unexpected().size()).as(name + ": ids nobody inserted: "
+                            + SetChecker.Result.sample(check.unexpected())).isZero();
+                    soft.assertThat(perServer).as(name + ": the FerretDB pods behind " + FERRETDB).hasSize(2);
+                    perServer.forEach((server, result) -> soft.assertThat(result.lost().size())
+                            .as(name + ": acknowledged inserts missing when read through FerretDB pod " + server + ": "
+                                    + SetChecker.Result.sample(result.lost())).isZero());
+                    soft.assertThat(documents).as(name + ": documents counted vs distinct ids read back (duplicates)")
+                            .isEqualTo(present.size());
+                    soft.assertThat(dual.stream().map(d -> String.format("%s from %+.2f s after the fault for %.2f s",
+                            d.members(), (d.fromNanos() - faultAt) / 1e9, d.seconds())).toList())
+                            .as(name + ": moments with two pods labelled primary").isEmpty();
+                    if (primaryMustStay) {
+                        soft.assertThat(after.primary()).as(name + ": the primary stays the same pod").isEqualTo(before.primary());
+                        soft.assertThat(backendPods().stream().filter(p -> p.getMetadata().getName().equals(before.primary()))
+                                .map(p -> p.getMetadata().getUid()).toList())
+                                .as(name + ": the primary pod is the same object").containsExactly(
+                                        pods.get(before.primary()).getMetadata().getUid());
+                        soft.assertThat(primaryKept).as(name + ": only " + before.primary()
+                                + " carried the primary label throughout: " + labels.history().stream()
+                                .filter(h -> h.nanos() >= faultAt).map(RoleLabels.Snapshot::primaries).distinct().toList())
+                                .isTrue();
+                    }
+                    soft.assertAll();
+                } finally {
+                    writer.stop(Duration.ofSeconds(30));
+                }
+            }
+        } catch (AssertionError | RuntimeException e) {
+            summary.add(name + ": FAILED: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        } catch (Exception e) {
+            summary.add(name + ": FAILED: " + e);
+            throw new AssertionError(name + ": " + e + "\n" + diagnostics(), e);
+        }
+    }
+
+    private static void delete(List<Pod> pods, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("delete", "pod", "-n", NAMESPACE, "--wait=false"));
+        args.addAll(List.of(flags));
+        pods.forEach(p -> args.add(p.getMetadata().getName()));
+        Command.Result r = cluster.controlPlane().kubectl(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+    }
+
+    /** All set reads through ferret; retried while the backend may still be settling its connections. */
+    private static Set<Long> readBack(MongoCollection<Document> collection) {
+        List<Set<Long>> out = new ArrayList<>();
+        await("the ids read back through " + FERRETDB).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> out.add(SetChecker.readIds(collection)));
+        return out.get(0);
+    }
+
+    private static List<Pod> backendPods() {
+        return cluster.admin().pods().inNamespace(NAMESPACE).withLabels(Labels.postgresSelector(BACKEND)).list()
+                .getItems().stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    }
+
+    /** Three backend pods, each Ready and {@code recovered}, one labelled primary and two secondary. */
+    private static boolean settled(Predicate<Pod> recovered) {
+        List<Pod> pods = backendPods();
+        if (pods.size() != 3 || !pods.stream().allMatch(p -> RealNodeCluster.ready(p) && recovered.test(p))) {
+            return false;
+        }
+        Map<String, Long> roles = pods.stream().collect(Collectors.groupingBy(
+                p -> String.valueOf(p.getMetadata().getLabels().get(Labels.ROLE)), Collectors.counting()));
+        return roles.equals(Map.of(Labels.ROLE_PRIMARY, 1L, "secondary", 2L));
+    }
+
+    /**
+     * Creates the case's collection through one FerretDB pod and waits until every FerretDB pod behind {@code ferret}
+     * lists it, before the writer starts, so that two FerretDB servers do not race to create it. Returns the pods that
+     * did not list it within 30 s (a FerretDB server whose view of the backend's collections is stale).
+     */
+    private static List<String> createOnEveryServer(String name) {
+        List<Pod> servers = ferretServers();
+        assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(2);
+        try (MongoClient first = cluster.mongoAt(servers.get(0).getStatus().getPodIP(), NAMESPACE, FERRETDB,
+                "&socketTimeoutMS=15000")) {
+            await(name + ": collection created through " + servers.get(0).getMetadata().getName())
+                    .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> {
+                        try {
+                            first.getDatabase("guide").createCollection(name);
+                        } catch (com.mongodb.MongoCommandException e) {
+                            if (e.getErrorCode() != 48) { // NamespaceExists: an earlier attempt did create it
+                                throw e;
+                            }
+                        }
+                        return true;
+                    });
+        }
+        List<String> notListing = new ArrayList<>();
+        for (Pod server : servers) {
+            try (MongoClient direct = cluster.mongoAt(server.getStatus().getPodIP(), NAMESPACE, FERRETDB,
+                    "&socketTimeoutMS=15000")) {
+                await(name + ": collection listed by " + server.getMetadata().getName()).atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                        .until(() -> direct.getDatabase("guide").listCollectionNames().into(new ArrayList<>())
+                                .contains(name));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                notListing.add(server.getMetadata().getName());
+                log(name, "FerretDB pod %s does not list collection %s 30 s after %s created it", server.getMetadata()
+                        .getName(), name, servers.get(0).getMetadata().getName());
+            }
+        }
+        return notListing;
+    }
+
+    /** The FerretDB pods behind the {@code ferret} Service. */
+    private static List<Pod> ferretServers() {
+        return cluster.admin().pods().inNamespace(NAMESPACE).withLabels(Labels.ferretdbSelector(FERRETDB, "primary"))
+                .list().getItems();
+    }
+
+    private static boolean ferretReady() {
+        List<Pod> pods = cluster.admin().pods().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(p -> p.getMetadata().getName().startsWith(FERRETDB + "-") && !p.getMetadata().getName()
+                        .startsWith(BACKEND))
+                .toList();
+        return pods.size() == 4 && pods.stream().allMatch(RealNodeCluster::ready);
+    }
+
+    private static Roles roles() {
+        List<Pod> pods = backendPods();
+        List<String> primaries = pods.stream()
+                .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+                .map(p -> p.getMetadata().getName()).toList();
+        List<String> secondaries = pods.stream()
+                .filter(p -> "secondary".equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+                .map(p -> p.getMetadata().getName()).toList();
+        assertThat(primaries).as("pods labelled primary").hasSize(1);
+        assertThat(secondaries).as("pods labelled secondary").hasSize(2);
+        return new Roles(primaries.get(0), secondaries);
+    }
+
+    private static int postgresRestarts(Pod pod) {
+        return pod.getStatus().getContainerStatuses() == null ? 0 : pod.getStatus().getContainerStatuses().stream()
+                .filter(c -> "postgres".equals(c.getName())).mapToInt(ContainerStatus::getRestartCount).sum();
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+
+    private static void log(String what, String format, Object... args) {
+        System.out.printf("[real-nodes] %s: %s%n", what, String.format(format, args));
+    }
+
+    private static String diagnostics() {
+        StringBuilder out = new StringBuilder(cluster.describePods(NAMESPACE)).append('\n');
+        for (int i = 0; i < 3; i++) {
+            out.append(cluster.logs(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
+        }
+        for (int i = 0; i < 2; i++) {
+            out.append(cluster.logs(NAMESPACE, FERRETDB + "-" + i, "ferretdb")).append('\n');
+        }
+        return out.toString();
+    }
+
+    static {
+        java.util.logging.Logger.getLogger("org.mongodb.driver").setLevel(java.util.logging.Level.WARNING);
+    }
+}
