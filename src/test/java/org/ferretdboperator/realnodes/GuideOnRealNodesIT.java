@@ -152,10 +152,16 @@ class GuideOnRealNodesIT {
         System.out.printf("[real-nodes] %s: %s%n", namespace, String.format(format, args));
     }
 
-    /** The backend's three pods and the four FerretDB servers Running and Ready, the FerretDB object Ready. */
+    /**
+     * The backend's three pods and the four FerretDB servers Running and Ready, and the backend's roles settled: a
+     * standby is Ready as soon as it streams from the leader, and its coordinator labels it in the same or the next
+     * tick, so the labels are part of the wait.
+     */
     private void awaitAllReady(String namespace) {
-        await("every pod of the guide Ready in " + namespace).atMost(POD_READY).pollInterval(Duration.ofSeconds(1))
+        await("every pod of the guide Ready and one primary, two secondaries in " + namespace).atMost(POD_READY)
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
+                    soleprimary(namespace);
                     Map<String, Boolean> ready = cluster.admin().pods().inNamespace(namespace).list().getItems().stream()
                             .collect(Collectors.toMap(p -> p.getMetadata().getName(), RealNodeCluster::ready));
                     assertThat(ready).as(() -> cluster.describePods(namespace)).containsOnlyKeys(
