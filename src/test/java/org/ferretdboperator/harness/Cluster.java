@@ -23,6 +23,7 @@ import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 import org.ferretdboperator.testsupport.LocalControlPlane;
+import org.ferretdboperator.testsupport.SocketDirectory;
 
 /**
  * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no
@@ -96,7 +97,9 @@ final class Cluster implements AutoCloseable {
             ApiServerProxy proxy = new ApiServerProxy(name, controlPlane.apiServerPort());
             Path kubeconfig = access.writeKubeconfig(dir.resolve("kubeconfig"), proxy.port(), spec.namespace());
             int pgPort = Harness.freePort();
-            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, Harness.freePort(), kubeconfig);
+            Path socketDir = SocketDirectory.create(spec.namespace() + "-" + name, pgPort);
+            PostgresOwnership.handOver(socketDir);
+            MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, socketDir, Harness.freePort(), kubeconfig);
             // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
             cluster.members.add(new Member(memberSpec, proxy, projectDir,
                     CoordinatorBinary.environment(spec, memberSpec, authDir, replDir), cluster.unexpectedExits::add));
@@ -342,6 +345,7 @@ final class Cluster implements AutoCloseable {
         }
         for (Member m : members) {
             Harness.deleteTree(m.spec().pgdata()); // keep logs, drop data
+            Harness.deleteTree(m.spec().socketDir());
         }
     }
 

@@ -15,7 +15,7 @@ final class LocalSettings {
     }
 
     static CoordinatorEnvironment.Local of(MemberSpec member) {
-        return new CoordinatorEnvironment.Local(member.pgdata().toString(), member.pgPort(), member.dir().toString(),
+        return new CoordinatorEnvironment.Local(member.pgdata().toString(), member.pgPort(), member.socketDir().toString(),
                 "127.0.0.1", PostgresPrograms.BIN_DIR.toString(), null, PostgresPrograms.OS_USER,
                 member.dir().resolve("postgresql.log").toString(), null, null, null);
     }

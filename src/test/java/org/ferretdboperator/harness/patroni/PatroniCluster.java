@@ -154,7 +154,7 @@ public final class PatroniCluster implements AutoCloseable {
                     unix_socket_directories: '%s'
                 """.formatted(SCOPE, m.name(), m.restPort(), m.restPort(), etcd.hostPort(), settings.dcsYaml(pgParameters),
                 m.pgPort(), m.pgPort(), m.pgdata(), PostgresPrograms.BIN_DIR, m.dir().resolve("pgpass"), superuser.user(),
-                superuser.password(), replication, rewind, m.dir());
+                superuser.password(), replication, rewind, m.socketDir());
     }
 
     public PatroniSettings settings() {
@@ -392,6 +392,7 @@ public final class PatroniCluster implements AutoCloseable {
             } catch (RuntimeException e) {
                 Harness.log("%s: cleanup: %s", m.name(), e);
             }
+            Harness.deleteTree(m.socketDir());
         }
         etcd.close();
         Harness.log("%s: cluster %s stopped", settings.system, root.getFileName());

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ferretdboperator.harness.Harness;
+import org.ferretdboperator.harness.PostgresOwnership;
+import org.ferretdboperator.testsupport.SocketDirectory;
 
 /**
  * One Patroni member as a pod would run it: the agent (which starts and stops its own PostgreSQL) on a data directory
@@ -30,6 +32,7 @@ final class PatroniMember {
     private final String name;
     private final Path dir;
     private final int pgPort;
+    private final Path socketDir;
     private final int restPort;
     private final PatroniTools.Launch launch;
     private final Consumer<String> unexpectedExit;
@@ -41,6 +44,8 @@ final class PatroniMember {
         this.name = name;
         this.dir = dir;
         this.pgPort = pgPort;
+        this.socketDir = SocketDirectory.create("patroni-" + name, pgPort);
+        PostgresOwnership.handOver(socketDir);
         this.restPort = restPort;
         this.launch = launch;
         this.unexpectedExit = unexpectedExit;
@@ -64,6 +69,11 @@ final class PatroniMember {
 
     int pgPort() {
         return pgPort;
+    }
+
+    /** PostgreSQL's unix socket directory: short, outside the member directory (see {@link SocketDirectory}). */
+    Path socketDir() {
+        return socketDir;
     }
 
     int restPort() {
