@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ferretdboperator.api.catalog.BackendPostgresSpec;
 import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
+import org.ferretdboperator.contract.PostgresDistribution;
 
 /**
  * Checks a FerretDBVersion catalog entry. Used by the FerretDBVersion reconciler to report the entry's status, and by
@@ -69,6 +70,12 @@ public final class FerretDBVersionValidator {
             if (major == 2 && !DOCUMENTDB.equals(distribution)) {
                 problems.add("spec.postgres.distribution must be " + DOCUMENTDB
                         + " for FerretDB 2.x, which needs PostgreSQL with the DocumentDB extension");
+            }
+            if (DOCUMENTDB.equals(distribution) && !isBlank(postgres.getVersion())
+                    && PostgresDistribution.ofVersion(postgres.getVersion()) != PostgresDistribution.DOCUMENTDB) {
+                // the backend Postgres object carries only the version; its coordinators configure DocumentDB from it
+                problems.add("spec.postgres.version: \"" + postgres.getVersion() + "\" must end in -documentdb (as "
+                        + "17-documentdb) when spec.postgres.distribution is " + DOCUMENTDB);
             }
             if (major == 1 && distribution != null && !PLAIN_POSTGRESQL.equals(distribution)) {
                 problems.add("spec.postgres.distribution must be " + PLAIN_POSTGRESQL

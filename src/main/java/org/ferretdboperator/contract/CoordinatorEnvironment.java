@@ -24,6 +24,8 @@ import org.ferretdboperator.api.common.StreamingMode;
  * @param superuserSecretDir   directory (files {@code username}, {@code password}) of the superuser's mounted Secret
  * @param replicationSecretDir the same for the replication user
  * @param appUsers             application users the primary ensures, each a mounted Secret directory and a database
+ * @param distribution         the PostgreSQL the postgres container's image provides, as the coordinator must
+ *                             configure it (DocumentDB: its libraries preloaded, the extension created)
  * @param local                settings a pod leaves at their defaults (the {@link PodContract} paths), set by the
  *                             harness for a coordinator that runs PostgreSQL as local processes
  */
@@ -31,7 +33,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         String governingService, int replicas, StreamingMode streamingMode, StandbyMode standbyMode,
         long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
         String advertiseAddress, String superuserSecretDir, String replicationSecretDir, List<AppUser> appUsers,
-        Local local) {
+        PostgresDistribution distribution, Local local) {
 
     public static final String POD_NAME = "POD_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
@@ -50,6 +52,8 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
     public static final String REPLICATION_SECRET_DIR = "REPLICATION_SECRET_DIR";
     /** Comma-separated {@code secretDir:database} pairs. */
     public static final String APP_USERS = "APP_USERS";
+    /** {@link PostgresDistribution#value()}; PostgreSQL when unset. */
+    public static final String POSTGRES_DISTRIBUTION = "POSTGRES_DISTRIBUTION";
 
     public static final long DEFAULT_LEASE_DURATION_MS = 2000;
     public static final long DEFAULT_RENEW_DEADLINE_MS = 1200;
@@ -103,7 +107,19 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
 
     public CoordinatorEnvironment {
         appUsers = appUsers == null ? List.of() : List.copyOf(appUsers);
+        distribution = distribution == null ? PostgresDistribution.POSTGRESQL : distribution;
         local = local == null ? Local.POD : local;
+    }
+
+    /** A plain-PostgreSQL backend. */
+    public CoordinatorEnvironment(String podName, String namespace, String podIp, String postgresName,
+            String governingService, int replicas, StreamingMode streamingMode, StandbyMode standbyMode,
+            long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
+            String advertiseAddress, String superuserSecretDir, String replicationSecretDir, List<AppUser> appUsers,
+            Local local) {
+        this(podName, namespace, podIp, postgresName, governingService, replicas, streamingMode, standbyMode,
+                leaseDurationMillis, renewDeadlineMillis, retryPeriodMillis, maxLagBytes, advertiseAddress,
+                superuserSecretDir, replicationSecretDir, appUsers, PostgresDistribution.POSTGRESQL, local);
     }
 
     /**
@@ -165,6 +181,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         out.accept(SUPERUSER_SECRET_DIR, superuserSecretDir);
         out.accept(REPLICATION_SECRET_DIR, replicationSecretDir);
         out.accept(APP_USERS, appUsers.stream().map(u -> u.secretDir() + ":" + u.database()).collect(Collectors.joining(",")));
+        out.accept(POSTGRES_DISTRIBUTION, distribution.value());
         local.forEach(out);
     }
 
@@ -228,6 +245,14 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        PostgresDistribution distribution = PostgresDistribution.POSTGRESQL;
+        String distributionValue = r.optional(POSTGRES_DISTRIBUTION);
+        if (distributionValue != null) {
+            distribution = PostgresDistribution.parse(distributionValue);
+            if (distribution == null) {
+                problems.add(POSTGRES_DISTRIBUTION + " must be PostgreSQL or DocumentDB, got '" + distributionValue + "'");
+            }
+        }
         Local local = new Local(r.absolutePath(Local.PGDATA, false), env.containsKey(Local.PGPORT) ? port : null,
                 r.absolutePath(Local.PG_SOCKET_DIR, false), r.optional(Local.PG_LISTEN_ADDRESSES),
                 r.absolutePath(Local.PG_BIN_DIR, false), r.absolutePath(Local.PG_CONTROL_DIR, false),
@@ -238,7 +263,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
             throw new IllegalArgumentException("pg-coordinator configuration: " + String.join("; ", problems));
         }
         return new CoordinatorEnvironment(pod, namespace, podIp, postgres, governing, replicas, streaming, StandbyMode.HOT,
-                lease, renew, retry, maxLag, advertise, superuser, replication, users, local);
+                lease, renew, retry, maxLag, advertise, superuser, replication, users, distribution, local);
     }
 
     private static EnvVar fieldRef(String name, String fieldPath) {

@@ -1,5 +1,6 @@
 package org.ferretdboperator.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,9 @@ import org.ferretdboperator.coordinator.decision.MemberState;
 /** JSON of the member-state pod annotation. Unknown fields are ignored so newer coordinators can add some. */
 public final class MemberStateCodec {
 
-    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Null fields are left out (an absent field reads back as null): the annotation is written on every change. */
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private MemberStateCodec() {
     }

@@ -95,6 +95,12 @@ public final class PodContract {
     public static final String RUNNER_RESPONSES = "responses";
     public static final String RUNNER_HEARTBEAT_NAME = "runner.heartbeat";
     public static final String RUNNER_LOG_LINK_NAME = "server.log";
+    /**
+     * Written once by the runner at start (atomic rename): the file names in the image's {@code pg_config --pkglibdir},
+     * one per line, so the coordinator can tell which server libraries (DocumentDB's, say) the image provides before
+     * it asks PostgreSQL to preload them.
+     */
+    public static final String RUNNER_SERVER_LIBRARIES_NAME = "server-libraries";
     public static final String RUNNER_REQUESTS_DIR = CONTROL_DIR + "/" + RUNNER_REQUESTS;
     public static final String RUNNER_RESPONSES_DIR = CONTROL_DIR + "/" + RUNNER_RESPONSES;
     public static final String RUNNER_REQUEST_SUFFIX = ".cmd";

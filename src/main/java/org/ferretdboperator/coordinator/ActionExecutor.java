@@ -23,6 +23,7 @@ import org.ferretdboperator.coordinator.member.MemberDirectory;
 import org.ferretdboperator.coordinator.postgres.ControlFile;
 import org.ferretdboperator.coordinator.postgres.PostgresControl;
 import org.ferretdboperator.coordinator.postgres.RewindNotReadyException;
+import org.ferretdboperator.coordinator.postgres.UnusableImageException;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,6 +54,8 @@ final class ActionExecutor {
     private int appUsersEnsuredTerm = -1;
     /** This member fenced its PostgreSQL and has not started it since (reported as role "fenced"). */
     private volatile boolean fenced;
+    /** Set by a start the image cannot serve, cleared by the next start that succeeds. */
+    private volatile String unusableImage;
     private volatile Runnable primaryIntent = () -> { };
     private volatile PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
 
@@ -139,6 +142,11 @@ final class ActionExecutor {
         return fenced;
     }
 
+    /** Why this member cannot run PostgreSQL at all until a person acts; empty when nothing says so. */
+    Optional<String> problem() {
+        return Optional.ofNullable(unusableImage);
+    }
+
     Memory memory() {
         return new Memory(rewindFailedAgainst, appUsersEnsuredTerm);
     }
@@ -162,6 +170,9 @@ final class ActionExecutor {
             try {
                 long t0 = nanos.getAsLong();
                 run(action, o);
+                if (action instanceof Action.StartPrimary || action instanceof Action.StartStandby) {
+                    unusableImage = null;
+                }
                 if (!(action instanceof Action.Wait)) {
                     timings.append(timings.length() == 0 ? "" : ", ").append(action.kind()).append(' ')
                             .append((nanos.getAsLong() - t0) / 1_000_000).append(" ms");
@@ -180,6 +191,9 @@ final class ActionExecutor {
                 Thread.currentThread().interrupt();
                 return action.kind() + ": interrupted";
             } catch (Exception e) {
+                if (e instanceof UnusableImageException) {
+                    unusableImage = e.getMessage();
+                }
                 if (action instanceof Action.Rewind r && !(e instanceof RewindNotReadyException)
                         && leaderAnswers.test(r.address())) {
                     // only a rewind against a reachable leader that still fails means the data cannot be rewound

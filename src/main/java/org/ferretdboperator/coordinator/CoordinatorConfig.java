@@ -9,6 +9,7 @@ import org.ferretdboperator.api.common.StreamingMode;
 import org.ferretdboperator.contract.AppUser;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.contract.PostgresDistribution;
 import org.ferretdboperator.coordinator.decision.ClusterConfig;
 import org.ferretdboperator.support.Names;
 
@@ -21,7 +22,20 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
         long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes, long recloneAfterMillis,
         String advertiseAddress, Path pgdata, int pgPort, Path socketDir, String listenAddresses, Optional<Path> pgBinDir,
         Path controlDir, String pgOsUser, Path serverLog, Path passfile, Path superuserSecretDir, Path replicationSecretDir,
-        String slotWalKeepSize, List<AppUser> appUsers) {
+        String slotWalKeepSize, List<AppUser> appUsers, PostgresDistribution distribution) {
+
+    /** A plain-PostgreSQL backend. */
+    public CoordinatorConfig(String podName, String namespace, String postgresName, int replicas, boolean synchronous,
+            long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
+            long recloneAfterMillis, String advertiseAddress, Path pgdata, int pgPort, Path socketDir,
+            String listenAddresses, Optional<Path> pgBinDir, Path controlDir, String pgOsUser, Path serverLog,
+            Path passfile, Path superuserSecretDir, Path replicationSecretDir, String slotWalKeepSize,
+            List<AppUser> appUsers) {
+        this(podName, namespace, postgresName, replicas, synchronous, leaseDurationMillis, renewDeadlineMillis,
+                retryPeriodMillis, maxLagBytes, recloneAfterMillis, advertiseAddress, pgdata, pgPort, socketDir,
+                listenAddresses, pgBinDir, controlDir, pgOsUser, serverLog, passfile, superuserSecretDir,
+                replicationSecretDir, slotWalKeepSize, appUsers, PostgresDistribution.POSTGRESQL);
+    }
 
     public static final long DEFAULT_LEASE_DURATION_MS = CoordinatorEnvironment.DEFAULT_LEASE_DURATION_MS;
     public static final long DEFAULT_RENEW_DEADLINE_MS = CoordinatorEnvironment.DEFAULT_RENEW_DEADLINE_MS;
@@ -47,7 +61,7 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
                 Path.of(or(l.socketDir(), PodContract.SOCKET_DIR)), or(l.listenAddresses(), "*"), bin, controlDir,
                 or(l.pgOsUser(), "postgres"), Path.of(or(l.logFile(), defaultLog.toString())),
                 Path.of(or(l.passfile(), defaultPassfile.toString())), Path.of(e.superuserSecretDir()),
-                Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers());
+                Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers(), e.distribution());
     }
 
     private static String or(String value, String dflt) {

@@ -212,7 +212,7 @@ public final class CoordinatorLoop implements Runnable {
                 (now - positionSinceNanos) / 1_000_000);
         MemberState state = new MemberState(roleName(local), local.timeline(), local.position(), local.walReceiverStreaming(),
                 local.upstreamAddress(), ready.ready(), config.advertiseAddress(), shuttingDown, expiredVersion,
-                local.systemIdentifier(), 0);
+                local.systemIdentifier(), 0, executor.problem().orElse(null));
         boolean heartbeatDue = (now - lastPublishedNanos) / 1_000_000 >= config.leaseDurationMillis();
         if (lastPublished != null && state.sameFacts(lastPublished) && !heartbeatDue) {
             return;

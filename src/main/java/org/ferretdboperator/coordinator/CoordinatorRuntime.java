@@ -60,7 +60,8 @@ public class CoordinatorRuntime {
                 .<ProcessRunner>map(bin -> new LocalProcessRunner(bin, config.pgOsUser(), config.serverLog()))
                 .orElseGet(() -> new ControlDirProcessRunner(config.controlDir(), java.time.Duration.ofMillis(20)));
         InstanceSettings settings = new InstanceSettings(config.pgdata(), config.pgPort(), config.socketDir(),
-                config.listenAddresses(), config.podName(), superuser, replication, config.passfile(), config.slotWalKeepSize());
+                config.listenAddresses(), config.podName(), superuser, replication, config.passfile(), config.slotWalKeepSize(),
+                config.distribution());
         PgConnections connections = new PgConnections(settings);
         InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos);
         InstanceController instance = new InstanceController(settings, runner, connections);

@@ -10,6 +10,7 @@ import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresSpec;
+import org.ferretdboperator.catalog.FerretDBVersionValidator;
 import org.ferretdboperator.support.Names;
 
 /**
@@ -42,7 +43,7 @@ public final class BackendPostgresBuilder {
         // Deleting the FerretDB deletes the backend with the same meaning (Halt keeps PVCs, WipeOut removes them).
         spec.setDeletionPolicy(FerretDBDefaults.deletionPolicy(ferretdb));
         spec.setHalted(FerretDBDefaults.halted(ferretdb));
-        spec.setUsers(List.of(ferretdbUser(authSecret)));
+        spec.setUsers(List.of(ferretdbUser(authSecret, FerretDBVersionValidator.major(version))));
 
         Postgres postgres = new Postgres();
         postgres.setMetadata(new ObjectMetaBuilder()
@@ -55,15 +56,15 @@ public final class BackendPostgresBuilder {
     }
 
     /**
-     * FerretDB's own login role: the backend's primary coordinator creates it NOSUPERUSER from the auth Secret and
-     * makes it own database {@code ferretdb}, where FerretDB 1.x keeps its data. FerretDB 2.x works in database
-     * {@code postgres} through the DocumentDB extension, which additionally needs the role to hold DocumentDB's
-     * {@code documentdb_admin_role}; DatabaseUser cannot express that grant yet (reported to the Postgres side).
+     * FerretDB's own login role, created NOSUPERUSER from the auth Secret by the backend's primary coordinator. FerretDB
+     * 1.x keeps its data in database {@code ferretdb}, which the role owns. FerretDB 2.x works in database
+     * {@code postgres} through the DocumentDB extension (the backend's version names the DocumentDB distribution); there
+     * the coordinator makes the role a member of DocumentDB's admin role instead of the database's owner.
      */
-    private static DatabaseUser ferretdbUser(String authSecret) {
+    private static DatabaseUser ferretdbUser(String authSecret, int ferretdbMajor) {
         DatabaseUser user = new DatabaseUser();
         user.setSecretName(authSecret);
-        user.setDatabase(FerretDBDefaults.DATABASE);
+        user.setDatabase(ferretdbMajor == 1 ? FerretDBDefaults.DATABASE : FerretDBDefaults.DOCUMENTDB_DATABASE);
         return user;
     }
 }

@@ -3,6 +3,7 @@ package org.ferretdboperator.ferretdb;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
@@ -74,9 +75,15 @@ public final class FerretDBStatusBuilder {
                 started ? "The operator started provisioning the FerretDB" : "Provisioning has not started: "
                         + messages(problems));
         boolean replicasReady = serversReady && backendReady;
-        conditions.set(Conditions.REPLICA_READY, replicasReady,
-                replicasReady ? Conditions.REASON_ALL_REPLICAS_READY : Conditions.REASON_SOME_REPLICAS_NOT_READY,
-                replicas);
+        Optional<String> backendCannotRun = children.backendMemberCannotRun();
+        if (!replicasReady && backendCannotRun.isPresent()) {
+            conditions.set(Conditions.REPLICA_READY, false, Conditions.REASON_MEMBER_CANNOT_RUN,
+                    "backend Postgres: " + backendCannotRun.get());
+        } else {
+            conditions.set(Conditions.REPLICA_READY, replicasReady,
+                    replicasReady ? Conditions.REASON_ALL_REPLICAS_READY : Conditions.REASON_SOME_REPLICAS_NOT_READY,
+                    replicas);
+        }
         conditions.set(Conditions.ACCEPTING_CONNECTION, accepting,
                 accepting ? Conditions.REASON_ACCEPTING : Conditions.REASON_NOT_ACCEPTING,
                 accepting ? "A primary server is ready and the backend has a serving primary"

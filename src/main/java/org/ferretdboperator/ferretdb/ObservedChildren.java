@@ -7,6 +7,7 @@ import java.util.Set;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.status.Conditions;
 
 /** The children whose state the FerretDB's status is computed from, as the informers last saw them. */
 public record ObservedChildren(Optional<Postgres> backend, Optional<StatefulSet> primaryServers,
@@ -22,6 +23,15 @@ public record ObservedChildren(Optional<Postgres> backend, Optional<StatefulSet>
 
     private static Optional<StatefulSet> named(Set<StatefulSet> statefulSets, String name) {
         return statefulSets.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+    }
+
+    /** The backend's own ReplicaReady condition when a member cannot run at all (an image without DocumentDB, say). */
+    public Optional<String> backendMemberCannotRun() {
+        return backend.map(Postgres::getStatus).map(status -> status.getConditions()).stream()
+                .flatMap(java.util.List::stream)
+                .filter(c -> Conditions.REPLICA_READY.equals(c.getType())
+                        && Conditions.REASON_MEMBER_CANNOT_RUN.equals(c.getReason()))
+                .map(c -> c.getMessage()).findFirst();
     }
 
     public Optional<Phase> backendPhase() {

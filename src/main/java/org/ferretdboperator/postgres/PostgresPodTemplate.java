@@ -172,7 +172,7 @@ final class PostgresPodTemplate {
                 PostgresSpecs.users(pg).stream()
                         .map(u -> new AppUser(Path.of(PodContract.secretDir(u.getSecretName())), u.getDatabase()))
                         .toList(),
-                CoordinatorEnvironment.Local.POD);
+                PostgresSpecs.distribution(pg), CoordinatorEnvironment.Local.POD);
     }
 
     static List<Volume> volumes(Postgres pg) {

@@ -12,6 +12,7 @@ import org.ferretdboperator.api.common.StandbyMode;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.contract.PostgresDistribution;
 
 /**
  * Checks what the CRD schema cannot: that the Secrets the user names exist with non-empty {@code username} and
@@ -53,6 +54,13 @@ final class PostgresSpecValidator {
         if (PostgresSpecs.storageType(pg) == StorageType.DURABLE && pg.getSpec() != null && pg.getSpec().getStorage() != null
                 && PostgresSpecs.storageRequest(pg).isEmpty()) {
             problems.add(Problem.invalidSpec("spec.storage.resources.requests.storage", "is required when spec.storage is set"));
+        }
+        if (PostgresSpecs.distribution(pg) == PostgresDistribution.DOCUMENTDB
+                && (pg.getSpec().getImage() == null || pg.getSpec().getImage().isBlank())) {
+            // there is no official image of a DocumentDB version to default to
+            problems.add(Problem.invalidSpec("spec.image", "is required for version \"" + pg.getSpec().getVersion()
+                    + "\": name a PostgreSQL image with the DocumentDB extension, such as "
+                    + "ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0"));
         }
         return problems;
     }

@@ -15,6 +15,7 @@ import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.LeaderElectionSpec;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresSpec;
+import org.ferretdboperator.contract.PostgresDistribution;
 import org.ferretdboperator.support.Names;
 
 /**
@@ -96,6 +97,11 @@ public final class PostgresSpecs {
     public static long maximumLagBytes(Postgres pg) {
         Long v = leaderElection(pg).getMaximumLagBeforeFailover();
         return v == null ? DEFAULT_MAXIMUM_LAG_BYTES : v;
+    }
+
+    /** The distribution spec.version names ({@code 17.4-documentdb}: DocumentDB), as KubeDB's PostgresVersions do. */
+    public static PostgresDistribution distribution(Postgres pg) {
+        return PostgresDistribution.ofVersion(spec(pg).getVersion());
     }
 
     /** spec.image, else the official image of spec.version. */

@@ -17,6 +17,9 @@ import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
+import org.ferretdboperator.contract.MemberStateCodec;
+import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.status.Conditions;
 import org.ferretdboperator.status.Problem;
 import org.ferretdboperator.support.Labels;
@@ -60,9 +63,12 @@ final class PostgresStatusBuilder {
             conditions.remove(SINGLE_PRIMARY);
             conditions.set(READY, FALSE, REASON_HALTED, halt);
         } else {
+            List<String> cannotRun = members.cannotRun();
             if (members.allReady()) {
                 conditions.set(REPLICA_READY, TRUE, REASON_ALL_REPLICAS_READY,
                         "All " + members.replicas() + " members are ready");
+            } else if (!cannotRun.isEmpty()) {
+                conditions.set(REPLICA_READY, FALSE, REASON_MEMBER_CANNOT_RUN, String.join("; ", cannotRun));
             } else {
                 conditions.set(REPLICA_READY, FALSE, REASON_SOME_REPLICAS_NOT_READY, members.ready().size() + "/"
                         + members.replicas() + " members ready; not ready: " + String.join(", ", members.notReady()));
@@ -209,6 +215,16 @@ final class PostgresStatusBuilder {
                 }
             }
             return missing;
+        }
+
+        /** "pod: why" for each member whose coordinator says it cannot run PostgreSQL (its member-state problem). */
+        List<String> cannotRun() {
+            return members.stream()
+                    .flatMap(p -> MemberStateCodec.decode(p.getMetadata().getAnnotations() == null ? null
+                            : p.getMetadata().getAnnotations().get(PodContract.MEMBER_STATE_ANNOTATION))
+                            .map(MemberState::problem).filter(Objects::nonNull)
+                            .map(problem -> p.getMetadata().getName() + ": " + problem).stream())
+                    .toList();
         }
 
         boolean allReady() {

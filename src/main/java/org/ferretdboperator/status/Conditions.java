@@ -42,6 +42,8 @@ public final class Conditions {
     public static final String REASON_WAITING_FOR_VALID_SPEC = "WaitingForValidSpec";
     public static final String REASON_ALL_REPLICAS_READY = "AllReplicasReady";
     public static final String REASON_SOME_REPLICAS_NOT_READY = "SomeReplicasNotReady";
+    /** A member's coordinator reports that it cannot run PostgreSQL at all until a person acts (an unusable image). */
+    public static final String REASON_MEMBER_CANNOT_RUN = "MemberCannotRun";
     public static final String REASON_ACCEPTING = "DatabaseAcceptingConnectionRequest";
     public static final String REASON_NOT_ACCEPTING = "DatabaseNotAcceptingConnectionRequest";
     public static final String REASON_READINESS_SUCCEEDED = "ReadinessCheckSucceeded";

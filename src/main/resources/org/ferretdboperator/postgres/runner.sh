@@ -25,6 +25,7 @@ REQUESTS="$CONTROL_DIR/requests"
 RESPONSES="$CONTROL_DIR/responses"
 HEARTBEAT="$CONTROL_DIR/runner.heartbeat"
 LOG_LINK="$CONTROL_DIR/server.log"
+SERVER_LIBRARIES="$CONTROL_DIR/server-libraries"
 OUTPUT_LIMIT=65536
 POLL_SECONDS=0.05
 ALIVE_WITHIN_SECONDS=30
@@ -67,6 +68,15 @@ if ! mkdir -p "$REQUESTS" "$RESPONSES"; then
 fi
 # pg_ctl start -l <this link> sends the server log to the container log.
 ln -sfn "/proc/$$/fd/1" "$LOG_LINK"
+
+# The libraries this image's PostgreSQL can load, for the coordinator to check before it preloads any (once: an
+# image does not change under a running container).
+if libdir=$(pg_config --pkglibdir 2>/dev/null) && [[ -d "$libdir" ]]; then
+  libraries=("$libdir"/*)
+  printf '%s\n' "${libraries[@]##*/}" > "$SERVER_LIBRARIES.tmp" && mv -f -- "$SERVER_LIBRARIES.tmp" "$SERVER_LIBRARIES"
+else
+  echo "runner: pg_config --pkglibdir failed; the coordinator cannot check which server libraries this image has" >&2
+fi
 
 # A read-write fd on a pipe nobody writes to: read -t on it is a sleep without a fork. (The braces keep the
 # 2>/dev/null from becoming permanent as exec's own redirections do.)

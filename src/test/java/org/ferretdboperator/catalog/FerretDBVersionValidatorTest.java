@@ -35,6 +35,16 @@ class FerretDBVersionValidatorTest {
     }
 
     @Test
+    void aDocumentDbEntryNamesItsDistributionInThePostgresVersion() {
+        // the backend Postgres object carries only the version: its coordinators configure DocumentDB from the suffix
+        FerretDBVersionSpec spec = entry("2.0.0", "DocumentDB");
+        spec.getPostgres().setVersion("17.4");
+        assertThat(FerretDBVersionValidator.problems(spec)).containsExactly(
+                "spec.postgres.version: \"17.4\" must end in -documentdb (as 17-documentdb) when spec.postgres.distribution"
+                        + " is DocumentDB");
+    }
+
+    @Test
     void missingPartsAreEachReported() {
         FerretDBVersionSpec spec = new FerretDBVersionSpec();
         spec.setVersion("1.24.0");
@@ -74,8 +84,9 @@ class FerretDBVersionValidatorTest {
         spec.setDb(new ImageSpec());
         spec.getDb().setImage("ghcr.io/ferretdb/ferretdb:" + version);
         spec.setPostgres(new BackendPostgresSpec());
-        spec.getPostgres().setVersion("17.4");
-        spec.getPostgres().setImage("postgres:17.4");
+        boolean documentDb = "DocumentDB".equals(distribution);
+        spec.getPostgres().setVersion(documentDb ? "17-documentdb" : "17.4");
+        spec.getPostgres().setImage(documentDb ? "ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0" : "postgres:17.4");
         spec.getPostgres().setDistribution(distribution);
         return spec;
     }

@@ -17,4 +17,15 @@ class MemberStateCodecTest {
         assertThat(MemberStateCodec.decode("not json")).isEmpty();
         assertThat(MemberStateCodec.decode(null)).isEmpty();
     }
+
+    @Test
+    void aProblemTravelsAndItsAbsenceCostsNothing() {
+        MemberState plain = new MemberState(MemberState.STOPPED, 1, 0x5000, false, null, false, "pg-0.pods:5432", false,
+                null, 7L, 2);
+        assertThat(MemberStateCodec.encode(plain)).doesNotContain("problem").doesNotContain("null");
+        MemberState stuck = plain.withProblem("the image lacks pg_cron.so");
+        assertThat(MemberStateCodec.decode(MemberStateCodec.encode(stuck))).contains(stuck);
+        // what a coordinator of the previous release published reads as no problem
+        assertThat(MemberStateCodec.decode(MemberStateCodec.encode(plain)).orElseThrow().problem()).isNull();
+    }
 }

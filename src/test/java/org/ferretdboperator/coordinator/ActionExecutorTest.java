@@ -68,6 +68,34 @@ class ActionExecutorTest {
     }
 
     @Test
+    void anImageThatCannotServeIsTheMembersProblemUntilAStartSucceeds() {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = executor(config);
+        Observation o = new Observation("pg-0", "pg-0.pods:5432", config.cluster(), LocalInstance.empty(),
+                org.ferretdboperator.coordinator.decision.LeaseView.absent(), Map.of(), null, null, null, false, true);
+        postgres.imageLacks = "pg_documentdb.so";
+
+        assertThat(executor.execute(Decision.of("start", new Action.StartPrimary()), o, clock.get())).contains("pg_documentdb.so");
+        assertThat(executor.problem()).hasValue("image lacks pg_documentdb.so");
+
+        postgres.imageLacks = null; // the image was fixed
+        assertThat(executor.execute(Decision.of("start", new Action.StartPrimary()), o, clock.get())).isNull();
+        assertThat(executor.problem()).isEmpty();
+    }
+
+    @Test
+    void anOrdinaryFailureIsNoProblemOfTheMember() {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = executor(config);
+        Observation o = new Observation("pg-0", "pg-0.pods:5432", config.cluster(), LocalInstance.empty(),
+                org.ferretdboperator.coordinator.decision.LeaseView.absent(), Map.of(), null, null, null, false, true);
+        store.unreachable(true);
+        executor.execute(Decision.of("acquire", new Action.AcquireLease(1,
+                org.ferretdboperator.coordinator.decision.LeaderRecord.EMPTY)), o, clock.get());
+        assertThat(executor.problem()).isEmpty();
+    }
+
+    @Test
     void aFenceEndsHoldingTheLeaseEvenWhenTheShutdownFails() throws Exception {
         CoordinatorConfig config = config();
         ActionExecutor executor = executor(config);

@@ -36,6 +36,8 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     /** The immediate shutdown fails (as when pg_ctl cannot reach the postgres container). */
     boolean fenceFails;
     Set<String> slots = new HashSet<>();
+    /** Set: every start fails as on an image that lacks the libraries the configuration needs. */
+    String imageLacks;
 
     @Override
     public synchronized LocalInstance get() {
@@ -58,8 +60,11 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     }
 
     @Override
-    public synchronized void startPrimary() {
+    public synchronized void startPrimary() throws java.io.IOException {
         calls.add("startPrimary");
+        if (imageLacks != null) {
+            throw new org.ferretdboperator.coordinator.postgres.UnusableImageException("image lacks " + imageLacks);
+        }
         running = true;
         inRecovery = false;
     }

@@ -33,8 +33,15 @@ class BackendPostgresBuilderTest {
         assertThat(postgres.getSpec().getHalted()).isFalse();
         assertThat(postgres.getSpec().getUsers()).singleElement().satisfies(user -> {
             assertThat(user.getSecretName()).isEqualTo("ferret-auth");
-            assertThat(user.getDatabase()).isEqualTo("ferretdb");
+            assertThat(user.getDatabase()).as("FerretDB 2.x works in DocumentDB's database").isEqualTo("postgres");
         });
+    }
+
+    @Test
+    void ferretDb1KeepsItsDataInItsOwnDatabase() {
+        Postgres postgres = BackendPostgresBuilder.build(Fixtures.seedLike(), Fixtures.v1());
+        assertThat(postgres.getSpec().getUsers()).singleElement()
+                .satisfies(user -> assertThat(user.getDatabase()).isEqualTo("ferretdb"));
     }
 
     @Test

@@ -121,6 +121,22 @@ class FerretDBStatusBuilderTest {
         assertThat(condition(status, Conditions.REPLICA_READY).getMessage()).doesNotContain("secondary");
     }
 
+    @Test
+    void aBackendMemberThatCannotRunIsNamedInReplicaReady() {
+        FerretDB ferret = Fixtures.seedLike();
+        org.ferretdboperator.api.postgres.Postgres backend = Fixtures.backend(Phase.PROVISIONING);
+        backend.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(Conditions.REPLICA_READY).withStatus("False").withReason(Conditions.REASON_MEMBER_CANNOT_RUN)
+                .withMessage("ferret-pg-backend-0: the image lacks pg_documentdb.so").build()));
+        FerretDBStatus status = FerretDBStatusBuilder.build(ferret, new ObservedChildren(Optional.of(backend),
+                Optional.of(Fixtures.statefulSet("ferret", 2, 0)), Optional.of(Fixtures.statefulSet("ferret-secondary", 2, 0))),
+                List.of(), T0);
+        Condition replicaReady = condition(status, Conditions.REPLICA_READY);
+        assertThat(replicaReady.getReason()).isEqualTo(Conditions.REASON_MEMBER_CANNOT_RUN);
+        assertThat(replicaReady.getMessage())
+                .isEqualTo("backend Postgres: ferret-pg-backend-0: the image lacks pg_documentdb.so");
+    }
+
     private static FerretDB provisioned() {
         FerretDB ferret = Fixtures.seedLike();
         ferret.setStatus(build(ferret, Phase.READY, 2, 2, List.of(), T0));

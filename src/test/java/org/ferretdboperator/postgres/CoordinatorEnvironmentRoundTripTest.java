@@ -33,6 +33,7 @@ import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.contract.AppUser;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.contract.PostgresDistribution;
 import org.ferretdboperator.coordinator.CoordinatorConfig;
 import org.ferretdboperator.support.Names;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,12 @@ class CoordinatorEnvironmentRoundTripTest {
     private static final String POD = "pg-1";
     private static final String POD_IP = "10.244.1.17";
 
-    record Case(String description, Postgres pg) {
+    record Case(String description, Postgres pg, PostgresDistribution distribution) {
+
+        Case(String description, Postgres pg) {
+            this(description, pg, PostgresDistribution.POSTGRESQL);
+        }
+
         @Override
         public String toString() {
             return description;
@@ -76,8 +82,13 @@ class CoordinatorEnvironmentRoundTripTest {
         le.setMaximumLagBeforeFailover(4096L);
         async.getSpec().setLeaderElection(le);
         async.getSpec().setUsers(List.of(user("ferret-user", "ferretdb")));
+        Postgres documentDb = PostgresFixtures.postgres("docs", "pg", 3, DeletionPolicy.DELETE);
+        documentDb.getSpec().setVersion("17-documentdb");
+        documentDb.getSpec().setImage("ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0");
+        documentDb.getSpec().setUsers(List.of(user("ferret-user", "postgres")));
         return Stream.of(new Case("synchronous, defaults, generated superuser, two users", sync),
-                new Case("asynchronous, custom leader election, user's superuser Secret", async));
+                new Case("asynchronous, custom leader election, user's superuser Secret", async),
+                new Case("DocumentDB (FerretDB 2.x), version 17-documentdb", documentDb, PostgresDistribution.DOCUMENTDB));
     }
 
     private static DatabaseUser user(String secret, String database) {
@@ -200,6 +211,7 @@ class CoordinatorEnvironmentRoundTripTest {
         String governing = PostgresStatefulSetDependent.desired(pg, IMAGE, Optional.empty()).getSpec().getServiceName();
         assertThat(config.advertiseAddress()).isEqualTo(POD + "." + governing + "." + ns + ".svc:5432");
         assertThat(config.pgBinDir()).as("in a pod the programs run through the postgres container's runner").isEmpty();
+        assertThat(config.distribution()).isEqualTo(c.distribution());
 
         Map<Path, String> mounted = mountedSecretDirs(spec, coordinator);
         assertThat(mounted).as("Secret directories the template mounts into the coordinator")

@@ -96,6 +96,18 @@ class PostgresSpecValidatorTest {
         assertThat(validate()).extracting(Problem::field).containsExactly("spec.storage.resources.requests.storage");
     }
 
+    @Test
+    void aDocumentDbVersionNeedsAnImageForThereIsNoOfficialOne() {
+        pg.getSpec().setVersion("17-documentdb");
+        pg.getSpec().setImage(null);
+        assertThat(validate()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.image");
+            assertThat(p.message()).startsWith("spec.image: is required for version \"17-documentdb\"");
+        });
+        pg.getSpec().setImage("ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0");
+        assertThat(validate()).isEmpty();
+    }
+
     private static DatabaseUser user(String secret, String database) {
         DatabaseUser u = new DatabaseUser();
         u.setSecretName(secret);

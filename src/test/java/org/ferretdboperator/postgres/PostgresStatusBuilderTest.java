@@ -12,11 +12,15 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
+import org.ferretdboperator.contract.MemberStateCodec;
+import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.coordinator.decision.MemberState;
 import org.junit.jupiter.api.Test;
 
 class PostgresStatusBuilderTest {
@@ -85,6 +89,24 @@ class PostgresStatusBuilderTest {
         assertThat(conditionStatus(status, Conditions.ACCEPTING_CONNECTION)).isEqualTo("True");
         assertThat(conditionStatus(status, Conditions.READY)).isEqualTo("False");
         assertThat(condition(status, Conditions.REPLICA_READY).orElseThrow().getMessage()).contains("pg-2");
+    }
+
+    @Test
+    void aMemberWhoseCoordinatorCannotRunPostgresSaysWhyInReplicaReady() {
+        Pod stuck = member("ns", "pg", 0, false, null);
+        // what the coordinator publishes, through the same codec
+        String why = "the postgres container's image lacks pg_cron.so in its library directory";
+        stuck.getMetadata().setAnnotations(Map.of(PodContract.MEMBER_STATE_ANNOTATION, MemberStateCodec.encode(
+                new MemberState(MemberState.STOPPED, 0, 0, false, null, false, "pg-0.x:5432", false, null, 0, 3).withProblem(why))));
+        Pod healthyButNotReady = member("ns", "pg", 1, false, null);
+        healthyButNotReady.getMetadata().setAnnotations(Map.of(PodContract.MEMBER_STATE_ANNOTATION, MemberStateCodec.encode(
+                new MemberState(MemberState.STOPPED, 0, 0, false, null, false, "pg-1.x:5432", false, null, 0, 3))));
+
+        Condition replicaReady = condition(build(List.of(stuck, healthyButNotReady)), Conditions.REPLICA_READY).orElseThrow();
+
+        assertThat(replicaReady.getStatus()).isEqualTo("False");
+        assertThat(replicaReady.getReason()).isEqualTo(Conditions.REASON_MEMBER_CANNOT_RUN);
+        assertThat(replicaReady.getMessage()).isEqualTo("pg-0: " + why);
     }
 
     @Test

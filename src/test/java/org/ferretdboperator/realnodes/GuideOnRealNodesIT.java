@@ -92,6 +92,66 @@ class GuideOnRealNodesIT {
         runGuide("guide-pg15", "1.24.2-pg15");
     }
 
+    /**
+     * The seed as written (FerretDB 2.0.0) on a catalog entry whose backend image has no DocumentDB: the coordinators,
+     * through the postgres containers' runner, find the libraries missing and do not start PostgreSQL; the Postgres and
+     * FerretDB objects say why in their ReplicaReady condition, naming the libraries; no container restarts for it.
+     */
+    @Test
+    @Order(3)
+    void ferretDb2OnAnImageWithoutDocumentDbIsRefusedWithAClearCondition() throws Exception {
+        String namespace = "guide-2x-no-documentdb";
+        String entry = """
+                apiVersion: catalog.kubedb.com/v1alpha1
+                kind: FerretDBVersion
+                metadata:
+                  name: 2.0.0-plain-postgres
+                spec:
+                  version: "2.0.0"
+                  db:
+                    image: ghcr.io/ferretdb/ferretdb:2.0.0
+                  postgres:
+                    version: "17-documentdb"
+                    image: %s
+                    distribution: DocumentDB
+                  securityContext:
+                    runAsUser: 1000
+                """.formatted(cluster.imageRef("postgres-17"));
+        cluster.apply(entry);
+        LocalControlPlane cp = cluster.controlPlane();
+        cp.kubectl("create", "namespace", namespace).requireSuccess();
+        cp.kubectl("label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted").requireSuccess();
+        String seed = Files.readString(RealNodeCluster.seedManifest()).replace("namespace: demo", "namespace: " + namespace)
+                .replace("version: \"2.0.0\"", "version: \"2.0.0-plain-postgres\"");
+        cluster.apply(seed);
+        try {
+            await("the backend's ReplicaReady condition naming DocumentDB's libraries").atMost(POD_READY)
+                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                        assertThat(condition(namespace, "postgreses.kubedb.com", BACKEND, "ReplicaReady"))
+                                .contains("MemberCannotRun").contains("lacks pg_cron.so, pg_documentdb_core.so, pg_documentdb.so");
+                        assertThat(condition(namespace, "ferretdbs.kubedb.com", FERRETDB, "ReplicaReady"))
+                                .contains("MemberCannotRun").contains("backend Postgres: " + BACKEND + "-0: ");
+                    });
+            for (Pod pod : cluster.admin().pods().inNamespace(namespace).withLabels(Labels.postgresSelector(BACKEND)).list()
+                    .getItems()) {
+                assertThat(pod.getStatus().getContainerStatuses()).as(pod.getMetadata().getName() + ": no crash loop")
+                        .allSatisfy(c -> assertThat(c.getRestartCount()).isZero());
+            }
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\n" + cluster.describePods(namespace) + "\n"
+                    + cluster.logs(namespace, BACKEND + "-0", "pg-coordinator"), e);
+        } finally {
+            cp.kubectl("delete", "namespace", namespace, "--wait=true", "--timeout=3m");
+        }
+    }
+
+    /** reason and message of one condition of an object, as kubectl prints them. */
+    private String condition(String namespace, String resource, String name, String type) {
+        return cluster.controlPlane().kubectl("get", resource, name, "-n", namespace, "-o",
+                "jsonpath={.status.conditions[?(@.type==\"" + type + "\")].reason} {.status.conditions[?(@.type==\""
+                        + type + "\")].message}").requireSuccess().stdout();
+    }
+
     private void runGuide(String namespace, String catalogVersion) throws Exception {
         KubernetesClient admin = cluster.admin();
         LocalControlPlane cp = cluster.controlPlane();

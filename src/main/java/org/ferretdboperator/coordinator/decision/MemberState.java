@@ -16,10 +16,19 @@ package org.ferretdboperator.coordinator.decision;
  *                             its WAL receiver was stopped: its {@code lsn} is final for that Lease version
  * @param systemIdentifier     pg_control system identifier
  * @param version              increases with every publication
+ * @param problem              why this member cannot serve at all until a person acts (an unusable image), for the
+ *                             operator's status; null when there is none
  */
 public record MemberState(String role, int timeline, long lsn, boolean walReceiverStreaming, String upstream,
         boolean healthy, String address, boolean shuttingDown, String expiredLeaseVersion, long systemIdentifier,
-        long version) {
+        long version, String problem) {
+
+    public MemberState(String role, int timeline, long lsn, boolean walReceiverStreaming, String upstream,
+            boolean healthy, String address, boolean shuttingDown, String expiredLeaseVersion, long systemIdentifier,
+            long version) {
+        this(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown, expiredLeaseVersion,
+                systemIdentifier, version, null);
+    }
 
     public static final String PRIMARY = "primary";
     public static final String STANDBY = "standby";
@@ -31,8 +40,13 @@ public record MemberState(String role, int timeline, long lsn, boolean walReceiv
         return other != null && withVersion(0).equals(other.withVersion(0));
     }
 
+    public MemberState withProblem(String p) {
+        return new MemberState(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown,
+                expiredLeaseVersion, systemIdentifier, version, p);
+    }
+
     public MemberState withVersion(long v) {
         return new MemberState(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown,
-                expiredLeaseVersion, systemIdentifier, v);
+                expiredLeaseVersion, systemIdentifier, v, problem);
     }
 }

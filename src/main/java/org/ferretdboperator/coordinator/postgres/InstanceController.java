@@ -1,6 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
 import org.ferretdboperator.contract.AppUser;
+import org.ferretdboperator.contract.PostgresDistribution;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,6 +90,7 @@ public final class InstanceController implements PostgresControl {
     }
 
     private void start() throws IOException, InterruptedException {
+        requireServerLibraries();
         Path log = runner.serverLog();
         ProcessResult result = runner.run("pg_ctl", List.of("start", "-D", settings.pgdata().toString(), "-W", "-l",
                 log.toString()), SHORT);
@@ -100,6 +102,24 @@ public final class InstanceController implements PostgresControl {
                 throw new IOException("PostgreSQL did not start within 10 s; see " + log);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * A DocumentDB backend on an image without DocumentDB's libraries would not start (the postmaster exits at once on
+     * a preload library it cannot load, over and over); say why instead. An image whose libraries cannot be listed is
+     * given the benefit of the doubt.
+     */
+    private void requireServerLibraries() throws IOException, InterruptedException {
+        if (settings.distribution() != PostgresDistribution.DOCUMENTDB) {
+            return;
+        }
+        Optional<Set<String>> libraries = runner.serverLibraries();
+        if (libraries.isPresent()) {
+            List<String> missing = DocumentDb.missingLibraries(libraries.get());
+            if (!missing.isEmpty()) {
+                throw new UnusableImageException(DocumentDb.missingLibrariesMessage(missing));
+            }
         }
     }
 
@@ -316,6 +336,10 @@ public final class InstanceController implements PostgresControl {
                 st.execute("GRANT EXECUTE ON FUNCTION " + fn + " TO " + replId);
             }
         }
+        boolean documentDb = settings.distribution() == PostgresDistribution.DOCUMENTDB;
+        if (documentDb) {
+            ensureDocumentDbExtension();
+        }
         for (AppUser user : appUsers) {
             Credentials who = Credentials.read(user.secretDir());
             if (!AppUser.validRoleName(who.username())) {
@@ -323,6 +347,13 @@ public final class InstanceController implements PostgresControl {
                         + "' is not a valid role name");
             }
             ensureRole(c, pg, who, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION");
+            if (documentDb && user.database().equals(DocumentDb.DATABASE)) {
+                // DocumentDB's database stays the superuser's; the role works in it through DocumentDB's admin role
+                try (Statement st = c.createStatement()) {
+                    st.execute("GRANT " + DocumentDb.ADMIN_ROLE + " TO " + pg.escapeIdentifier(who.username()));
+                }
+                continue;
+            }
             boolean exists;
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 ps.setString(1, user.database());
@@ -339,6 +370,24 @@ public final class InstanceController implements PostgresControl {
                     st.execute("ALTER DATABASE " + db + " OWNER TO " + role);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code CREATE EXTENSION documentdb CASCADE} in its database (pg_cron and documentdb_core come with it), on a
+     * connection of its own: creating it takes longer than the loop's connection allows a statement.
+     */
+    private void ensureDocumentDbExtension() throws SQLException {
+        try (Connection c = PgConnections.open("127.0.0.1", settings.port(), DocumentDb.DATABASE, settings.superuser(), 3, 300);
+                Statement st = c.createStatement()) {
+            st.execute("SET synchronous_commit = local");
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_available_extensions WHERE name = '" + DocumentDb.EXTENSION + "'")) {
+                if (!rs.next()) {
+                    throw new SQLException("extension " + DocumentDb.EXTENSION + " is not available in this PostgreSQL "
+                            + "(pg_available_extensions): FerretDB 2.x needs an image with the DocumentDB extension");
+                }
+            }
+            st.execute("CREATE EXTENSION IF NOT EXISTS " + DocumentDb.EXTENSION + " CASCADE");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
 import java.nio.file.Path;
+import org.ferretdboperator.contract.PostgresDistribution;
 
 /**
  * Where and how the local PostgreSQL runs.
@@ -14,7 +15,16 @@ import java.nio.file.Path;
  * @param replication      replication role, also used as pg_rewind's source role (with the grants pg_rewind needs)
  * @param passfile         libpq password file the coordinator maintains for the replication role (0600)
  * @param slotWalKeepSize  max_slot_wal_keep_size, so a dead member's slot cannot fill the disk
+ * @param distribution     plain PostgreSQL, or PostgreSQL with the DocumentDB extension (FerretDB 2.x)
  */
 public record InstanceSettings(Path pgdata, int port, Path socketDir, String listenAddresses, String memberName,
-        Credentials superuser, Credentials replication, Path passfile, String slotWalKeepSize) {
+        Credentials superuser, Credentials replication, Path passfile, String slotWalKeepSize,
+        PostgresDistribution distribution) {
+
+    /** A plain-PostgreSQL instance. */
+    public InstanceSettings(Path pgdata, int port, Path socketDir, String listenAddresses, String memberName,
+            Credentials superuser, Credentials replication, Path passfile, String slotWalKeepSize) {
+        this(pgdata, port, socketDir, listenAddresses, memberName, superuser, replication, passfile, slotWalKeepSize,
+                PostgresDistribution.POSTGRESQL);
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ferretdboperator.contract.PostgresDistribution;
 import org.ferretdboperator.coordinator.decision.Slots;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
 
@@ -26,7 +27,7 @@ public final class PostgresFiles {
     }
 
     public String postgresqlConf() {
-        return String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "# Managed by pg-coordinator and rewritten before every start; put overrides in postgresql.custom.conf.",
                 "listen_addresses = '" + settings.listenAddresses() + "'",
                 "port = " + settings.port(),
@@ -50,8 +51,13 @@ public final class PostgresFiles {
                 "recovery_target_timeline = 'latest'",
                 "logging_collector = off",
                 "log_line_prefix = '%m [%p] %q%u@%d '",
-                "include_if_exists = 'postgresql.custom.conf'",
-                "");
+                "include_if_exists = 'postgresql.custom.conf'"));
+        if (settings.distribution() == PostgresDistribution.DOCUMENTDB) {
+            // before the include: postgresql.custom.conf may override these as it may every other line
+            lines.addAll(lines.size() - 1, DocumentDb.configuration());
+        }
+        lines.add("");
+        return String.join("\n", lines);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.ferretdboperator.contract.PodContract;
 
 /**
@@ -223,5 +224,16 @@ public final class ControlDirProcessRunner implements ProcessRunner {
     @Override
     public Path serverLog() {
         return controlDir.resolve(PodContract.RUNNER_LOG_LINK_NAME);
+    }
+
+    /** The list the runner wrote at its start; empty when there is none (pg_config missing from the image). */
+    @Override
+    public Optional<Set<String>> serverLibraries() throws IOException {
+        Path list = controlDir.resolve(PodContract.RUNNER_SERVER_LIBRARIES_NAME);
+        if (!Files.exists(list)) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.readAllLines(list).stream().map(String::strip).filter(l -> !l.isEmpty())
+                .collect(Collectors.toUnmodifiableSet()));
     }
 }

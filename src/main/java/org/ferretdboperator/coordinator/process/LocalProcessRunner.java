@@ -12,8 +12,11 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs PostgreSQL programs from a local bin directory. PostgreSQL refuses to run as root, so when this JVM runs as
@@ -72,6 +75,24 @@ public final class LocalProcessRunner implements ProcessRunner {
             return new ProcessResult(124, program + " timed out after " + timeout.toMillis() + " ms");
         }
         return new ProcessResult(process.exitValue(), output.join());
+    }
+
+    /** The library directory's file names, from this bin directory's {@code pg_config --pkglibdir}. */
+    @Override
+    public Optional<Set<String>> serverLibraries() throws IOException, InterruptedException {
+        Path pgConfig = binDir.resolve("pg_config");
+        if (!Files.isExecutable(pgConfig)) {
+            return Optional.empty();
+        }
+        Process p = new ProcessBuilder(pgConfig.toString(), "--pkglibdir").redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = readAll(p.getInputStream()).strip();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.isDirectory(Path.of(out))) {
+            return Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of(out))) {
+            return Optional.of(files.map(f -> f.getFileName().toString()).collect(Collectors.toUnmodifiableSet()));
+        }
     }
 
     private static String readAll(InputStream in) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup, pg_rewind) for the coordinator. Two implementations:
@@ -31,4 +33,12 @@ public interface ProcessRunner {
 
     /** Where pg_ctl writes the server log. */
     Path serverLog();
+
+    /**
+     * The file names in the image's PostgreSQL library directory ({@code pg_config --pkglibdir}), e.g.
+     * {@code pg_documentdb.so}; empty when this runner cannot tell.
+     */
+    default Optional<Set<String>> serverLibraries() throws IOException, InterruptedException {
+        return Optional.empty();
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.ferretdboperator.contract.PostgresDistribution;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.testsupport.Prerequisite;
 
@@ -24,6 +25,10 @@ final class LocalPostgres {
     final InstanceController controller;
 
     LocalPostgres(Path root, String name) throws IOException {
+        this(root, name, PostgresDistribution.POSTGRESQL);
+    }
+
+    LocalPostgres(Path root, String name, PostgresDistribution distribution) throws IOException {
         this.name = name;
         Path dir = root.resolve(name);
         Files.createDirectories(dir.resolve("sock"));
@@ -31,7 +36,7 @@ final class LocalPostgres {
         runner.handOver(dir);
         runner.handOver(dir.resolve("sock"));
         settings = new InstanceSettings(dir.resolve("data"), freePort(), dir.resolve("sock"), "127.0.0.1", name, SUPERUSER,
-                REPLICATION, dir.resolve("pgpass"), "1GB");
+                REPLICATION, dir.resolve("pgpass"), "1GB", distribution);
         connections = new PgConnections(settings);
         observer = new InstanceObserver(settings, connections, runner, System::nanoTime);
         controller = new InstanceController(settings, runner, connections);

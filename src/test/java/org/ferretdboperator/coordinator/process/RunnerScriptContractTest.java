@@ -12,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.coordinator.postgres.DocumentDb;
 import org.ferretdboperator.testsupport.PostgresPrograms;
 import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +54,7 @@ class RunnerScriptContractTest {
     @BeforeEach
     void setUp() throws Exception {
         List<String> missing = new ArrayList<>();
-        for (String program : List.of("initdb", "pg_controldata", "pg_ctl")) {
+        for (String program : List.of("initdb", "pg_controldata", "pg_ctl", "pg_config")) {
             if (!Files.isExecutable(PostgresPrograms.BIN_DIR.resolve(program))) {
                 missing.add(PostgresPrograms.BIN_DIR.resolve(program) + " (hack/install-deps.sh installs PostgreSQL 15)");
             }
@@ -63,7 +66,7 @@ class RunnerScriptContractTest {
         control = Files.createDirectories(tmp.resolve("control"));
         bin = Files.createDirectories(tmp.resolve("bin"));
         runnerLog = tmp.resolve("runner.log");
-        for (String real : List.of("initdb", "pg_controldata", "pg_ctl")) {
+        for (String real : List.of("initdb", "pg_controldata", "pg_ctl", "pg_config")) {
             Files.createSymbolicLink(bin.resolve(real), PostgresPrograms.BIN_DIR.resolve(real));
         }
         // echoes its argv one per line in brackets; records start/end in a journal for the ordering test
@@ -93,7 +96,7 @@ class RunnerScriptContractTest {
             runner.waitFor();
         }
         strayPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        for (String real : List.of("initdb", "pg_controldata", "pg_ctl")) {
+        for (String real : List.of("initdb", "pg_controldata", "pg_ctl", "pg_config")) {
             if (bin != null) {
                 Files.deleteIfExists(bin.resolve(real)); // the links, not PostgreSQL's programs
             }
@@ -370,5 +373,20 @@ class RunnerScriptContractTest {
     void theServerLogIsTheRunnersLogLink() {
         assertThat(coordinator.serverLog()).isEqualTo(control.resolve(PodContract.RUNNER_LOG_LINK_NAME));
         assertThat(control.resolve(PodContract.RUNNER_LOG_LINK_NAME)).isSymbolicLink();
+    }
+
+    @Test
+    void theRunnerListsTheImagesServerLibrariesAsPgConfigNamesThem() throws Exception {
+        awaitTrue("server-libraries", Duration.ofSeconds(10),
+                () -> Files.exists(control.resolve(PodContract.RUNNER_SERVER_LIBRARIES_NAME)));
+        Optional<Set<String>> listed = coordinator.serverLibraries();
+        // the same directory read by the coordinator's own runner (harness, tests) from the same pg_config
+        Optional<Set<String>> local = new LocalProcessRunner(PostgresPrograms.BIN_DIR, "postgres", tmp.resolve("log"))
+                .serverLibraries();
+        assertThat(listed).isPresent();
+        assertThat(listed.get()).contains("plpgsql.so").isEqualTo(local.orElseThrow());
+        assertThat(DocumentDb.missingLibraries(listed.get()))
+                .as("plain PostgreSQL has none of DocumentDB's preload libraries")
+                .containsExactly("pg_cron", "pg_documentdb_core", "pg_documentdb");
     }
 }
