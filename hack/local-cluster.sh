@@ -40,7 +40,8 @@ COMPONENTS=(etcd kube-apiserver kube-controller-manager)
 # With nodes: the scheduler, then the per-node components, then the add-ons running on the host.
 NODE_COMPONENTS=(ns containerd kubelet kube-proxy)
 ADDONS=(coredns local-path-provisioner)
-SERVICE_CIDR=10.0.0.0/24
+# /16: a /24 holds 254 ClusterIPs, and each FerretDB has several (the scale benchmark runs out with about 50)
+SERVICE_CIDR=10.0.0.0/16
 CLUSTER_DNS=10.0.0.10
 PAUSE_IMAGE=registry.k8s.io/pause:3.10
 # Serializes picking a cluster network among local clusters of this machine (several state dirs may run at once).

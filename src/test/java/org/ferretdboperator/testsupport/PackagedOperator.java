@@ -110,6 +110,11 @@ public final class PackagedOperator implements AutoCloseable {
         return podName;
     }
 
+    /** The operator's process id (for CPU and memory readings from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public URI metrics() {
         return URI.create("http://127.0.0.1:" + port + "/q/metrics");
     }
