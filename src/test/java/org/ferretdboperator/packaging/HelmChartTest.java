@@ -124,9 +124,14 @@ class HelmChartTest {
         assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("prom");
         assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
         assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
-        assertThat(Yaml.single(docs, "PodMonitor", "ferretdb-operator").at("/spec/podMetricsEndpoints/0/path").asText())
-                .isEqualTo("/q/metrics");
+        // the operator's namespace/pod labels (the database's) win over the target's (the operator pod's)
+        assertThat(sm.at("/spec/endpoints/0/honorLabels").asBoolean()).isTrue();
+        JsonNode operatorPods = Yaml.single(docs, "PodMonitor", "ferretdb-operator");
+        assertThat(operatorPods.at("/spec/podMetricsEndpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(operatorPods.at("/spec/podMetricsEndpoints/0/honorLabels").asBoolean()).isTrue();
         JsonNode coordinators = Yaml.single(docs, "PodMonitor", "ferretdb-operator-pg-coordinator");
+        // a coordinator's series have no namespace/pod of their own: the target's name the member
+        assertThat(coordinators.at("/spec/podMetricsEndpoints/0/honorLabels").asBoolean()).isFalse();
         assertThat(coordinators.at("/spec/podMetricsEndpoints/0/port").asText())
                 .isEqualTo(org.ferretdboperator.contract.PodContract.COORDINATOR_METRICS_PORT_NAME);
         assertThat(coordinators.at("/spec/selector/matchLabels/app.kubernetes.io~1name").asText())
