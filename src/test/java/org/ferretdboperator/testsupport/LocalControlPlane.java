@@ -177,6 +177,17 @@ public final class LocalControlPlane implements AutoCloseable {
                 adminConfig.getCaCertData(), user, token, namespace);
     }
 
+    /**
+     * Freezes (SIGSTOP) or resumes (SIGCONT) the kube-apiserver process: while frozen it accepts no request and answers
+     * none, as an API server that stopped or a network cut does to its clients; nothing else of the cluster changes.
+     */
+    public void signalApiServer(boolean freeze) {
+        Path pidFile = stateDir.resolve("pids").resolve("kube-apiserver.pid");
+        String pid = read(pidFile).trim();
+        Command.run(projectDir, Map.of(), Duration.ofSeconds(10), List.of("kill", freeze ? "-STOP" : "-CONT", pid))
+                .requireSuccess();
+    }
+
     /** Stops the processes and removes the state dir. */
     @Override
     public void close() {
