@@ -149,6 +149,48 @@ class HelmChartTest {
                 .at("/spec/namespaceSelector/matchNames/0").asText()).isEqualTo("demo");
     }
 
+    /**
+     * {@code helm test}: one pod waits for exactly the chart's CRDs to be Established and asks the operator's Service for
+     * its readiness; it passes the restricted Pod Security Standard, and its ServiceAccount may only read those CRDs.
+     * Not part of what {@code helm install} (or kubernetes/operator/) installs.
+     */
+    @Test
+    void helmTestChecksTheCrdsAndTheOperatorsServiceWithLeastPrivilege() throws Exception {
+        List<JsonNode> tests = Chart.renderTests();
+        JsonNode pod = Yaml.single(tests, "Pod", "ferretdb-operator-test");
+        assertThat(RestrictedPodSecurity.violations(pod.path("spec"))).isEmpty();
+        List<String> crdNames = new ArrayList<>();
+        for (java.nio.file.Path f : Yaml.files(java.nio.file.Path.of("kubernetes", "crds"))) {
+            crdNames.add(Yaml.docs(f).get(0).at("/metadata/name").asText());
+        }
+        List<String> waitArgs = new ArrayList<>();
+        pod.at("/spec/containers/0/args").forEach(a -> waitArgs.add(a.asText()));
+        assertThat(waitArgs).contains("wait", "--for=condition=Established");
+        assertThat(waitArgs.stream().filter(a -> a.startsWith("customresourcedefinition/"))
+                .map(a -> a.substring("customresourcedefinition/".length())).toList())
+                .containsExactlyInAnyOrderElementsOf(crdNames);
+        JsonNode service = Yaml.single(Chart.render(), "Service", "ferretdb-operator");
+        List<String> wget = new ArrayList<>();
+        pod.at("/spec/containers/1/command").forEach(a -> wget.add(a.asText()));
+        assertThat(wget).first().isEqualTo("wget");
+        assertThat(wget).last().isEqualTo("http://ferretdb-operator." + Chart.NAMESPACE + ".svc:"
+                + service.at("/spec/ports/0/port").asInt() + "/q/health/ready");
+        JsonNode role = Yaml.single(tests, "ClusterRole", "ferretdb-operator-test");
+        assertThat(role.path("rules")).hasSize(1);
+        assertThat(role.at("/rules/0/resources/0").asText()).isEqualTo("customresourcedefinitions");
+        List<String> verbs = new ArrayList<>();
+        role.at("/rules/0/verbs").forEach(v -> verbs.add(v.asText()));
+        assertThat(verbs).containsExactlyInAnyOrder("get", "list", "watch");
+        List<String> names = new ArrayList<>();
+        role.at("/rules/0/resourceNames").forEach(v -> names.add(v.asText()));
+        assertThat(names).containsExactlyInAnyOrderElementsOf(crdNames);
+        assertThat(Yaml.single(tests, "ClusterRoleBinding", "ferretdb-operator-test").at("/subjects/0/name").asText())
+                .isEqualTo(pod.at("/spec/serviceAccountName").asText());
+        assertThat(tests).allSatisfy(d -> assertThat(d.at("/metadata/annotations/helm.sh~1hook-delete-policy").asText())
+                .contains("hook-succeeded"));
+        assertThat(Yaml.ofKind(Chart.render(), "Pod")).as("helm install creates no test pod").isEmpty();
+    }
+
     @Test
     void catalogAndAdmissionPoliciesCanBeLeftOut() {
         List<JsonNode> docs = Chart.render("--set", "catalog.install=false", "--set", "admissionPolicies.install=false");
