@@ -11,11 +11,14 @@ import org.jboss.logging.Logger;
  * server was unreachable): it exits with {@link #EXIT_CODE}, so that its pod restarts as a standby and no deposed leader
  * keeps reconciling next to the new one.
  *
- * <p>JOSDK's own {@code exitOnStopLeading} calls {@code System.exit} on the leader-election thread; Quarkus's shutdown
- * hook then stops the operator, which waits for that same thread, so the process never exited (and its HTTP endpoints
- * stopped answering). Here the callback only asks Quarkus to exit ({@link Quarkus#asyncExit}) and returns; the main
- * thread stops the application and exits. Should that shutdown itself hang (a client call that waits for the
- * unreachable API server), a watchdog halts the process after {@link #HALT_AFTER}.
+ * <p>JOSDK's own {@code exitOnStopLeading} calls {@code System.exit} on the leader-election thread, so Quarkus stops
+ * from inside a JVM shutdown hook while that thread is blocked in {@code System.exit}; issue #15 reported that this
+ * never finished. With Quarkus 3.33 and JOSDK 5.3 LeaseLossIT did not reproduce a hang (that path exited at once with
+ * the API server killed, and after Quarkus's 10 s shutdown with it frozen), so this is not a proven deadlock fix.
+ * What it does: the callback logs {@code lost leadership}, only asks Quarkus to exit ({@link Quarkus#asyncExit}) and
+ * returns; the main thread stops the application and exits with {@link #EXIT_CODE}; and should that orderly shutdown
+ * hang (a client call waiting for the unreachable API server), a watchdog halts the process after {@link #HALT_AFTER},
+ * which bounds the time a deposed leader can keep running.
  */
 public final class LeadershipLoss {
 
@@ -24,7 +27,7 @@ public final class LeadershipLoss {
     /** The exit code of a replica that lost its Lease. */
     public static final int EXIT_CODE = 1;
     /** Longest the orderly shutdown may take before the process halts. */
-    static final Duration HALT_AFTER = Duration.ofSeconds(15);
+    public static final Duration HALT_AFTER = Duration.ofSeconds(15);
 
     private static final AtomicBoolean LOST = new AtomicBoolean();
 

@@ -28,7 +28,7 @@ public class OperatorLeaderElection extends LeaderElectionConfiguration {
                 new LeaderCallbacks(() -> {
                 }, () -> LeadershipLoss.stoppedLeading(LEASE_NAME), newLeader -> {
                 }),
-                // not JOSDK's System.exit on the leader-election thread: it deadlocks with Quarkus's shutdown hook
+                // not JOSDK's System.exit on the leader-election thread: LeadershipLoss exits through Quarkus, bounded
                 false);
     }
 

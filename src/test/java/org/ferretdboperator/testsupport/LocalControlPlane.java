@@ -178,14 +178,14 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     /**
-     * Freezes (SIGSTOP) or resumes (SIGCONT) the kube-apiserver process: while frozen it accepts no request and answers
-     * none, as an API server that stopped or a network cut does to its clients; nothing else of the cluster changes.
+     * Sends a signal to the kube-apiserver process: {@code STOP} freezes it (it accepts no request and answers none, as
+     * when the network is cut), {@code CONT} resumes it, {@code KILL} stops it for good (connections are refused; the
+     * control plane is then only good for {@link #close()}). Nothing else of the cluster changes.
      */
-    public void signalApiServer(boolean freeze) {
+    public void signalApiServer(String signal) {
         Path pidFile = stateDir.resolve("pids").resolve("kube-apiserver.pid");
         String pid = read(pidFile).trim();
-        Command.run(projectDir, Map.of(), Duration.ofSeconds(10), List.of("kill", freeze ? "-STOP" : "-CONT", pid))
-                .requireSuccess();
+        Command.run(projectDir, Map.of(), Duration.ofSeconds(10), List.of("kill", "-" + signal, pid)).requireSuccess();
     }
 
     /** Stops the processes and removes the state dir. */
