@@ -2,7 +2,8 @@
 # Makes every install path carry what the Helm chart carries. The chart (helm/ferretdb-operator) is the single source
 # of the operator's RBAC, Deployment and Service; kubernetes/crds, kubernetes/catalog and kubernetes/admission are the
 # single sources of the CRDs, the default FerretDBVersion catalog and the admission policies. This script
-#   1. copies kubernetes/{crds,catalog,admission} into the chart (crds/, files/catalog/, files/admission/);
+#   1. copies kubernetes/{crds,catalog,admission} into the chart (crds/, files/catalog/, files/admission/), and
+#      docs/dashboards/*.json into files/dashboards/;
 #   2. renders the chart with default values into kubernetes/operator/ferretdb-operator.yaml (plus the Namespace);
 #   3. writes the OLM bundle under bundle/ (CSV from hack/olm/csv-base.yaml + the chart's RBAC and Deployment, CRDs,
 #      Service and PodDisruptionBudget, metadata/annotations.yaml).
@@ -39,12 +40,17 @@ sync() {
 sync kubernetes/crds "$CHART/crds"
 sync kubernetes/catalog "$CHART/files/catalog"
 sync kubernetes/admission "$CHART/files/admission"
+# The Grafana dashboard, for the chart's optional ConfigMap (monitoring.grafanaDashboard).
+mkdir -p "$CHART/files/dashboards"
+find "$CHART/files/dashboards" -maxdepth 1 -name '*.json' -delete
+cp docs/dashboards/*.json "$CHART/files/dashboards/"
+echo "update-manifests: $CHART/files/dashboards <- docs/dashboards"
 
 mkdir -p kubernetes/operator
 rendered=$(mktemp)
 trap 'rm -f "$rendered"' EXIT
 # The catalog and admission policies are not repeated here: kubernetes/ already has them as the source.
-"$HELM" template "$RELEASE" "$CHART" --namespace "$NAMESPACE" --kube-version "$KUBE_VERSION" --skip-crds \
+"$HELM" template "$RELEASE" "$CHART" --namespace "$NAMESPACE" --kube-version "$KUBE_VERSION" --skip-crds --skip-tests \
   --set catalog.install=false --set admissionPolicies.install=false >"$rendered"
 {
   cat <<EOF
@@ -122,6 +128,21 @@ csv["spec"]["install"] = {
         "clusterPermissions": [{"serviceAccountName": account, "rules": cluster_rules}],
     },
 }
+
+# relatedImages (disconnected installs mirror these): the operator's image, which also runs every pg-coordinator
+# sidecar, and every image the default catalog (kubernetes/catalog/) makes the operator deploy.
+related = [{"name": "ferretdb-operator", "image": container["image"]}]
+seen = {container["image"]}
+for path in sorted(glob.glob("kubernetes/catalog/*.yaml")):
+    for doc in yaml.safe_load_all(open(path)):
+        if not doc or doc.get("kind") != "FerretDBVersion":
+            continue
+        tag = doc["metadata"]["name"].replace(".", "-")
+        for name, image in ((f"ferretdb-{tag}", doc["spec"]["db"]["image"]), (f"postgres-for-ferretdb-{tag}", doc["spec"]["postgres"]["image"])):
+            if image not in seen:
+                seen.add(image)
+                related.append({"name": name, "image": image})
+csv["spec"]["relatedImages"] = related
 
 out = "bundle/manifests"
 os.makedirs(out, exist_ok=True)

@@ -7,6 +7,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import org.ferretdboperator.coordinator.CoordinatorConfig;
 import org.ferretdboperator.coordinator.CoordinatorRuntime;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.operator.LeadershipLoss;
 
 /**
  * One binary, two modes: {@code coordinator} (first argument, or FERRETDB_OPERATOR_MODE=coordinator) runs the
@@ -52,7 +53,7 @@ public class Main {
                 Arc.container().instance(CoordinatorRuntime.class).get().start(config);
             }
             Quarkus.waitForExit();
-            return 0;
+            return LeadershipLoss.lost() ? LeadershipLoss.EXIT_CODE : 0;
         }
     }
 }

@@ -20,10 +20,10 @@ public final class CoordinatorMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> role = new ConcurrentHashMap<>();
     private final AtomicLong timeline = new AtomicLong();
-    private final AtomicLong receiveLsn = new AtomicLong(-1);
-    private final AtomicLong replayLsn = new AtomicLong(-1);
-    private final AtomicLong flushLsn = new AtomicLong(-1);
-    private final AtomicLong lagBytes = new AtomicLong(-1);
+    private final KnownGauge receiveLsn;
+    private final KnownGauge replayLsn;
+    private final KnownGauge flushLsn;
+    private final KnownGauge lagBytes;
     private final AtomicLong leaseAgeMillis = new AtomicLong();
     private final AtomicLong leaseHeld = new AtomicLong();
     private final AtomicLong failoverBlocked = new AtomicLong();
@@ -42,11 +42,12 @@ public final class CoordinatorMetrics {
                     .description("1 for the role this member holds now").register(registry);
         }
         Gauge.builder("pg_coordinator_timeline", timeline, AtomicLong::get).register(registry);
-        Gauge.builder("pg_coordinator_lsn_bytes", receiveLsn, AtomicLong::get).tag("kind", "receive").register(registry);
-        Gauge.builder("pg_coordinator_lsn_bytes", replayLsn, AtomicLong::get).tag("kind", "replay").register(registry);
-        Gauge.builder("pg_coordinator_lsn_bytes", flushLsn, AtomicLong::get).tag("kind", "flush").register(registry);
-        Gauge.builder("pg_coordinator_lag_bytes", lagBytes, AtomicLong::get)
-                .description("standby: bytes behind the leader's last published position (-1 unknown)").register(registry);
+        String lsnHelp = "WAL position of this member as bytes (no series while unknown)";
+        receiveLsn = new KnownGauge(registry, "pg_coordinator_lsn_bytes", lsnHelp, "kind", "receive");
+        replayLsn = new KnownGauge(registry, "pg_coordinator_lsn_bytes", lsnHelp, "kind", "replay");
+        flushLsn = new KnownGauge(registry, "pg_coordinator_lsn_bytes", lsnHelp, "kind", "flush");
+        lagBytes = new KnownGauge(registry, "pg_coordinator_lag_bytes",
+                "standby: bytes behind the leader's last published position (no series on a primary or while unknown)");
         Gauge.builder("pg_coordinator_lease_age_seconds", leaseAgeMillis, v -> v.get() / 1000.0)
                 .description("time since this member last saw the Lease change").register(registry);
         Gauge.builder("pg_coordinator_lease_held", leaseHeld, AtomicLong::get).register(registry);
@@ -75,7 +76,7 @@ public final class CoordinatorMetrics {
         replayLsn.set(local.replayLsn());
         flushLsn.set(local.flushLsn());
         lagBytes.set(local.isStandby() && Lsn.known(leaderLsn) && Lsn.known(local.position())
-                ? Math.max(0, leaderLsn - local.position()) : -1);
+                ? Math.max(0, leaderLsn - local.position()) : Lsn.UNKNOWN);
         leaseAgeMillis.set(leaseAge);
         leaseHeld.set(held ? 1 : 0);
         failoverBlocked.set(blocked ? 1 : 0);
@@ -92,5 +93,40 @@ public final class CoordinatorMetrics {
 
     public void fenced() {
         fences.increment();
+    }
+
+    /**
+     * A gauge whose series exists only while its value is known ({@link Lsn#known}): an unknown position is no sample
+     * rather than a -1 that a query such as {@code max(...)} or a lag graph would take for a position.
+     */
+    static final class KnownGauge {
+        private final MeterRegistry registry;
+        private final String name;
+        private final String description;
+        private final String[] tags;
+        private final AtomicLong value = new AtomicLong();
+        private Gauge gauge;
+
+        KnownGauge(MeterRegistry registry, String name, String description, String... tags) {
+            this.registry = registry;
+            this.name = name;
+            this.description = description;
+            this.tags = tags;
+        }
+
+        synchronized void set(long v) {
+            if (!Lsn.known(v)) {
+                if (gauge != null) {
+                    registry.remove(gauge);
+                    gauge = null;
+                }
+                return;
+            }
+            value.set(v);
+            if (gauge == null) {
+                gauge = Gauge.builder(name, value, AtomicLong::get).tags(tags).description(description)
+                        .strongReference(true).register(registry);
+            }
+        }
     }
 }

@@ -91,9 +91,9 @@ public class OperatorMetrics {
         primaryInfo.removeIf(ofBackend.and(t -> g.primary().map(p -> !GaugeFamily.has("pod", p).test(t)).orElse(true)));
         g.primary().ifPresent(p -> primaryInfo.set(tags.and("pod", p), 1));
         primaryAvailable.set(tags, g.primary().isPresent() ? 1 : 0);
-        lag.removeIf(ofBackend.and(t -> t.stream().noneMatch(tag -> tag.getKey().equals("member")
+        lag.removeIf(ofBackend.and(t -> t.stream().noneMatch(tag -> tag.getKey().equals("pod")
                 && g.lagBytes().containsKey(tag.getValue()))));
-        g.lagBytes().forEach((member, bytes) -> lag.set(tags.and("member", member), bytes));
+        g.lagBytes().forEach((member, bytes) -> lag.set(tags.and("pod", member), bytes));
         syncStandbys.set(tags, g.syncStandbys());
         syncRequired.set(tags, g.syncStandbysRequired());
     }

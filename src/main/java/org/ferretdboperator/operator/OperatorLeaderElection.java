@@ -1,5 +1,6 @@
 package org.ferretdboperator.operator;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -8,7 +9,7 @@ import jakarta.inject.Singleton;
  * Only one operator replica reconciles at a time: the holder of the Lease {@value #LEASE_NAME} in the operator's
  * namespace. The others wait as hot standbys and take over once the lease expires. QOSDK applies this in the prod
  * profile only ({@code quarkus.operator-sdk.activate-leader-election-for-profiles}), so dev and test run without it.
- * A leader that cannot renew in time stops leading and exits, and its pod restarts as a standby.
+ * A leader that cannot renew in time stops leading and exits ({@link LeadershipLoss}), and its pod restarts as a standby.
  */
 @Singleton
 public class OperatorLeaderElection extends LeaderElectionConfiguration {
@@ -24,8 +25,11 @@ public class OperatorLeaderElection extends LeaderElectionConfiguration {
                 settings.renewDeadline(),
                 settings.retryPeriod(),
                 settings.identity().filter(id -> !id.isBlank()).orElse(null),
-                null,
-                true);
+                new LeaderCallbacks(() -> {
+                }, () -> LeadershipLoss.stoppedLeading(LEASE_NAME), newLeader -> {
+                }),
+                // not JOSDK's System.exit on the leader-election thread: LeadershipLoss exits through Quarkus, bounded
+                false);
     }
 
     private static LeaderElectionSettings validated(LeaderElectionSettings s) {

@@ -112,6 +112,29 @@ class CrdInstallIT {
                 .startsWith(OWN_VERSION, "0.0.1", "ghcr.io/ferretdb/ferretdb:0.0.1", "true"));
     }
 
+    /**
+     * What a KubeDB user types first: {@code kubectl get kubedb -A} (and {@code datastore}) lists the objects through the
+     * CRDs' categories, and {@code kubectl explain} describes the fields.
+     */
+    @Test
+    @Order(6)
+    void kubectlGetKubedbListsTheObjectsAndExplainDescribesTheFields() {
+        Command.Result kubedb = controlPlane.kubectl("get", "kubedb", "-A");
+        assertThat(kubedb.exitCode()).as(kubedb.describe()).isZero();
+        assertThat(kubedb.stdout()).as("the guide's FerretDB (order 2) and the catalog")
+                .contains("ferretdb.kubedb.com/ferret").contains("ferretdbversion.catalog.kubedb.com/2.0.0");
+        Command.Result datastore = controlPlane.kubectl("get", "datastore", "-A");
+        assertThat(datastore.exitCode()).as(datastore.describe()).isZero();
+        assertThat(datastore.stdout()).contains("ferretdb.kubedb.com/ferret").doesNotContain("ferretdbversion");
+
+        Command.Result explain = controlPlane.kubectl("explain", "fr.spec.backend");
+        assertThat(explain.exitCode()).as(explain.describe()).isZero();
+        assertThat(explain.stdout()).contains("The PostgreSQL backend the operator creates")
+                .contains("streamingMode").contains("Synchronous: a commit waits for a standby");
+        Command.Result spec = controlPlane.kubectl("explain", "fr.spec");
+        assertThat(spec.stdout()).contains("the FerretDB version (required)");
+    }
+
     /** The guide lists the default catalog (kubernetes/catalog/) and the seed asks for its 2.0.0 entry. */
     @Test
     @Order(5)

@@ -69,8 +69,8 @@ class MetricsEndpointTest {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             String m = scrape();
             assertThat(value(m, "ferretdb_operator_postgres_primary_info", BACKEND + ",pod=\"db-0\"")).hasValue(1);
-            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",member=\"db-1\"")).hasValue(968);
-            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",member=\"db-2\"")).hasValue(331968);
+            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",pod=\"db-1\"")).hasValue(968);
+            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",pod=\"db-2\"")).hasValue(331968);
             assertThat(value(m, "ferretdb_operator_postgres_sync_standbys", BACKEND)).hasValue(1);
             assertThat(value(m, "ferretdb_operator_postgres_sync_standbys_required", BACKEND)).hasValue(1);
             assertThat(value(m, "ferretdb_operator_postgres_max_lag_before_failover_bytes", BACKEND)).hasValue(67108864);
@@ -106,8 +106,8 @@ class MetricsEndpointTest {
             assertThat(value(m, "ferretdb_operator_postgres_primary_info", BACKEND + ",pod=\"db-1\"")).hasValue(1);
             assertThat(value(m, "ferretdb_operator_postgres_primary_info", BACKEND + ",pod=\"db-0\"")).isEmpty();
             assertThat(value(m, "ferretdb_operator_postgres_primary_available", BACKEND)).hasValue(1);
-            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",member=\"db-2\"")).hasValue(332000);
-            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",member=\"db-1\"")).isEmpty();
+            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",pod=\"db-2\"")).hasValue(332000);
+            assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", BACKEND + ",pod=\"db-1\"")).isEmpty();
             assertThat(value(m, "ferretdb_operator_postgres_sync_standbys", BACKEND)).hasValue(0);
         });
 
@@ -115,7 +115,7 @@ class MetricsEndpointTest {
         writeLease("db-1", 2, "0/3000200", "db-2", "1");
         relabel("db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332100}");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(value(scrape(), "ferretdb_operator_postgres_replication_lag_bytes",
-                BACKEND + ",member=\"db-2\"")).hasValue(332100));
+                BACKEND + ",pod=\"db-2\"")).hasValue(332100));
         assertThat(value(scrape(), "ferretdb_operator_leader_changes_total", BACKEND + ",reason=\"failover\"")).hasValue(1);
 
         // Every metric of the operator that docs/metrics.md lists is on the endpoint.
@@ -128,6 +128,8 @@ class MetricsEndpointTest {
             assertThat(Pattern.compile("(?m)^" + Pattern.quote(sdk) + "(_bucket|_count|_sum)?[{ ]").matcher(m).find())
                     .as(sdk + " on /q/metrics").isTrue();
         }
+        // ... and only under the operator's prefix (SdkMetricsPrefix): no bare JOSDK name is left to mix with another operator's.
+        assertThat(m).doesNotContainPattern("(?m)^(reconciliations_|events_received|custom_resources)");
 
         // Deleting the object removes its gauges.
         client.resources(Postgres.class).inNamespace(NS).withName("db").delete();

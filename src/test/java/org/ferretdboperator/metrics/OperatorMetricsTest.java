@@ -24,7 +24,7 @@ class OperatorMetricsTest {
         metrics.maxLagBeforeFailover("ns", "db", 1024L);
         String m = registry.scrape();
         assertThat(value(m, "ferretdb_operator_postgres_primary_info", DB + ",pod=\"db-0\"")).hasValue(1);
-        assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", DB + ",member=\"db-1\"")).hasValue(968);
+        assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", DB + ",pod=\"db-1\"")).hasValue(968);
         assertThat(value(m, "ferretdb_operator_postgres_sync_standbys", DB)).hasValue(1);
         assertThat(value(m, "ferretdb_operator_postgres_max_lag_before_failover_bytes", DB)).hasValue(1024);
 
@@ -32,8 +32,8 @@ class OperatorMetricsTest {
         m = registry.scrape();
         assertThat(value(m, "ferretdb_operator_postgres_primary_info", DB + ",pod=\"db-0\"")).isEmpty();
         assertThat(value(m, "ferretdb_operator_postgres_primary_info", DB + ",pod=\"db-1\"")).hasValue(1);
-        assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", DB + ",member=\"db-1\"")).isEmpty();
-        assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", DB + ",member=\"db-2\"")).hasValue(7);
+        assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", DB + ",pod=\"db-1\"")).isEmpty();
+        assertThat(value(m, "ferretdb_operator_postgres_replication_lag_bytes", DB + ",pod=\"db-2\"")).hasValue(7);
 
         metrics.backendGone("ns", "db");
         assertThat(registry.scrape()).doesNotContain("postgres=\"db\"");

@@ -28,7 +28,16 @@ final class Chart {
         return Helm.run(Duration.ofMinutes(1), command.toArray(String[]::new));
     }
 
+    /** What {@code helm install} installs (without the {@code helm test} hooks). */
     static List<JsonNode> render(String... args) {
-        return Yaml.docs(template(args).requireSuccess().stdout());
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--skip-tests");
+        return Yaml.docs(template(all.toArray(String[]::new)).requireSuccess().stdout());
+    }
+
+    /** The objects {@code helm test} creates (annotation helm.sh/hook: test). */
+    static List<JsonNode> renderTests(String... args) {
+        return Yaml.docs(template(args).requireSuccess().stdout()).stream()
+                .filter(d -> d.at("/metadata/annotations/helm.sh~1hook").asText().equals("test")).toList();
     }
 }

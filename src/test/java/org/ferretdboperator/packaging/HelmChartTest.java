@@ -124,9 +124,14 @@ class HelmChartTest {
         assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("prom");
         assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
         assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
-        assertThat(Yaml.single(docs, "PodMonitor", "ferretdb-operator").at("/spec/podMetricsEndpoints/0/path").asText())
-                .isEqualTo("/q/metrics");
+        // the operator's namespace/pod labels (the database's) win over the target's (the operator pod's)
+        assertThat(sm.at("/spec/endpoints/0/honorLabels").asBoolean()).isTrue();
+        JsonNode operatorPods = Yaml.single(docs, "PodMonitor", "ferretdb-operator");
+        assertThat(operatorPods.at("/spec/podMetricsEndpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(operatorPods.at("/spec/podMetricsEndpoints/0/honorLabels").asBoolean()).isTrue();
         JsonNode coordinators = Yaml.single(docs, "PodMonitor", "ferretdb-operator-pg-coordinator");
+        // a coordinator's series have no namespace/pod of their own: the target's name the member
+        assertThat(coordinators.at("/spec/podMetricsEndpoints/0/honorLabels").asBoolean()).isFalse();
         assertThat(coordinators.at("/spec/podMetricsEndpoints/0/port").asText())
                 .isEqualTo(org.ferretdboperator.contract.PodContract.COORDINATOR_METRICS_PORT_NAME);
         assertThat(coordinators.at("/spec/selector/matchLabels/app.kubernetes.io~1name").asText())
@@ -142,6 +147,48 @@ class HelmChartTest {
                 "--set", "watchNamespaces={demo}");
         assertThat(Yaml.single(watched, "PodMonitor", "ferretdb-operator-pg-coordinator")
                 .at("/spec/namespaceSelector/matchNames/0").asText()).isEqualTo("demo");
+    }
+
+    /**
+     * {@code helm test}: one pod waits for exactly the chart's CRDs to be Established and asks the operator's Service for
+     * its readiness; it passes the restricted Pod Security Standard, and its ServiceAccount may only read those CRDs.
+     * Not part of what {@code helm install} (or kubernetes/operator/) installs.
+     */
+    @Test
+    void helmTestChecksTheCrdsAndTheOperatorsServiceWithLeastPrivilege() throws Exception {
+        List<JsonNode> tests = Chart.renderTests();
+        JsonNode pod = Yaml.single(tests, "Pod", "ferretdb-operator-test");
+        assertThat(RestrictedPodSecurity.violations(pod.path("spec"))).isEmpty();
+        List<String> crdNames = new ArrayList<>();
+        for (java.nio.file.Path f : Yaml.files(java.nio.file.Path.of("kubernetes", "crds"))) {
+            crdNames.add(Yaml.docs(f).get(0).at("/metadata/name").asText());
+        }
+        List<String> waitArgs = new ArrayList<>();
+        pod.at("/spec/containers/0/args").forEach(a -> waitArgs.add(a.asText()));
+        assertThat(waitArgs).contains("wait", "--for=condition=Established");
+        assertThat(waitArgs.stream().filter(a -> a.startsWith("customresourcedefinition/"))
+                .map(a -> a.substring("customresourcedefinition/".length())).toList())
+                .containsExactlyInAnyOrderElementsOf(crdNames);
+        JsonNode service = Yaml.single(Chart.render(), "Service", "ferretdb-operator");
+        List<String> wget = new ArrayList<>();
+        pod.at("/spec/containers/1/command").forEach(a -> wget.add(a.asText()));
+        assertThat(wget).first().isEqualTo("wget");
+        assertThat(wget).last().isEqualTo("http://ferretdb-operator." + Chart.NAMESPACE + ".svc:"
+                + service.at("/spec/ports/0/port").asInt() + "/q/health/ready");
+        JsonNode role = Yaml.single(tests, "ClusterRole", "ferretdb-operator-test");
+        assertThat(role.path("rules")).hasSize(1);
+        assertThat(role.at("/rules/0/resources/0").asText()).isEqualTo("customresourcedefinitions");
+        List<String> verbs = new ArrayList<>();
+        role.at("/rules/0/verbs").forEach(v -> verbs.add(v.asText()));
+        assertThat(verbs).containsExactlyInAnyOrder("get", "list", "watch");
+        List<String> names = new ArrayList<>();
+        role.at("/rules/0/resourceNames").forEach(v -> names.add(v.asText()));
+        assertThat(names).containsExactlyInAnyOrderElementsOf(crdNames);
+        assertThat(Yaml.single(tests, "ClusterRoleBinding", "ferretdb-operator-test").at("/subjects/0/name").asText())
+                .isEqualTo(pod.at("/spec/serviceAccountName").asText());
+        assertThat(tests).allSatisfy(d -> assertThat(d.at("/metadata/annotations/helm.sh~1hook-delete-policy").asText())
+                .contains("hook-succeeded"));
+        assertThat(Yaml.ofKind(Chart.render(), "Pod")).as("helm install creates no test pod").isEmpty();
     }
 
     @Test

@@ -47,6 +47,18 @@ class InstallPathsDriftTest {
         assertThat(rendered).containsExactlyInAnyOrderElementsOf(expected);
     }
 
+    @Test
+    void chartCarriesTheDashboard() throws IOException {
+        Path dashboard = Path.of("docs", "dashboards", "ferretdb-operator.json");
+        assertThat(Files.readString(Chart.DIR.resolve("files/dashboards/ferretdb-operator.json")))
+                .as("the chart's copy of " + dashboard + FIX).isEqualTo(Files.readString(dashboard));
+        JsonNode configMap = Yaml.single(Chart.render("--set", "monitoring.grafanaDashboard.enabled=true"), "ConfigMap",
+                Chart.RELEASE + "-dashboard");
+        assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(Yaml.MAPPER.readTree(configMap.at("/data/ferretdb-operator.json").asText()))
+                .isEqualTo(Yaml.MAPPER.readTree(dashboard.toFile()));
+    }
+
     /** kubernetes/operator/ is the chart's default render (less CRDs, catalog and policies, which kubernetes/ has). */
     @Test
     void plainManifestsAreTheChartsDefaultRender() {

@@ -130,6 +130,56 @@ class OlmBundleTest {
         assertThat(examples.get(0)).isEqualTo(seed);
     }
 
+    /**
+     * The capability level the features support (no backup, operand upgrade, resize or TLS: Basic Install), an upgrade
+     * edge from every earlier build (olm.skipRange below spec.version; spec.replaces, once there is one, names an
+     * earlier CSV), every image the operator runs or deploys from the default catalog in relatedImages, and
+     * descriptors whose paths exist in the CRDs.
+     */
+    @Test
+    void capabilityUpgradeEdgeRelatedImagesAndDescriptorsAreHonest() throws IOException {
+        JsonNode csv = Yaml.one(CSV);
+        assertThat(csv.at("/metadata/annotations/capabilities").asText()).isEqualTo("Basic Install");
+        String version = csv.at("/spec/version").asText();
+        assertThat(csv.at("/metadata/annotations/olm.skipRange").asText()).isEqualTo("<" + version);
+        if (csv.at("/spec/replaces").isTextual()) {
+            assertThat(csv.at("/spec/replaces").asText()).startsWith("ferretdb-operator.v").isNotEqualTo(csv.at("/metadata/name").asText());
+        }
+
+        Set<String> related = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        csv.at("/spec/relatedImages").forEach(i -> {
+            related.add(i.path("image").asText());
+            assertThat(names.add(i.path("name").asText())).as("unique name " + i.path("name")).isTrue();
+        });
+        Set<String> expected = new HashSet<>();
+        expected.add(csv.at("/spec/install/spec/deployments/0/spec/template/spec/containers/0/image").asText());
+        for (Path f : Yaml.files(Path.of("kubernetes", "catalog"))) {
+            for (JsonNode v : Yaml.docs(f)) {
+                expected.add(v.at("/spec/db/image").asText());
+                expected.add(v.at("/spec/postgres/image").asText());
+            }
+        }
+        assertThat(related).isEqualTo(expected);
+
+        for (JsonNode owned : csv.at("/spec/customresourcedefinitions/owned")) {
+            if (owned.path("kind").asText().equals("FerretDBVersion")) {
+                continue;
+            }
+            JsonNode schema = Yaml.one(Path.of("kubernetes", "crds", owned.path("name").asText() + ".yaml"))
+                    .at("/spec/versions/0/schema/openAPIV3Schema/properties");
+            assertThat(owned.path("specDescriptors")).as(owned.path("kind") + " specDescriptors").isNotEmpty();
+            assertThat(owned.path("statusDescriptors")).as(owned.path("kind") + " statusDescriptors").isNotEmpty();
+            for (String part : List.of("spec", "status")) {
+                for (JsonNode d : owned.path(part + "Descriptors")) {
+                    String pointer = "/" + part + "/properties/" + d.path("path").asText().replace(".", "/properties/");
+                    assertThat(schema.at(pointer).isMissingNode()).as(owned.path("kind") + " " + part + "." + d.path("path")
+                            + " is in the CRD").isFalse();
+                }
+            }
+        }
+    }
+
     @Test
     void dockerfileLabelsMatchTheAnnotations() throws IOException {
         JsonNode annotations = Yaml.one(BUNDLE.resolve("metadata").resolve("annotations.yaml")).path("annotations");

@@ -177,6 +177,17 @@ public final class LocalControlPlane implements AutoCloseable {
                 adminConfig.getCaCertData(), user, token, namespace);
     }
 
+    /**
+     * Sends a signal to the kube-apiserver process: {@code STOP} freezes it (it accepts no request and answers none, as
+     * when the network is cut), {@code CONT} resumes it, {@code KILL} stops it for good (connections are refused; the
+     * control plane is then only good for {@link #close()}). Nothing else of the cluster changes.
+     */
+    public void signalApiServer(String signal) {
+        Path pidFile = stateDir.resolve("pids").resolve("kube-apiserver.pid");
+        String pid = read(pidFile).trim();
+        Command.run(projectDir, Map.of(), Duration.ofSeconds(10), List.of("kill", "-" + signal, pid)).requireSuccess();
+    }
+
     /** Stops the processes and removes the state dir. */
     @Override
     public void close() {

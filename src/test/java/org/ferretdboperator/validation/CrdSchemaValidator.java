@@ -26,24 +26,26 @@ final class CrdSchemaValidator {
     private CrdSchemaValidator() {
     }
 
-    private static final Map<String, Predicate<JsonNode>> CEL = Map.of(
-            "size(self.metadata.name) <= 41",
-            self -> self.path("metadata").path("name").asText().length() <= 41,
-            "size(self.metadata.name) <= 50",
-            self -> self.path("metadata").path("name").asText().length() <= 50,
-            "!has(self.storageType) || self.storageType != 'Ephemeral' || !has(self.storage)",
-            self -> !self.has("storageType") || !self.get("storageType").asText().equals("Ephemeral")
-                    || !self.has("storage"),
-            "!has(self.sslMode) || self.sslMode != 'requireSSL' || has(self.tls)",
-            self -> !self.has("sslMode") || !self.get("sslMode").asText().equals("requireSSL") || self.has("tls"),
-            "!has(self.tls) || (has(self.sslMode) && self.sslMode != 'disabled')",
-            self -> !self.has("tls") || self.has("sslMode") && !self.get("sslMode").asText().equals("disabled"),
-            "!has(self.sslMode) || (self.sslMode != 'allowSSL' && self.sslMode != 'preferSSL')",
-            self -> !self.has("sslMode") || !self.get("sslMode").asText().equals("allowSSL")
-                    && !self.get("sslMode").asText().equals("preferSSL"),
-            "self.leaseDurationMillis > self.renewDeadlineMillis && self.renewDeadlineMillis >= 2 * self.retryPeriodMillis",
-            self -> self.get("leaseDurationMillis").asLong() > self.get("renewDeadlineMillis").asLong()
-                    && self.get("renewDeadlineMillis").asLong() >= 2 * self.get("retryPeriodMillis").asLong());
+    private static final Map<String, Predicate<JsonNode>> CEL = Map.ofEntries(
+            Map.entry("has(self.spec)", self -> self.has("spec")),
+            Map.entry("self != ''", self -> !self.asText().isEmpty()),
+            Map.entry("size(self.metadata.name) <= 41",
+                    self -> self.path("metadata").path("name").asText().length() <= 41),
+            Map.entry("size(self.metadata.name) <= 50",
+                    self -> self.path("metadata").path("name").asText().length() <= 50),
+            Map.entry("!has(self.storageType) || self.storageType != 'Ephemeral' || !has(self.storage)",
+                    self -> !self.has("storageType") || !self.get("storageType").asText().equals("Ephemeral")
+                            || !self.has("storage")),
+            Map.entry("!has(self.sslMode) || self.sslMode != 'requireSSL' || has(self.tls)",
+                    self -> !self.has("sslMode") || !self.get("sslMode").asText().equals("requireSSL") || self.has("tls")),
+            Map.entry("!has(self.tls) || (has(self.sslMode) && self.sslMode != 'disabled')",
+                    self -> !self.has("tls") || self.has("sslMode") && !self.get("sslMode").asText().equals("disabled")),
+            Map.entry("!has(self.sslMode) || (self.sslMode != 'allowSSL' && self.sslMode != 'preferSSL')",
+                    self -> !self.has("sslMode") || !self.get("sslMode").asText().equals("allowSSL")
+                            && !self.get("sslMode").asText().equals("preferSSL")),
+            Map.entry("self.leaseDurationMillis > self.renewDeadlineMillis && self.renewDeadlineMillis >= 2 * self.retryPeriodMillis",
+                    self -> self.get("leaseDurationMillis").asLong() > self.get("renewDeadlineMillis").asLong()
+                            && self.get("renewDeadlineMillis").asLong() >= 2 * self.get("retryPeriodMillis").asLong()));
 
     /** Defaults the object in place, as the API server does before validating, and returns every error. */
     static List<String> validate(JSONSchemaProps schema, ObjectNode object) {

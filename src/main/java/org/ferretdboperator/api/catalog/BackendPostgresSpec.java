@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BackendPostgresSpec {
 
+    @JsonPropertyDescription("PostgreSQL version of the backend, e.g. 17.4.")
     @Required
     private String version;
 

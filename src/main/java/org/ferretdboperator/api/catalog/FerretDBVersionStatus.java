@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.catalog;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
@@ -8,10 +9,13 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FerretDBVersionStatus {
 
+    @JsonPropertyDescription("Valid, or Invalid with the Valid condition saying why.")
     private String phase;
 
+    @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
+    @JsonPropertyDescription("Conditions of the entry (type Valid).")
     private List<Condition> conditions = new ArrayList<>();
 
     public String getPhase() {

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.catalog;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -7,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageSpec {
 
+    @JsonPropertyDescription("Container image reference (registry/repository:tag or @digest).")
     @Required
     @Pattern("^[^\\s]+$")
     private String image;

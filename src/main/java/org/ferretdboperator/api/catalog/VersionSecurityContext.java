@@ -1,11 +1,13 @@
 package org.ferretdboperator.api.catalog;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Min;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VersionSecurityContext {
 
+    @JsonPropertyDescription("UID the container runs as; the image must work as this user.")
     @Min(1)
     private Long runAsUser;
 

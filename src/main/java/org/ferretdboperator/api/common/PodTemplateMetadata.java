@@ -1,13 +1,16 @@
 package org.ferretdboperator.api.common;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodTemplateMetadata {
 
+    @JsonPropertyDescription("Labels added to every pod (the operator's own labels cannot be overridden).")
     private Map<String, String> labels;
 
+    @JsonPropertyDescription("Annotations added to every pod.")
     private Map<String, String> annotations;
 
     public Map<String, String> getLabels() {

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.common;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -15,24 +16,34 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PodTemplateOverrides {
 
+    @JsonPropertyDescription("Resources of the main container (ferretdb, or postgres in a backend pod).")
     private ResourceRequirements resources;
 
+    @JsonPropertyDescription("Extra environment variables of the main container; variables the operator sets cannot be overridden.")
     private List<EnvVar> env;
 
+    @JsonPropertyDescription("Node selector of the pods.")
     private Map<String, String> nodeSelector;
 
+    @JsonPropertyDescription("Tolerations of the pods.")
     private List<Toleration> tolerations;
 
+    @JsonPropertyDescription("Affinity of the pods.")
     private Affinity affinity;
 
+    @JsonPropertyDescription("Topology spread constraints of the pods.")
     private List<TopologySpreadConstraint> topologySpreadConstraints;
 
+    @JsonPropertyDescription("PriorityClass of the pods.")
     private String priorityClassName;
 
+    @JsonPropertyDescription("Pod security context, merged over the operator's restricted default.")
     private PodSecurityContext securityContext;
 
+    @JsonPropertyDescription("Secrets to pull the images with.")
     private List<LocalObjectReference> imagePullSecrets;
 
+    @JsonPropertyDescription("Seconds a stopping pod is given; a backend primary uses them for a graceful handover.")
     @Min(0)
     private Long terminationGracePeriodSeconds;
 

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.common;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.List;
@@ -8,11 +9,14 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ServiceTemplateOverrides {
 
+    @JsonPropertyDescription("Service type: ClusterIP, NodePort or LoadBalancer.")
     @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
     private String type;
 
+    @JsonPropertyDescription("Client CIDRs allowed through a LoadBalancer Service.")
     private List<String> loadBalancerSourceRanges;
 
+    @JsonPropertyDescription("Cluster or Local, for NodePort and LoadBalancer Services.")
     private String externalTrafficPolicy;
 
     public String getType() {

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.common;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 import java.util.Map;
@@ -8,13 +9,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ServiceTemplateSpec {
 
+    @JsonPropertyDescription("Which Service: primary (<name>) or secondary (<name>-secondary).")
     @Required
     private ServiceAlias alias;
 
+    @JsonPropertyDescription("Labels added to the Service.")
     private Map<String, String> labels;
 
+    @JsonPropertyDescription("Annotations added to the Service (e.g. a cloud load balancer's settings).")
     private Map<String, String> annotations;
 
+    @JsonPropertyDescription("Overrides of the Service's spec.")
     private ServiceTemplateOverrides spec;
 
     public ServiceAlias getAlias() {

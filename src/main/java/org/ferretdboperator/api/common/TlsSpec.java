@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.common;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.TypedLocalObjectReference;
 import java.util.List;
@@ -8,8 +9,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TlsSpec {
 
+    @JsonPropertyDescription("cert-manager Issuer or ClusterIssuer of the certificates.")
     private TypedLocalObjectReference issuerRef;
 
+    @JsonPropertyDescription("Certificates to issue. TLS for FerretDB clients is not implemented yet: a FerretDB with spec.tls is refused (reason Unsupported).")
     private List<CertificateSpec> certificates;
 
     public TypedLocalObjectReference getIssuerRef() {

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.ferretdb;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
@@ -14,17 +15,22 @@ import org.ferretdboperator.api.common.StreamingMode;
 @ValidationRule(value = "!has(self.storageType) || self.storageType != 'Ephemeral' || !has(self.storage)", message = "spec.backend.storage must be empty when spec.backend.storageType is Ephemeral")
 public class BackendSpec {
 
+    @JsonPropertyDescription("Members of the PostgreSQL backend (<name>-pg-backend): one primary, the rest standbys that can take over.")
     @Min(1)
     @Default("3")
     private Integer replicas;
 
+    @JsonPropertyDescription("Overrides for the backend's PostgreSQL pods.")
     private PodTemplate podTemplate;
 
+    @JsonPropertyDescription("Durable: a PersistentVolumeClaim per member (spec.backend.storage). Ephemeral: an emptyDir, data lost with the pod.")
     @Default("Durable")
     private StorageType storageType;
 
+    @JsonPropertyDescription("Claim template of each backend member's data volume; it cannot change after creation.")
     private PersistentVolumeClaimSpec storage;
 
+    @JsonPropertyDescription("Synchronous: a commit waits for a standby, and a failover never loses an acknowledged commit. Asynchronous: commits do not wait; a failover may lose up to maximumLagBeforeFailover bytes.")
     @Default("Synchronous")
     private StreamingMode streamingMode;
 

@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -16,7 +17,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group("kubedb.com")
 @Version("v1alpha2")
+@Categories({ "datastore", "kubedb", "appscode", "all" })
 @ShortNames("fr")
+@ValidationRule(value = "has(self.spec)", message = "spec is required: a FerretDB needs at least spec.version (a FerretDBVersion name)")
 @ValidationRule(value = "size(self.metadata.name) <= 41",
         message = "metadata.name must be at most 41 characters: derived names such as <name>-pg-backend-0 must fit Kubernetes' 63-character limits")
 @AdditionalPrinterColumn(name = "Namespace", jsonPath = ".metadata.namespace", type = Type.STRING)

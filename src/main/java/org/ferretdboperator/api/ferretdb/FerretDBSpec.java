@@ -22,25 +22,35 @@ public class FerretDBSpec {
 
     @JsonPropertyDescription("Name of a FerretDBVersion catalog entry.")
     @Required
+    @ValidationRule(value = "self != ''", message = "spec.version must not be empty: name a FerretDBVersion, e.g. 2.7.0")
     private String version;
 
+    @JsonPropertyDescription("The FerretDB servers: primary (reads and writes) and secondary (reads from standbys).")
     private ServerSpec server;
 
+    @JsonPropertyDescription("The PostgreSQL backend the operator creates as Postgres <name>-pg-backend.")
     private BackendSpec backend;
 
+    @JsonPropertyDescription("Secret with the username and password clients use. Generated as <name>-auth when absent.")
     private SecretReference authSecret;
 
+    @JsonPropertyDescription("TLS for clients: only disabled is supported (requireSSL is refused with reason Unsupported).")
     @Default("disabled")
     private SslMode sslMode;
 
+    @JsonPropertyDescription("TLS certificates (cert-manager). Not implemented yet: refused with reason Unsupported.")
     private TlsSpec tls;
 
+    @JsonPropertyDescription("Overrides of the Services <name> (alias primary) and <name>-secondary (alias secondary).")
     private List<ServiceTemplateSpec> serviceTemplates;
 
+    @JsonPropertyDescription("KubeDB monitoring (exporter and ServiceMonitor). Accepted for compatibility; not acted on yet: use the Helm chart's monitoring.* values.")
     private MonitorSpec monitor;
 
+    @JsonPropertyDescription("KubeDB health checker. Accepted for compatibility; not acted on yet.")
     private HealthCheckerSpec healthChecker;
 
+    @JsonPropertyDescription("What deleting the object removes: Delete (workloads and volumes, keeps Secrets), WipeOut (everything), Halt (workloads only), DoNotTerminate (deletion refused).")
     @Default("WipeOut")
     private DeletionPolicy deletionPolicy;
 

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.ferretdb;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
@@ -9,10 +10,13 @@ import org.ferretdboperator.api.common.Phase;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FerretDBStatus {
 
+    @JsonPropertyDescription("Provisioning, Ready, Critical (serves with members missing), NotReady (does not serve) or Halted.")
     private Phase phase;
 
+    @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
+    @JsonPropertyDescription("Conditions: ProvisioningStarted, ReplicaReady, AcceptingConnection, Ready, Provisioned, and others (docs/troubleshooting.md).")
     private List<Condition> conditions = new ArrayList<>();
 
     public Phase getPhase() {

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.ferretdb;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Min;
 import org.ferretdboperator.api.common.PodTemplate;
@@ -7,9 +8,11 @@ import org.ferretdboperator.api.common.PodTemplate;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ServerGroupSpec {
 
+    @JsonPropertyDescription("FerretDB server pods of this group.")
     @Min(0)
     private Integer replicas;
 
+    @JsonPropertyDescription("Overrides for this group's FerretDB pods.")
     private PodTemplate podTemplate;
 
     public Integer getReplicas() {

@@ -20,6 +20,7 @@ import org.ferretdboperator.api.common.StreamingMode;
 @ValidationRule(value = "!has(self.storageType) || self.storageType != 'Ephemeral' || !has(self.storage)", message = "spec.storage must be empty when spec.storageType is Ephemeral")
 public class PostgresSpec {
 
+    @JsonPropertyDescription("Members: one primary, the rest standbys that can take over.")
     @Min(1)
     @Default("3")
     private Integer replicas;
@@ -32,26 +33,35 @@ public class PostgresSpec {
     @JsonPropertyDescription("PostgreSQL image; defaults to the official image of spec.version.")
     private String image;
 
+    @JsonPropertyDescription("Durable: a PersistentVolumeClaim per member (spec.storage). Ephemeral: an emptyDir, data lost with the pod.")
     @Default("Durable")
     private StorageType storageType;
 
+    @JsonPropertyDescription("Claim template of each member's data volume; it cannot change after creation (condition StorageUpToDate says so).")
     private PersistentVolumeClaimSpec storage;
 
+    @JsonPropertyDescription("Only Hot (standbys serve reads) is supported; Warm is refused.")
     @Default("Hot")
     private StandbyMode standbyMode;
 
+    @JsonPropertyDescription("Synchronous: a commit waits for a standby, and a failover never loses an acknowledged commit. Asynchronous: commits do not wait; a failover may lose up to leaderElection.maximumLagBeforeFailover bytes.")
     @Default("Synchronous")
     private StreamingMode streamingMode;
 
+    @JsonPropertyDescription("Timing of the pg-coordinators' leader Lease <name>-leader and the failover lag limit.")
     private LeaderElectionSpec leaderElection;
 
+    @JsonPropertyDescription("Secret with the superuser's username and password. Generated as <name>-auth when absent.")
     private SecretReference authSecret;
 
+    @JsonPropertyDescription("Overrides for the PostgreSQL pods.")
     private PodTemplate podTemplate;
 
+    @JsonPropertyDescription("What deleting the object removes: Delete (workloads and volumes, keeps Secrets), WipeOut (everything), Halt (workloads only), DoNotTerminate (deletion refused).")
     @Default("Delete")
     private DeletionPolicy deletionPolicy;
 
+    @JsonPropertyDescription("When true every member stops; volumes and Secrets are kept until it is set back to false.")
     private Boolean halted;
 
     @JsonPropertyDescription("Application roles the primary keeps in place (FerretDB's own role among them).")

@@ -1,5 +1,6 @@
 package org.ferretdboperator.api.postgres;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
@@ -9,12 +10,16 @@ import org.ferretdboperator.api.common.Phase;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PostgresStatus {
 
+    @JsonPropertyDescription("Provisioning, Ready, Critical (serves with members missing), NotReady (no ready primary) or Halted.")
     private Phase phase;
 
+    @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
+    @JsonPropertyDescription("The pod labelled kubedb.com/role=primary.")
     private String primary;
 
+    @JsonPropertyDescription("Conditions: ProvisioningStarted, ReplicaReady, AcceptingConnection, SinglePrimary, Ready, Provisioned, Halted, Valid, Synced, StorageUpToDate (docs/troubleshooting.md).")
     private List<Condition> conditions = new ArrayList<>();
 
     public Phase getPhase() {
