@@ -543,6 +543,15 @@ class HaDecisionTest {
         }
 
         @Test
+        void anUnknownLeaderPositionNeverPassesTheLagGate() {
+            Obs o = afterLeaderCrash().expiredLease(P0, record(P0, Lsn.UNKNOWN, 2, Set.of(P1, P2), 0));
+            Decision d = o.decide();
+            assertThat(d.blocked()).isTrue();
+            assertThat(d.contains(AcquireLease.class)).isFalse();
+            assertThat(d.status()).contains("published WAL position is unknown");
+        }
+
+        @Test
         void firstBackAfterAFullOutageWaitsForEveryRecordedMember() {
             Obs o = afterLeaderCrash().notSurvivor();
             Decision d = o.decide();
