@@ -232,6 +232,11 @@ public final class HaDecision {
         if (o.leaderProbe() == LeaderProbe.WRITABLE) {
             return Decision.blocked("failover blocked: " + last + "'s PostgreSQL still accepts writes without a renewed Lease");
         }
+        if (o.leaderProbe() == LeaderProbe.REFUSING) {
+            // before detaching too: the running old primary's sessions may still commit, and its WAL must keep flowing
+            return Decision.blocked("failover blocked: " + last + "'s PostgreSQL is running (it answered the probe with an "
+                    + "error) without a renewed Lease");
+        }
         if (local.walReceiverStreaming()) {
             return Decision.of("Lease lapsed while WAL still streams from " + last + ": detaching", new Detach());
         }

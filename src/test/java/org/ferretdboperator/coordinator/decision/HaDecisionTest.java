@@ -492,6 +492,18 @@ class HaDecisionTest {
         }
 
         @Test
+        void neverDetachesNorPromotesWhileTheOldPrimaryRunsButRefusesTheProbe() {
+            // e.g. max_connections exhausted or pg_hba rejecting this member: the server runs, its sessions commit
+            Obs o = afterLeaderCrash().standby(5000, 2, true, addr(P0)).finalPeer(P2, 4800, 2, "100");
+            o.probe = LeaderProbe.REFUSING;
+            Decision d = o.decide();
+            assertThat(d.blocked()).isTrue();
+            assertThat(d.contains(Detach.class)).isFalse();
+            assertThat(d.contains(AcquireLease.class)).isFalse();
+            assertThat(d.status()).contains("is running");
+        }
+
+        @Test
         void detachesAReceiverStillStreamingAfterTheLeaseLapsed() {
             Obs o = afterLeaderCrash().standby(5000, 2, true, addr(P0)).finalPeer(P2, 4800, 2, "100");
             assertThat(o.decide().kinds()).containsExactly("Detach");
