@@ -146,4 +146,9 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     public synchronized void ensureRoles(List<AppUser> appUsers) {
         calls.add("ensureRoles");
     }
+
+    @Override
+    public synchronized void resetSynchronousCommit(java.util.Set<org.ferretdboperator.coordinator.decision.SyncCommitOverride> overrides) {
+        calls.add("resetSynchronousCommit");
+    }
 }

@@ -20,6 +20,7 @@ import org.ferretdboperator.coordinator.decision.Action.Reclone;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 import org.ferretdboperator.coordinator.decision.Action.RenewLease;
 import org.ferretdboperator.coordinator.decision.Action.Repoint;
+import org.ferretdboperator.coordinator.decision.Action.ResetSynchronousCommit;
 import org.ferretdboperator.coordinator.decision.Action.Rewind;
 import org.ferretdboperator.coordinator.decision.Action.SetSynchronousStandbys;
 import org.ferretdboperator.coordinator.decision.Action.StartPrimary;
@@ -99,12 +100,17 @@ public final class HaDecision {
                 plan.recordQuorum())));
         actions.addAll(label(o, Role.PRIMARY));
         plan.change().ifPresent(s -> actions.add(new SetSynchronousStandbys(s)));
+        Set<SyncCommitOverride> weakening = SyncCommitOverride.toRevert(o.config().synchronous(), local.syncCommitOverrides());
+        if (!weakening.isEmpty()) {
+            actions.add(new ResetSynchronousCommit(weakening));
+        }
         slots(o).ifPresent(actions::add);
         if (o.memory().appUsersEnsuredTerm() != lease.transitions()) {
             actions.add(new EnsureAppUsers(lease.transitions()));
         }
         String status = "leader (term " + lease.transitions() + ")"
-                + plan.change().map(s -> ", synchronous_standby_names -> " + s.toPostgres()).orElse("");
+                + plan.change().map(s -> ", synchronous_standby_names -> " + s.toPostgres()).orElse("")
+                + (weakening.isEmpty() ? "" : ", reverting " + weakening);
         return new Decision(actions, status, false);
     }
 

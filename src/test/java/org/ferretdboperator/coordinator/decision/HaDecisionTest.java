@@ -24,6 +24,7 @@ import org.ferretdboperator.coordinator.decision.Action.Reclone;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 import org.ferretdboperator.coordinator.decision.Action.RenewLease;
 import org.ferretdboperator.coordinator.decision.Action.Repoint;
+import org.ferretdboperator.coordinator.decision.Action.ResetSynchronousCommit;
 import org.ferretdboperator.coordinator.decision.Action.Rewind;
 import org.ferretdboperator.coordinator.decision.Action.SetSynchronousStandbys;
 import org.ferretdboperator.coordinator.decision.Action.StartPrimary;
@@ -212,6 +213,23 @@ class HaDecisionTest {
             Decision d = o.decide();
             assertThat(d.contains(SetSynchronousStandbys.class)).isFalse();
             assertThat(d.first(RenewLease.class).record().syncMembers()).containsExactlyInAnyOrder(P1, P2);
+        }
+
+        @Test
+        void revertsStoredSynchronousCommitDefaultsThatWeakenSynchronousMode() {
+            SyncCommitOverride weak = new SyncCommitOverride("app", "app", "local");
+            SyncCommitOverride strong = new SyncCommitOverride(null, "reporting", "remote_apply");
+            Decision d = steadyLeader().withSyncCommitOverrides(Set.of(weak, strong)).decide();
+            assertThat(d.kinds()).containsExactly("RenewLease", "ResetSynchronousCommit");
+            assertThat(d.first(ResetSynchronousCommit.class).overrides()).containsExactly(weak);
+            assertThat(d.status()).contains("reverting");
+        }
+
+        @Test
+        void leavesStoredSynchronousCommitDefaultsAloneInAsynchronousMode() {
+            Obs o = steadyLeader().withSyncCommitOverrides(Set.of(new SyncCommitOverride(null, null, "off")));
+            o.synchronous = false;
+            assertThat(o.decide().contains(ResetSynchronousCommit.class)).isFalse();
         }
 
         @Test

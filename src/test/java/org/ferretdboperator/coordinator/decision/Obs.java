@@ -94,6 +94,15 @@ final class Obs {
         return this;
     }
 
+    Obs withSyncCommitOverrides(Set<SyncCommitOverride> overrides) {
+        LocalInstance l = local;
+        local = new LocalInstance(l.dataDirInitialised(), l.standbySignal(), l.postmasterAlive(), l.running(), l.inRecovery(),
+                l.timeline(), l.systemIdentifier(), l.receiveLsn(), l.replayLsn(), l.flushLsn(), l.walReceiverStreaming(),
+                l.upstreamAddress(), l.receiverDownMillis(), l.streamingStandbys(), l.syncSetting(), l.replicationSlots(),
+                l.cleanShutdown(), l.history(), overrides);
+        return this;
+    }
+
     Obs withLocalSync(SyncSetting sync) {
         LocalInstance l = local;
         local = new LocalInstance(l.dataDirInitialised(), l.standbySignal(), l.postmasterAlive(), l.running(), l.inRecovery(),
