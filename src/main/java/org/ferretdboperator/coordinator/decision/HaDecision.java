@@ -290,6 +290,13 @@ public final class HaDecision {
         }
         if (local.postmasterAlive()) {
             if (lease.heldBy(o.self()) && local.formerPrimary()) {
+                if (primaryStartTimedOut(o)) {
+                    // stopped first: a postmaster that finished recovery after the release would be a second writer
+                    return Decision.of("PostgreSQL has not run as primary for " + o.primaryDownMillis()
+                            + " ms (primaryStartTimeout " + o.config().primaryStartTimeoutMillis()
+                            + " ms): stopping it and releasing the Lease", new Fence("primary start timed out"),
+                            new ReleaseLease(null));
+                }
                 return Decision.of("PostgreSQL is starting as primary", new RenewLease(rec));
             }
             return Decision.waiting("PostgreSQL is starting or stopping");
@@ -324,6 +331,11 @@ public final class HaDecision {
             return Decision.blocked("data directory belongs to another cluster (system identifier differs) and no live leader");
         }
         if (lease.heldBy(o.self())) {
+            if (local.formerPrimary() && primaryStartTimedOut(o)) {
+                return Decision.of("PostgreSQL has not run as primary for " + o.primaryDownMillis()
+                        + " ms (primaryStartTimeout " + o.config().primaryStartTimeoutMillis()
+                        + " ms): releasing the Lease for a standby that can prove itself", new ReleaseLease(null));
+            }
             if (local.formerPrimary()) {
                 return Decision.of("still holding the Lease with the newest data: restarting as primary",
                         new AcquireLease(lease.transitions(), rec), new StartPrimary());
@@ -353,6 +365,14 @@ public final class HaDecision {
         }
         return Decision.of("no live leader: starting read-only to publish this member's position (never as primary)",
                 new StartStandby(null, null));
+    }
+
+    /**
+     * A Lease holder that cannot get its PostgreSQL running as primary must not keep the Lease forever: nobody else
+     * could take over. Only with the API (the release is a Lease write) and while not shutting down.
+     */
+    private static boolean primaryStartTimedOut(Observation o) {
+        return o.primaryDownMillis() > o.config().primaryStartTimeoutMillis();
     }
 
     private static boolean neverBootstrapped(LeaseView lease) {

@@ -753,7 +753,49 @@ class HaDecisionTest {
         @Test
         void keepsRenewingWhileItsPrimaryStarts() {
             Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout;
             assertThat(o.decide().kinds()).containsExactly("RenewLease");
+        }
+
+        @Test
+        void aPrimaryStillStartingAfterPrimaryStartTimeoutIsStoppedAndReleasesTheLease() {
+            Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            Decision d = o.decide();
+            assertThat(d.kinds()).containsExactly("Fence", "ReleaseLease");
+            assertThat(d.first(ReleaseLease.class).handoverTo()).isNull();
+            assertThat(d.status()).contains("primaryStartTimeout");
+        }
+
+        @Test
+        void keepsRetryingToStartAsPrimaryWithinPrimaryStartTimeout() {
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout;
+            assertThat(o.decide().kinds()).containsExactly("AcquireLease", "StartPrimary");
+        }
+
+        @Test
+        void aPrimaryThatCannotStartReleasesTheLeaseAfterPrimaryStartTimeout() {
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            Decision d = o.decide();
+            assertThat(d.kinds()).containsExactly("ReleaseLease");
+            assertThat(d.contains(StartPrimary.class)).isFalse();
+        }
+
+        @Test
+        void withoutTheApiAPrimaryThatCannotStartWaits() {
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            o.apiReachable = false;
+            assertThat(o.decide().actions()).allMatch(a -> a instanceof Wait);
+        }
+
+        @Test
+        void aStandbyHoldingTheLeaseIsNotSubjectToPrimaryStartTimeout() {
+            Obs o = Obs.of(P1).stopped(true, 5000, 2).lease(P1, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            assertThat(o.decide().kinds()).containsExactly("StartStandby");
         }
 
         @Test
