@@ -214,6 +214,9 @@ class CoordinatorEnvironmentRoundTripTest {
         // the coordinator and the postgres container agree on the data and control directories, and both mount them
         assertThat(config.pgdata().toString()).isEqualTo(envOf(postgres, "PGDATA"));
         assertThat(config.controlDir().toString()).isEqualTo(envOf(postgres, PodContract.ENV_CONTROL_DIR));
+        // the runner's dead-man's switch fires at the coordinator's own renew deadline
+        assertThat(config.heartbeatFile()).contains(config.controlDir().resolve(PodContract.PRIMARY_HEARTBEAT_FILE));
+        assertThat(envOf(postgres, PodContract.ENV_RENEW_DEADLINE_MS)).isEqualTo(Long.toString(config.renewDeadlineMillis()));
         assertThat(mountPaths(coordinator)).contains(config.controlDir().toString(), config.socketDir().toString());
         assertThat(mountPaths(postgres)).contains(config.controlDir().toString(), config.socketDir().toString());
         assertThat(mountPaths(coordinator)).anyMatch(m -> config.pgdata().startsWith(Path.of(m)));
