@@ -369,10 +369,12 @@ public final class HaDecision {
 
     /**
      * A Lease holder that cannot get its PostgreSQL running as primary must not keep the Lease forever: nobody else
-     * could take over. Only with the API (the release is a Lease write) and while not shutting down.
+     * could take over. It lets go only while a standby runs that might (without one, as while bootstrapping, releasing
+     * would gain nothing and could leave no member able to prove itself).
      */
     private static boolean primaryStartTimedOut(Observation o) {
-        return o.primaryDownMillis() > o.config().primaryStartTimeoutMillis();
+        return o.primaryDownMillis() > o.config().primaryStartTimeoutMillis() && o.peers().values().stream()
+                .anyMatch(p -> p.state() != null && MemberState.STANDBY.equals(p.state().role()) && CandidateProof.fresh(o, p));
     }
 
     private static boolean neverBootstrapped(LeaseView lease) {

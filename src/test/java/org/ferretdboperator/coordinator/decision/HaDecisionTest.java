@@ -759,7 +759,7 @@ class HaDecisionTest {
 
         @Test
         void aPrimaryStillStartingAfterPrimaryStartTimeoutIsStoppedAndReleasesTheLease() {
-            Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1)).finalPeer(P1, 5000, 2, "100");
             o.primaryDownMillis = o.primaryStartTimeout + 1;
             Decision d = o.decide();
             assertThat(d.kinds()).containsExactly("Fence", "ReleaseLease");
@@ -776,11 +776,23 @@ class HaDecisionTest {
 
         @Test
         void aPrimaryThatCannotStartReleasesTheLeaseAfterPrimaryStartTimeout() {
-            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1))
+                    .finalPeer(P2, 5000, 2, "100");
             o.primaryDownMillis = o.primaryStartTimeout + 1;
             Decision d = o.decide();
             assertThat(d.kinds()).containsExactly("ReleaseLease");
             assertThat(d.contains(StartPrimary.class)).isFalse();
+        }
+
+        @Test
+        void withoutAStandbyToTakeOverAPrimaryThatCannotStartKeepsTrying() {
+            // e.g. bootstrap: the others wait to clone from it, and a released Lease nobody can prove themselves for
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1))
+                    .peer(P1, new MemberState(MemberState.STOPPED, 0, Lsn.UNKNOWN, false, null, false, addr(P1), false, null, 0, 1), 100)
+                    .peer(P2, new MemberState(MemberState.STANDBY, 2, 4000, false, null, true, addr(P2), false, null, SYSID, 1),
+                            60_000);
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            assertThat(o.decide().kinds()).containsExactly("AcquireLease", "StartPrimary");
         }
 
         @Test
