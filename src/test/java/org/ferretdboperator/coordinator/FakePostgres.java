@@ -1,5 +1,6 @@
 package org.ferretdboperator.coordinator;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,6 +36,8 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     SyncSetting sync = SyncSetting.NONE;
     /** The immediate shutdown fails (as when pg_ctl cannot reach the postgres container). */
     boolean fenceFails;
+    /** Starting as primary fails (as when PostgreSQL's configuration is broken). */
+    boolean startFails;
     Set<String> slots = new HashSet<>();
 
     @Override
@@ -58,8 +61,11 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     }
 
     @Override
-    public synchronized void startPrimary() {
+    public synchronized void startPrimary() throws IOException {
         calls.add("startPrimary");
+        if (startFails) {
+            throw new IOException("pg_ctl start failed");
+        }
         running = true;
         inRecovery = false;
     }

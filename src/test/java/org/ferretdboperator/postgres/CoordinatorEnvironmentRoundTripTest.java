@@ -265,7 +265,7 @@ class CoordinatorEnvironmentRoundTripTest {
                 StreamingMode.ASYNCHRONOUS, StandbyMode.HOT, 3000, 2000, 500, 1 << 20, "127.0.0.1:5555", "/s/auth",
                 "/s/repl", List.of(new AppUser(Path.of("/s/u"), "db_1")),
                 new CoordinatorEnvironment.Local("/d/data", 5555, "/d", "127.0.0.1", "/usr/lib/postgresql/15/bin", null,
-                        "postgres", "/d/log", null, null, 5000L));
+                        "postgres", "/d/log", null, null, 5000L, 20_000L));
         assertThat(CoordinatorEnvironment.fromEnvironment(local.toEnvironment())).isEqualTo(local);
         assertThatThrownBy(local::toEnvVars).hasMessageContaining("downward API");
     }
