@@ -197,6 +197,38 @@ enum Scenario {
     },
 
     /**
+     * The primary's PostgreSQL crashes and cannot start again (its configuration made invalid) while its coordinator
+     * runs on and keeps the Lease: after primaryStartTimeout it must let go, so a standby that can prove it holds every
+     * acknowledged commit takes over. The configuration is repaired once that happened, so the member rejoins.
+     */
+    PRIMARY_CANNOT_START("primary-cannot-start", "A primary whose PostgreSQL cannot start releases the Lease", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = x.before().primary();
+            Member m = x.cluster().member(primary);
+            java.nio.file.Path auto = m.spec().pgdata().resolve("postgresql.auto.conf");
+            String original = java.nio.file.Files.readString(auto);
+            // read at the next start only: an unknown parameter makes the postmaster refuse to start
+            java.nio.file.Files.writeString(auto, original + "harness_cannot_start = on\n");
+            long postmaster = m.postmasterPid().orElseThrow();
+            List<Long> server = new java.util.ArrayList<>(List.of(postmaster));
+            ProcessHandle.of(postmaster).ifPresent(h -> h.descendants().forEach(d -> server.add(d.pid())));
+            x.fault("SIGKILL of " + primary + "'s PostgreSQL, which cannot start again; its coordinator runs on");
+            Command.signal("KILL", server);
+            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            x.note("%s took over %.1f s after the crash (primaryStartTimeout %d s)", successor,
+                    Harness.seconds(System.nanoTime() - x.faultNanos()), LocalSettings.PRIMARY_START_TIMEOUT.toSeconds());
+            java.nio.file.Files.writeString(auto, original);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s could not start, yet the primary did not move",
+                    o.primaryBefore());
+        }
+    },
+
+    /**
      * Asynchronous mode: one standby lags beyond maximumLagBeforeFailover (the primary's WAL sender to it frozen, so no
      * WAL waits for it even in socket buffers); the primary and the up-to-date standby crash. The lagging standby must not promote; when the others return, one of them leads.
      */
