@@ -64,13 +64,14 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
      * What a pod does not set: the PostgreSQL data and socket directories, port and listen addresses, where the
      * programs are ({@code pgBinDir} set: the coordinator runs them itself, as {@code pgOsUser} when it is root; unset:
      * through the postgres container's runner in {@code controlDir}), the server log, the coordinator's passfile, the
-     * slots' {@code max_slot_wal_keep_size} and how long a member waits before it re-clones. Null: the pod's default.
+     * slots' {@code max_slot_wal_keep_size}, how long a member waits before it re-clones, and how long a Lease holder
+     * waits for its PostgreSQL to run as primary before it releases the Lease. Null: the pod's default.
      */
     public record Local(String pgdata, Integer pgPort, String socketDir, String listenAddresses, String pgBinDir,
             String controlDir, String pgOsUser, String logFile, String passfile, String slotWalKeepSize,
-            Long recloneAfterMillis) {
+            Long recloneAfterMillis, Long primaryStartTimeoutMillis) {
 
-        public static final Local POD = new Local(null, null, null, null, null, null, null, null, null, null, null);
+        public static final Local POD = new Local(null, null, null, null, null, null, null, null, null, null, null, null);
 
         public static final String PGDATA = "PGDATA";
         public static final String PGPORT = "PGPORT";
@@ -83,6 +84,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         public static final String PGPASSFILE_PATH = "PGPASSFILE_PATH";
         public static final String SLOT_WAL_KEEP_SIZE = "SLOT_WAL_KEEP_SIZE";
         public static final String RECLONE_AFTER_MS = "RECLONE_AFTER_MS";
+        public static final String PRIMARY_START_TIMEOUT_MS = "PRIMARY_START_TIMEOUT_MS";
 
         void forEach(BiConsumer<String, String> out) {
             put(out, PGDATA, pgdata);
@@ -96,6 +98,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
             put(out, PGPASSFILE_PATH, passfile);
             put(out, SLOT_WAL_KEEP_SIZE, slotWalKeepSize);
             put(out, RECLONE_AFTER_MS, recloneAfterMillis);
+            put(out, PRIMARY_START_TIMEOUT_MS, primaryStartTimeoutMillis);
         }
 
         private static void put(BiConsumer<String, String> out, String name, Object value) {
@@ -258,7 +261,9 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
                 r.absolutePath(Local.PG_BIN_DIR, false), r.absolutePath(Local.PG_CONTROL_DIR, false),
                 r.optional(Local.PG_OS_USER), r.absolutePath(Local.PG_LOG_FILE, false),
                 r.absolutePath(Local.PGPASSFILE_PATH, false), r.optional(Local.SLOT_WAL_KEEP_SIZE),
-                r.optional(Local.RECLONE_AFTER_MS) == null ? null : r.number(Local.RECLONE_AFTER_MS, 60_000, 1_000, Long.MAX_VALUE));
+                r.optional(Local.RECLONE_AFTER_MS) == null ? null : r.number(Local.RECLONE_AFTER_MS, 60_000, 1_000, Long.MAX_VALUE),
+                r.optional(Local.PRIMARY_START_TIMEOUT_MS) == null ? null
+                        : r.number(Local.PRIMARY_START_TIMEOUT_MS, 300_000, 1_000, Long.MAX_VALUE));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("pg-coordinator configuration: " + String.join("; ", problems));
         }

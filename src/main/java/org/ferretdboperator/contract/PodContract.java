@@ -76,11 +76,11 @@ public final class PodContract {
     /** Annotation on its own pod where each coordinator publishes its member state (JSON) for its peers and the operator. */
     public static final String MEMBER_STATE_ANNOTATION = "kubedb.com/member-state";
     /**
-     * File in {@link #CONTROL_DIR} whose modification time the coordinator refreshes after every successful Lease renew
-     * while its PostgreSQL is (or is becoming) primary. Dead-man's switch for a coordinator that dies while its
-     * PostgreSQL runs on: the runner stops PostgreSQL immediately ({@code pg_ctl stop -m immediate}) when the file exists
-     * and is older than RENEW_DEADLINE_MS while PGDATA has no standby.signal. The coordinator deletes it when it stops
-     * being primary.
+     * File in {@link #CONTROL_DIR} that the coordinator rewrites with new content (by atomic rename) after every
+     * successful Lease renew while its PostgreSQL is (or is becoming) primary. Dead-man's switch for a coordinator that
+     * freezes or dies while its PostgreSQL runs on: the runner stops PostgreSQL immediately (SIGQUIT to the postmaster)
+     * when the file exists and its content has not changed for {@link #ENV_RENEW_DEADLINE_MS} on the runner's own clock
+     * while PGDATA has no standby.signal. The coordinator deletes it when it stops being primary.
      */
     public static final String PRIMARY_HEARTBEAT_FILE = "primary-heartbeat";
     /** ConfigMap key of the runner script executed by the postgres container. */
@@ -88,8 +88,10 @@ public final class PodContract {
     /** ConfigMap volume holding the runner script, mounted read-only into the postgres container. */
     public static final String RUNNER_VOLUME = "runner";
     public static final String RUNNER_DIR = "/etc/pg-runner";
-    /** Environment variable of the postgres container naming the control directory (the runner's only input). */
+    /** Environment variable of the postgres container naming the control directory. */
     public static final String ENV_CONTROL_DIR = "PG_CONTROL_DIR";
+    /** Environment variable of the postgres container: the coordinators' renew deadline, for the dead-man's switch. */
+    public static final String ENV_RENEW_DEADLINE_MS = CoordinatorEnvironment.RENEW_DEADLINE_MS;
     /** Subdirectories and files of the control directory, relative to it. */
     public static final String RUNNER_REQUESTS = "requests";
     public static final String RUNNER_RESPONSES = "responses";

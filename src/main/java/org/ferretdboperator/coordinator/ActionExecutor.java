@@ -121,6 +121,13 @@ final class ActionExecutor {
         on(Action.Detach.class, (a, o) -> instance.detach());
         on(Action.SetSynchronousStandbys.class, (a, o) -> instance.setSynchronousStandbys(a.setting()));
         on(Action.EnsureSlots.class, (a, o) -> instance.ensureSlots(a.create(), a.drop()));
+        on(Action.ResetSynchronousCommit.class, (a, o) -> {
+            // someone weakened Synchronous mode for new sessions: say so loudly, it may have cost acknowledged writes
+            LOG.warnf("reverting stored defaults that let commits be acknowledged before a synchronous standby holds them, "
+                    + "and ending the sessions they applied to: %s", a.overrides());
+            instance.resetSynchronousCommit(a.overrides());
+            metrics.synchronousCommitReverted(a.overrides().size());
+        });
         on(Action.EnsureAppUsers.class, (a, o) -> {
             instance.ensureRoles(appUsers);
             appUsersEnsuredTerm = a.term();

@@ -22,7 +22,8 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
         long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes, long recloneAfterMillis,
         String advertiseAddress, Path pgdata, int pgPort, Path socketDir, String listenAddresses, Optional<Path> pgBinDir,
         Path controlDir, String pgOsUser, Path serverLog, Path passfile, Path superuserSecretDir, Path replicationSecretDir,
-        String slotWalKeepSize, List<AppUser> appUsers, PostgresDistribution distribution) {
+        String slotWalKeepSize, List<AppUser> appUsers, long primaryStartTimeoutMillis,
+        PostgresDistribution distribution) {
 
     /** A plain-PostgreSQL backend. */
     public CoordinatorConfig(String podName, String namespace, String postgresName, int replicas, boolean synchronous,
@@ -30,11 +31,11 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
             long recloneAfterMillis, String advertiseAddress, Path pgdata, int pgPort, Path socketDir,
             String listenAddresses, Optional<Path> pgBinDir, Path controlDir, String pgOsUser, Path serverLog,
             Path passfile, Path superuserSecretDir, Path replicationSecretDir, String slotWalKeepSize,
-            List<AppUser> appUsers) {
+            List<AppUser> appUsers, long primaryStartTimeoutMillis) {
         this(podName, namespace, postgresName, replicas, synchronous, leaseDurationMillis, renewDeadlineMillis,
                 retryPeriodMillis, maxLagBytes, recloneAfterMillis, advertiseAddress, pgdata, pgPort, socketDir,
                 listenAddresses, pgBinDir, controlDir, pgOsUser, serverLog, passfile, superuserSecretDir,
-                replicationSecretDir, slotWalKeepSize, appUsers, PostgresDistribution.POSTGRESQL);
+                replicationSecretDir, slotWalKeepSize, appUsers, primaryStartTimeoutMillis, PostgresDistribution.POSTGRESQL);
     }
 
     public static final long DEFAULT_LEASE_DURATION_MS = CoordinatorEnvironment.DEFAULT_LEASE_DURATION_MS;
@@ -61,7 +62,9 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
                 Path.of(or(l.socketDir(), PodContract.SOCKET_DIR)), or(l.listenAddresses(), "*"), bin, controlDir,
                 or(l.pgOsUser(), "postgres"), Path.of(or(l.logFile(), defaultLog.toString())),
                 Path.of(or(l.passfile(), defaultPassfile.toString())), Path.of(e.superuserSecretDir()),
-                Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers(), e.distribution());
+                Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers(),
+                l.primaryStartTimeoutMillis() == null ? ClusterConfig.DEFAULT_PRIMARY_START_TIMEOUT_MS
+                        : l.primaryStartTimeoutMillis(), e.distribution());
     }
 
     private static String or(String value, String dflt) {
@@ -88,6 +91,6 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
 
     public ClusterConfig cluster() {
         return new ClusterConfig(members(), synchronous, maxLagBytes, leaseDurationMillis, renewDeadlineMillis, retryPeriodMillis,
-                recloneAfterMillis);
+                recloneAfterMillis, primaryStartTimeoutMillis);
     }
 }

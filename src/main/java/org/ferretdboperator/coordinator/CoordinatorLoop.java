@@ -58,6 +58,8 @@ public final class CoordinatorLoop implements Runnable {
     private String lastStatus;
     private String lastFailure;
     private long primarySinceNanos = -1;
+    /** Since when this member has held the Lease without its PostgreSQL running as primary; -1 when not so. */
+    private long primaryDownSinceNanos = -1;
     private MemberState lastPublished;
     private long lastPublishedNanos;
     private long lastPosition = Lsn.UNKNOWN;
@@ -159,7 +161,7 @@ public final class CoordinatorLoop implements Runnable {
             probe = prober.apply(lease.record().leaderAddress());
         }
         Observation o = new Observation(config.podName(), config.advertiseAddress(), config.cluster(), local, lease, peerViews, label,
-                probe, executor.memory(), shuttingDown, apiReachable);
+                probe, executor.memory(), shuttingDown, apiReachable, primaryDownMillis(local, lease, start));
         Readiness ready = readiness(o);
         readiness = ready;
         metrics.ready(ready.ready());
@@ -195,6 +197,17 @@ public final class CoordinatorLoop implements Runnable {
             LOG.debugf("Lease read failed: %s", e.getMessage());
             return false;
         }
+    }
+
+    private long primaryDownMillis(LocalInstance local, LeaseView lease, long now) {
+        if (local.isPrimary() || !lease.heldBy(config.podName())) {
+            primaryDownSinceNanos = -1;
+            return 0;
+        }
+        if (primaryDownSinceNanos < 0) {
+            primaryDownSinceNanos = now;
+        }
+        return (now - primaryDownSinceNanos) / 1_000_000;
     }
 
     private void trackPosition(LocalInstance local, long now) {

@@ -31,6 +31,7 @@ public final class CoordinatorMetrics {
     private final Counter failovers;
     private final Counter switchovers;
     private final Counter fences;
+    private final Counter syncCommitReverted;
     private final Timer failoverDuration;
 
     public CoordinatorMetrics(MeterRegistry registry) {
@@ -59,6 +60,10 @@ public final class CoordinatorMetrics {
         switchovers = Counter.builder("pg_coordinator_switchovers").description("promotions after a graceful handover")
                 .register(registry);
         fences = Counter.builder("pg_coordinator_fenced").description("times this member fenced its primary").register(registry);
+        syncCommitReverted = Counter.builder("pg_coordinator_synchronous_commit_overrides_reverted")
+                .description("stored synchronous_commit defaults (ALTER ROLE|DATABASE ... SET) that weakened Synchronous mode, "
+                        + "reverted by this member as primary")
+                .register(registry);
         failoverDuration = Timer.builder("pg_coordinator_failover_duration")
                 .description("from the old leader's last observed renew (or handover) to this member promoted and labelled")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofSeconds(120))
@@ -93,6 +98,10 @@ public final class CoordinatorMetrics {
 
     public void fenced() {
         fences.increment();
+    }
+
+    public void synchronousCommitReverted(int overrides) {
+        syncCommitReverted.increment(overrides);
     }
 
     /**

@@ -37,8 +37,9 @@ final class LeaderProber {
             rs.next();
             return rs.getBoolean(1) ? LeaderProbe.STANDBY : LeaderProbe.WRITABLE;
         } catch (SQLException e) {
-            // accepts TCP but no queries (starting, shutting down, or refusing us): it cannot acknowledge writes either
-            return LeaderProbe.UNREACHABLE;
+            // a server that answers with an error (too many clients, pg_hba, authentication) still runs, and its open
+            // sessions may still commit: only a connection that never reached a server counts as unreachable
+            return LeaderProbe.afterError(e.getSQLState());
         }
     }
 }

@@ -3,15 +3,16 @@ package org.ferretdboperator.coordinator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.ferretdboperator.contract.PodContract;
 
 /**
- * The dead-man's switch of {@link PodContract#PRIMARY_HEARTBEAT_FILE}: refreshed after each successful renew while
- * this member's PostgreSQL is primary, removed when it stops being primary. If the coordinator dies, the file ages and
- * the postgres container's runner stops PostgreSQL before the Lease can be taken over. Disabled when no path is set.
+ * The dead-man's switch of {@link PodContract#PRIMARY_HEARTBEAT_FILE}: rewritten with new content after each successful
+ * renew while this member's PostgreSQL is primary, removed when it stops being primary. If the coordinator freezes or
+ * dies, the content stops changing and the postgres container's runner stops PostgreSQL once renewDeadline has passed
+ * on its own clock. The runner watches the content, not the modification time, so no clock is shared between the
+ * containers. Disabled when no path is set.
  */
 final class PrimaryHeartbeat {
 
@@ -21,21 +22,22 @@ final class PrimaryHeartbeat {
         this.file = file;
     }
 
-    void beat() {
+    /** Called by the loop and by the background renewer: one writer at a time, each by atomic rename. */
+    synchronized void beat() {
         file.ifPresent(f -> {
             try {
-                if (!Files.exists(f)) {
-                    Files.createDirectories(f.getParent());
-                    Files.writeString(f, "");
-                }
-                Files.setLastModifiedTime(f, FileTime.from(Instant.now()));
+                Files.createDirectories(f.getParent());
+                Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+                // CLOCK_MONOTONIC: increases across coordinator restarts too, so every beat is new content
+                Files.writeString(tmp, System.nanoTime() + "\n");
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 // the runner then fences a primary it cannot see renewed: safe, and logged by the loop's readiness
             }
         });
     }
 
-    void stop() {
+    synchronized void stop() {
         file.ifPresent(f -> {
             try {
                 Files.deleteIfExists(f);

@@ -101,7 +101,8 @@ final class PostgresPodTemplate {
                 .withName(PodContract.POSTGRES_CONTAINER)
                 .withImage(PostgresSpecs.image(pg))
                 .withCommand("bash", RUNNER_SCRIPT_PATH)
-                .withEnv(env(PodContract.ENV_CONTROL_DIR, PodContract.CONTROL_DIR), env("PGDATA", PodContract.PGDATA))
+                .withEnv(env(PodContract.ENV_CONTROL_DIR, PodContract.CONTROL_DIR), env("PGDATA", PodContract.PGDATA),
+                        env(PodContract.ENV_RENEW_DEADLINE_MS, Long.toString(PostgresSpecs.renewDeadlineMs(pg))))
                 .addNewPort()
                 .withName(PodContract.POSTGRES_PORT_NAME)
                 .withContainerPort(PodContract.POSTGRES_PORT)

@@ -28,8 +28,8 @@ import org.ferretdboperator.contract.PodContract;
 
 /**
  * StatefulSet {@code <name>}: the members, created all at once (Parallel: the coordinators, not the StatefulSet
- * controller, order bootstrap), scaled to zero while halted. What happens to the data PVCs when the StatefulSet goes
- * away follows spec.deletionPolicy.
+ * controller, order bootstrap), scaled to zero while halted. The data PVCs stay when the StatefulSet goes away; only
+ * the deletion of the Postgres object removes them, as spec.deletionPolicy says.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.POSTGRES_OWNED_SELECTOR))
 public class PostgresStatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, Postgres> {
@@ -101,11 +101,14 @@ public class PostgresStatefulSetDependent extends CRUDKubernetesDependentResourc
                 .build());
     }
 
-    /** Delete and WipeOut take the data with the StatefulSet; Halt and DoNotTerminate keep it. Scaling down keeps it. */
+    /**
+     * The data PVCs outlive the StatefulSet whatever the deletion policy: only deleting the Postgres object may take
+     * the data ({@link PostgresDeletion} deletes the claims itself for Delete and WipeOut), never a {@code kubectl
+     * delete sts} or a GitOps prune of the StatefulSet alone. Scaling down keeps them too.
+     */
     static StatefulSetPersistentVolumeClaimRetentionPolicy retentionPolicy(DeletionPolicy policy) {
-        boolean dropData = policy == DeletionPolicy.DELETE || policy == DeletionPolicy.WIPE_OUT;
         return new StatefulSetPersistentVolumeClaimRetentionPolicyBuilder()
-                .withWhenDeleted(dropData ? "Delete" : "Retain")
+                .withWhenDeleted("Retain")
                 .withWhenScaled("Retain")
                 .build();
     }

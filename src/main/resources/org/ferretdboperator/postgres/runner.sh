@@ -14,6 +14,13 @@
 # Requests run one at a time in lexical order of their ids. Program names must be in ALLOWED_PROGRAMS, resolved on
 # PATH (the PostgreSQL bin dir first), stdin /dev/null, working directory the control directory.
 #
+# Dead-man's switch: primary-heartbeat is rewritten (new content) by the coordinator after every Lease renew while its
+# PostgreSQL is primary, and deleted when it stops being primary. When its content has not changed for
+# RENEW_DEADLINE_MS, on this runner's own clock, while a postmaster runs on PGDATA without standby.signal, the
+# coordinator is frozen or gone while PostgreSQL still takes writes: the runner stops it at once (SIGQUIT: immediate
+# shutdown, every session cut), as the coordinator's own fencing would, so it cannot go on acknowledging writes once
+# a standby may take the Lease over. Off when RENEW_DEADLINE_MS or PGDATA is unset.
+#
 # Usage: runner.sh          the loop (the container's command)
 #        runner.sh --alive  exit 0 if the loop turned within ALIVE_WITHIN_SECONDS (the liveness probe)
 #
@@ -24,6 +31,7 @@ CONTROL_DIR="${PG_CONTROL_DIR:-/var/run/pg-control}"
 REQUESTS="$CONTROL_DIR/requests"
 RESPONSES="$CONTROL_DIR/responses"
 HEARTBEAT="$CONTROL_DIR/runner.heartbeat"
+PRIMARY_HEARTBEAT="$CONTROL_DIR/primary-heartbeat"
 LOG_LINK="$CONTROL_DIR/server.log"
 SERVER_LIBRARIES="$CONTROL_DIR/server-libraries"
 OUTPUT_LIMIT=65536
@@ -93,6 +101,44 @@ beat() {
   if (( NOW != LAST_BEAT )); then
     printf '%s\n' "$NOW" > "$HEARTBEAT" && LAST_BEAT=$NOW
   fi
+}
+
+# Milliseconds since boot, from /proc/uptime (centiseconds; a monotonic clock, read without a fork).
+uptime_ms() {
+  local up=""
+  read -r up _ < /proc/uptime
+  up=${up/./}
+  UPTIME_MS=$(( 10#${up:-0} * 10 ))
+}
+
+PRIMARY_SEEN=$'\x01'   # the heartbeat content last seen (\x01: none yet)
+PRIMARY_CHANGED_MS=0
+PRIMARY_FENCED_PID=""
+# The dead-man's switch (see the header); runs every turn of the loop, also while a request runs.
+watch_primary() {
+  [[ "${RENEW_DEADLINE_MS:-}" =~ ^[0-9]+$ && -n "${PGDATA:-}" ]] || return 0
+  local content="" pid=""
+  uptime_ms
+  if [[ ! -e "$PRIMARY_HEARTBEAT" ]]; then
+    PRIMARY_SEEN=$'\x01'
+    return 0
+  fi
+  read -r content < "$PRIMARY_HEARTBEAT" 2>/dev/null
+  if [[ "$content" != "$PRIMARY_SEEN" ]]; then
+    PRIMARY_SEEN=$content
+    PRIMARY_CHANGED_MS=$UPTIME_MS
+    return 0
+  fi
+  (( UPTIME_MS - PRIMARY_CHANGED_MS > RENEW_DEADLINE_MS )) || return 0
+  [[ -e "$PGDATA/standby.signal" ]] && return 0
+  read -r pid < "$PGDATA/postmaster.pid" 2>/dev/null
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+  if [[ "$pid" != "$PRIMARY_FENCED_PID" ]]; then
+    echo "runner: primary heartbeat unchanged for $(( UPTIME_MS - PRIMARY_CHANGED_MS )) ms (renew deadline" \
+      "$RENEW_DEADLINE_MS ms): immediate shutdown of PostgreSQL (postmaster $pid)"
+    PRIMARY_FENCED_PID=$pid
+  fi
+  kill -QUIT "$pid" 2>/dev/null
 }
 
 # Publishes <id>.out, then <id>.rc, each by atomic rename.
@@ -171,6 +217,7 @@ run_request() {
     killed_at=""
     while kill -0 "$pid" 2>/dev/null; do
       beat
+      watch_primary
       if [[ -e "$cancel" ]]; then
         now
         if [[ -z "$killed_at" ]]; then
@@ -215,6 +262,7 @@ trap 'TERMINATING=1' TERM INT
 echo "runner: serving requests in $REQUESTS"
 while :; do
   beat
+  watch_primary
   for request in "$REQUESTS"/*.cmd; do
     run_request "$request"
     beat

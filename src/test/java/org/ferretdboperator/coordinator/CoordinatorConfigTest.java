@@ -35,6 +35,14 @@ class CoordinatorConfigTest {
         assertThat(c.superuserSecretDir()).isEqualTo(Path.of("/etc/pg-coordinator/secrets/ferret-pg-backend-auth"));
         assertThat(c.controlDir()).isEqualTo(Path.of("/var/run/pg-control"));
         assertThat(c.serverLog()).isEqualTo(Path.of("/var/run/pg-control/server.log"));
+        assertThat(c.cluster().primaryStartTimeoutMillis()).isEqualTo(300_000);
+    }
+
+    @Test
+    void primaryStartTimeoutCanBeShortenedForLocalProcesses() {
+        Map<String, String> env = pod();
+        env.put("PRIMARY_START_TIMEOUT_MS", "20000");
+        assertThat(CoordinatorConfig.fromEnvironment(env).cluster().primaryStartTimeoutMillis()).isEqualTo(20_000);
     }
 
     @Test

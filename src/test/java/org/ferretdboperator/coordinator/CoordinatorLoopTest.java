@@ -50,7 +50,7 @@ class CoordinatorLoopTest {
             this.name = name;
             CoordinatorConfig config = new CoordinatorConfig(name, "ns", "pg", 3, false, LEASE_MS, RENEW_DEADLINE_MS, RETRY_MS,
                     1 << 20, 60_000, address(name), dir.resolve(name), 5432, dir, "*", Optional.of(dir), dir, "postgres",
-                    dir.resolve(name + ".log"), dir.resolve(name + ".pgpass"), dir, dir, "1GB", List.of());
+                    dir.resolve(name + ".log"), dir.resolve(name + ".pgpass"), dir, dir, "1GB", List.of(), 300_000);
             directory = new FakeMembers(name, states);
             tracker = new LeaseTracker(name, clock::get);
             leaseHolder = new LeaseHolder(name, store, tracker, clock::get);
@@ -152,5 +152,32 @@ class CoordinatorLoopTest {
         clock.addAndGet(RETRY_MS * 1_000_000);
         pg0.loop.backgroundRenew();
         assertThat(store.writes()).as("a fenced ex-primary must let its Lease lapse").hasSize(writesBefore);
+    }
+
+    @Test
+    void aPrimaryThatCannotStartReleasesItsLeaseAfterPrimaryStartTimeoutAndAStandbyTakesOver() {
+        Member pg0 = bootstrappedPrimary();
+        Member pg1 = new Member("pg-1");
+        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
+            round(pg0, pg1);
+            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
+        }
+        assertThat(pg1.loop.readiness().ready()).as(pg1.why()).isTrue();
+        // pg-0's PostgreSQL crashes and cannot start again; its coordinator runs on
+        pg0.postgres.running = false;
+        pg0.postgres.startFails = true;
+        pg1.postgres.upstreamAnswers = false;
+        round(pg0, pg1);
+        assertThat(store.current().orElseThrow().holder()).as("within primaryStartTimeout it keeps trying").isEqualTo("pg-0");
+        clock.addAndGet(300_000L * 1_000_000);
+        for (int i = 0; i < 5 && store.current().orElseThrow().holder().equals("pg-0"); i++) {
+            round(pg0, pg1);
+        }
+        assertThat(store.current().orElseThrow().holder()).as(pg0.why()).isNotEqualTo("pg-0");
+        for (int i = 0; i < 40 && !pg1.postgres.get().isPrimary(); i++) {
+            round(pg0, pg1);
+        }
+        assertThat(pg1.postgres.get().isPrimary()).as(pg1.why()).isTrue();
+        assertThat(store.current().orElseThrow().holder()).isEqualTo("pg-1");
     }
 }

@@ -1,5 +1,6 @@
 package org.ferretdboperator.coordinator;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,6 +36,8 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     SyncSetting sync = SyncSetting.NONE;
     /** The immediate shutdown fails (as when pg_ctl cannot reach the postgres container). */
     boolean fenceFails;
+    /** Starting as primary fails (as when PostgreSQL's configuration is broken). */
+    boolean startFails;
     Set<String> slots = new HashSet<>();
     /** Set: every start fails as on an image that lacks the libraries the configuration needs. */
     String imageLacks;
@@ -60,10 +63,13 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     }
 
     @Override
-    public synchronized void startPrimary() throws java.io.IOException {
+    public synchronized void startPrimary() throws IOException {
         calls.add("startPrimary");
         if (imageLacks != null) {
             throw new org.ferretdboperator.coordinator.postgres.UnusableImageException("image lacks " + imageLacks);
+        }
+        if (startFails) {
+            throw new IOException("pg_ctl start failed");
         }
         running = true;
         inRecovery = false;
@@ -150,5 +156,10 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     @Override
     public synchronized void ensureRoles(List<AppUser> appUsers) {
         calls.add("ensureRoles");
+    }
+
+    @Override
+    public synchronized void resetSynchronousCommit(java.util.Set<org.ferretdboperator.coordinator.decision.SyncCommitOverride> overrides) {
+        calls.add("resetSynchronousCommit");
     }
 }

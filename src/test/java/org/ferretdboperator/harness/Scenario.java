@@ -142,6 +142,93 @@ enum Scenario {
     },
 
     /**
+     * Asynchronous mode: the primary's PostgreSQL refuses every new TCP connection (pg_hba rejects them; the sessions it
+     * has keep committing) and its coordinator is frozen, so the Lease lapses while that PostgreSQL runs. The standbys'
+     * probe of it fails with an error from a running server, not a dead one: no member may take over while it runs.
+     * Then pg_hba is restored and the coordinator resumed; it fences itself or renews the untouched Lease.
+     */
+    PRIMARY_REFUSES_CONNECTIONS("primary-refuses-connections-async",
+            "Primary's PostgreSQL refusing new connections with its coordinator frozen: no takeover (Asynchronous)", false) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = x.before().primary();
+            Member m = x.cluster().member(primary);
+            java.nio.file.Path hba = m.spec().pgdata().resolve("pg_hba.conf");
+            String original = java.nio.file.Files.readString(hba);
+            long postmaster = m.postmasterPid().orElseThrow();
+            long coordinator = m.coordinatorPid().orElseThrow();
+            java.nio.file.Files.writeString(hba, "host all all all reject\n" + original);
+            Command.signal("HUP", List.of(postmaster));
+            org.awaitility.Awaitility.await(primary + " rejecting new connections").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> refusedWith(x, primary, "28000"));
+            x.fault("pg_hba rejects every new connection to " + primary + ", and its coordinator frozen (SIGSTOP)");
+            Command.signal("STOP", List.of(coordinator));
+            long lease = x.cluster().spec().timings().leaseDurationMillis();
+            // the Lease lapses after one duration; the standbys have several more to (wrongly) take over
+            awaitElapsed(x.faultNanos(), Duration.ofMillis(4 * lease + 2000));
+            x.thawNanos = System.nanoTime();
+            java.nio.file.Files.writeString(hba, original);
+            Command.signal("HUP", List.of(postmaster));
+            Command.signal("CONT", List.of(coordinator));
+            x.note("%s refused new connections for %.1f s with its coordinator frozen; restored and resumed", primary,
+                    Harness.seconds(x.thawNanos - x.faultNanos()));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            String old = o.primaryBefore();
+            for (Member m : x.cluster().members()) {
+                if (m.name().equals(old)) {
+                    continue;
+                }
+                boolean labelled = x.cluster().labels().history().stream()
+                        .anyMatch(s -> s.nanos() >= x.faultNanos() && s.nanos() < x.thawNanos
+                                && Labels.ROLE_PRIMARY.equals(s.roles().get(m.name())));
+                Optional<AckLog.Ack> ack = x.acks().all().stream()
+                        .filter(a -> a.member().equals(m.name()) && a.ackedNanos() >= x.faultNanos()
+                                && a.sentNanos() < x.thawNanos)
+                        .findFirst();
+                x.check(!labelled, "%s was labelled primary while %s's PostgreSQL ran (refusing new connections)", m.name(),
+                        old);
+                x.check(ack.isEmpty(), "%s acknowledged a write while %s's PostgreSQL ran (refusing new connections): %s",
+                        m.name(), old, ack);
+            }
+        }
+    },
+
+    /**
+     * The primary's PostgreSQL crashes and cannot start again (its configuration made invalid) while its coordinator
+     * runs on and keeps the Lease: after primaryStartTimeout it must let go, so a standby that can prove it holds every
+     * acknowledged commit takes over. The configuration is repaired once that happened, so the member rejoins.
+     */
+    PRIMARY_CANNOT_START("primary-cannot-start", "A primary whose PostgreSQL cannot start releases the Lease", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = x.before().primary();
+            Member m = x.cluster().member(primary);
+            java.nio.file.Path auto = m.spec().pgdata().resolve("postgresql.auto.conf");
+            String original = java.nio.file.Files.readString(auto);
+            // read at the next start only: an unknown parameter makes the postmaster refuse to start
+            java.nio.file.Files.writeString(auto, original + "harness_cannot_start = on\n");
+            long postmaster = m.postmasterPid().orElseThrow();
+            List<Long> server = new java.util.ArrayList<>(List.of(postmaster));
+            ProcessHandle.of(postmaster).ifPresent(h -> h.descendants().forEach(d -> server.add(d.pid())));
+            x.fault("SIGKILL of " + primary + "'s PostgreSQL, which cannot start again; its coordinator runs on");
+            Command.signal("KILL", server);
+            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            x.note("%s took over %.1f s after the crash (primaryStartTimeout %d s)", successor,
+                    Harness.seconds(System.nanoTime() - x.faultNanos()), LocalSettings.PRIMARY_START_TIMEOUT.toSeconds());
+            java.nio.file.Files.writeString(auto, original);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s could not start, yet the primary did not move",
+                    o.primaryBefore());
+        }
+    },
+
+    /**
      * Asynchronous mode: one standby lags beyond maximumLagBeforeFailover (the primary's WAL sender to it frozen, so no
      * WAL waits for it even in socket buffers); the primary and the up-to-date standby crash. The lagging standby must not promote; when the others return, one of them leads.
      */
@@ -343,6 +430,15 @@ enum Scenario {
         double bound = (t.leaseDurationMillis() - t.retryPeriodMillis()) / 1000.0;
         x.check(stoppedAfter < bound, "the cut-off primary %s acknowledged writes %.3f s after the cut, later than the "
                 + "earliest possible takeover (%.3f s)", old, stoppedAfter, bound);
+    }
+
+    /** Whether a new connection to {@code member} fails with {@code sqlState}. */
+    static boolean refusedWith(Experiment x, String member, String sqlState) {
+        try (Connection c = Sql.connect(x.cluster().member(member).spec().pgPort(), x.cluster().superuser(), "harness", 5)) {
+            return false;
+        } catch (SQLException e) {
+            return sqlState.equals(e.getSQLState());
+        }
     }
 
     /** Waits until a member other than {@code old} is labelled primary and has acknowledged a writer commit. */

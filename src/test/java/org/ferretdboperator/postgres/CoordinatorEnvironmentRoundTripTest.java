@@ -226,6 +226,9 @@ class CoordinatorEnvironmentRoundTripTest {
         // the coordinator and the postgres container agree on the data and control directories, and both mount them
         assertThat(config.pgdata().toString()).isEqualTo(envOf(postgres, "PGDATA"));
         assertThat(config.controlDir().toString()).isEqualTo(envOf(postgres, PodContract.ENV_CONTROL_DIR));
+        // the runner's dead-man's switch fires at the coordinator's own renew deadline
+        assertThat(config.heartbeatFile()).contains(config.controlDir().resolve(PodContract.PRIMARY_HEARTBEAT_FILE));
+        assertThat(envOf(postgres, PodContract.ENV_RENEW_DEADLINE_MS)).isEqualTo(Long.toString(config.renewDeadlineMillis()));
         assertThat(mountPaths(coordinator)).contains(config.controlDir().toString(), config.socketDir().toString());
         assertThat(mountPaths(postgres)).contains(config.controlDir().toString(), config.socketDir().toString());
         assertThat(mountPaths(coordinator)).anyMatch(m -> config.pgdata().startsWith(Path.of(m)));
@@ -274,7 +277,7 @@ class CoordinatorEnvironmentRoundTripTest {
                 StreamingMode.ASYNCHRONOUS, StandbyMode.HOT, 3000, 2000, 500, 1 << 20, "127.0.0.1:5555", "/s/auth",
                 "/s/repl", List.of(new AppUser(Path.of("/s/u"), "db_1")),
                 new CoordinatorEnvironment.Local("/d/data", 5555, "/d", "127.0.0.1", "/usr/lib/postgresql/15/bin", null,
-                        "postgres", "/d/log", null, null, 5000L));
+                        "postgres", "/d/log", null, null, 5000L, 20_000L));
         assertThat(CoordinatorEnvironment.fromEnvironment(local.toEnvironment())).isEqualTo(local);
         assertThatThrownBy(local::toEnvVars).hasMessageContaining("downward API");
     }

@@ -32,7 +32,7 @@ import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PostgresStatefulSetDependentTest {
 
@@ -78,10 +78,12 @@ class PostgresStatefulSetDependentTest {
     }
 
     @ParameterizedTest
-    @CsvSource({ "DELETE,Delete", "WIPE_OUT,Delete", "HALT,Retain", "DO_NOT_TERMINATE,Retain" })
-    void dataRetentionFollowsTheDeletionPolicy(DeletionPolicy policy, String whenDeleted) {
+    @EnumSource(DeletionPolicy.class)
+    void deletingTheStatefulSetAloneNeverDeletesData(DeletionPolicy policy) {
+        // a kubectl delete sts or a GitOps prune must not erase the members' data; PostgresDeletion deletes the
+        // claims itself when the Postgres object is deleted with Delete or WipeOut
         var retention = desired(PostgresFixtures.postgres("ns", "pg", 3, policy)).getSpec().getPersistentVolumeClaimRetentionPolicy();
-        assertThat(retention.getWhenDeleted()).isEqualTo(whenDeleted);
+        assertThat(retention.getWhenDeleted()).isEqualTo("Retain");
         assertThat(retention.getWhenScaled()).isEqualTo("Retain");
     }
 

@@ -81,6 +81,16 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * Revert stored synchronous_commit defaults that weaken Synchronous mode ({@code ALTER ROLE|DATABASE ... RESET}),
+     * and end the sessions they applied to so they reconnect with the server's setting.
+     */
+    record ResetSynchronousCommit(Set<SyncCommitOverride> overrides) implements Action {
+        public ResetSynchronousCommit {
+            overrides = Set.copyOf(overrides);
+        }
+    }
+
     /** Create or update the application login roles and their databases. */
     record EnsureAppUsers(int term) implements Action {
     }

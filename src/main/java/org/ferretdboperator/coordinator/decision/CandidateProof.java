@@ -114,7 +114,13 @@ final class CandidateProof {
     private static Verdict asynchronous(Observation o, long mine, int myTimeline) {
         LeaderRecord rec = o.lease().record();
         ClusterConfig config = o.config();
-        if (Lsn.known(rec.leaderLsn()) && rec.leaderLsn() - mine > config.maxLagBytes()) {
+        if (!Lsn.known(rec.leaderLsn())) {
+            // without the leader's last published position the lag cannot be bounded: an unknown position must not
+            // read as "within maximumLagBeforeFailover"
+            return Verdict.no("failover blocked: the last leader's published WAL position is unknown, so the lag behind it "
+                    + "cannot be bounded by maximumLagBeforeFailover");
+        }
+        if (rec.leaderLsn() - mine > config.maxLagBytes()) {
             return Verdict.no("failover blocked: " + (rec.leaderLsn() - mine) + " bytes behind the last leader's "
                     + "published position, above maximumLagBeforeFailover " + config.maxLagBytes());
         }

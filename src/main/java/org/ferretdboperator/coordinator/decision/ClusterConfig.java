@@ -13,9 +13,21 @@ import java.util.List;
  * @param renewDeadlineMillis      a leader fences itself when it has not renewed for this long
  * @param retryPeriodMillis        tick period
  * @param recloneAfterMillis       a standby that cannot stream from a live leader for this long is re-cloned
+ * @param primaryStartTimeoutMillis a Lease holder whose PostgreSQL has not run as primary for this long (it cannot
+ *                                 start, or crash recovery takes that long) stops it and releases the Lease, so a
+ *                                 standby that can prove itself may take over (Patroni's primary_start_timeout)
  */
 public record ClusterConfig(List<String> members, boolean synchronous, long maxLagBytes, long leaseDurationMillis,
-        long renewDeadlineMillis, long retryPeriodMillis, long recloneAfterMillis) {
+        long renewDeadlineMillis, long retryPeriodMillis, long recloneAfterMillis, long primaryStartTimeoutMillis) {
+
+    /** Patroni's default primary_start_timeout. */
+    public static final long DEFAULT_PRIMARY_START_TIMEOUT_MS = 300_000;
+
+    public ClusterConfig(List<String> members, boolean synchronous, long maxLagBytes, long leaseDurationMillis,
+            long renewDeadlineMillis, long retryPeriodMillis, long recloneAfterMillis) {
+        this(members, synchronous, maxLagBytes, leaseDurationMillis, renewDeadlineMillis, retryPeriodMillis, recloneAfterMillis,
+                DEFAULT_PRIMARY_START_TIMEOUT_MS);
+    }
 
     public ClusterConfig {
         members = List.copyOf(members);

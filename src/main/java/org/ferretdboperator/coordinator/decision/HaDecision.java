@@ -20,6 +20,7 @@ import org.ferretdboperator.coordinator.decision.Action.Reclone;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 import org.ferretdboperator.coordinator.decision.Action.RenewLease;
 import org.ferretdboperator.coordinator.decision.Action.Repoint;
+import org.ferretdboperator.coordinator.decision.Action.ResetSynchronousCommit;
 import org.ferretdboperator.coordinator.decision.Action.Rewind;
 import org.ferretdboperator.coordinator.decision.Action.SetSynchronousStandbys;
 import org.ferretdboperator.coordinator.decision.Action.StartPrimary;
@@ -99,12 +100,17 @@ public final class HaDecision {
                 plan.recordQuorum())));
         actions.addAll(label(o, Role.PRIMARY));
         plan.change().ifPresent(s -> actions.add(new SetSynchronousStandbys(s)));
+        Set<SyncCommitOverride> weakening = SyncCommitOverride.toRevert(o.config().synchronous(), local.syncCommitOverrides());
+        if (!weakening.isEmpty()) {
+            actions.add(new ResetSynchronousCommit(weakening));
+        }
         slots(o).ifPresent(actions::add);
         if (o.memory().appUsersEnsuredTerm() != lease.transitions()) {
             actions.add(new EnsureAppUsers(lease.transitions()));
         }
         String status = "leader (term " + lease.transitions() + ")"
-                + plan.change().map(s -> ", synchronous_standby_names -> " + s.toPostgres()).orElse("");
+                + plan.change().map(s -> ", synchronous_standby_names -> " + s.toPostgres()).orElse("")
+                + (weakening.isEmpty() ? "" : ", reverting " + weakening);
         return new Decision(actions, status, false);
     }
 
@@ -232,6 +238,11 @@ public final class HaDecision {
         if (o.leaderProbe() == LeaderProbe.WRITABLE) {
             return Decision.blocked("failover blocked: " + last + "'s PostgreSQL still accepts writes without a renewed Lease");
         }
+        if (o.leaderProbe() == LeaderProbe.REFUSING) {
+            // before detaching too: the running old primary's sessions may still commit, and its WAL must keep flowing
+            return Decision.blocked("failover blocked: " + last + "'s PostgreSQL is running (it answered the probe with an "
+                    + "error) without a renewed Lease");
+        }
         if (local.walReceiverStreaming()) {
             return Decision.of("Lease lapsed while WAL still streams from " + last + ": detaching", new Detach());
         }
@@ -279,6 +290,13 @@ public final class HaDecision {
         }
         if (local.postmasterAlive()) {
             if (lease.heldBy(o.self()) && local.formerPrimary()) {
+                if (primaryStartTimedOut(o)) {
+                    // stopped first: a postmaster that finished recovery after the release would be a second writer
+                    return Decision.of("PostgreSQL has not run as primary for " + o.primaryDownMillis()
+                            + " ms (primaryStartTimeout " + o.config().primaryStartTimeoutMillis()
+                            + " ms): stopping it and releasing the Lease", new Fence("primary start timed out"),
+                            new ReleaseLease(null));
+                }
                 return Decision.of("PostgreSQL is starting as primary", new RenewLease(rec));
             }
             return Decision.waiting("PostgreSQL is starting or stopping");
@@ -313,6 +331,11 @@ public final class HaDecision {
             return Decision.blocked("data directory belongs to another cluster (system identifier differs) and no live leader");
         }
         if (lease.heldBy(o.self())) {
+            if (local.formerPrimary() && primaryStartTimedOut(o)) {
+                return Decision.of("PostgreSQL has not run as primary for " + o.primaryDownMillis()
+                        + " ms (primaryStartTimeout " + o.config().primaryStartTimeoutMillis()
+                        + " ms): releasing the Lease for a standby that can prove itself", new ReleaseLease(null));
+            }
             if (local.formerPrimary()) {
                 return Decision.of("still holding the Lease with the newest data: restarting as primary",
                         new AcquireLease(lease.transitions(), rec), new StartPrimary());
@@ -342,6 +365,16 @@ public final class HaDecision {
         }
         return Decision.of("no live leader: starting read-only to publish this member's position (never as primary)",
                 new StartStandby(null, null));
+    }
+
+    /**
+     * A Lease holder that cannot get its PostgreSQL running as primary must not keep the Lease forever: nobody else
+     * could take over. It lets go only while a standby runs that might (without one, as while bootstrapping, releasing
+     * would gain nothing and could leave no member able to prove itself).
+     */
+    private static boolean primaryStartTimedOut(Observation o) {
+        return o.primaryDownMillis() > o.config().primaryStartTimeoutMillis() && o.peers().values().stream()
+                .anyMatch(p -> p.state() != null && MemberState.STANDBY.equals(p.state().role()) && CandidateProof.fresh(o, p));
     }
 
     private static boolean neverBootstrapped(LeaseView lease) {

@@ -25,17 +25,30 @@ import java.util.Set;
  * @param replicationSlots    physical replication slots present
  * @param cleanShutdown       stopped: pg_control says it was shut down cleanly (its checkpoint is the end of WAL)
  * @param history             primary: its timeline history (fork points of its ancestors)
+ * @param syncCommitOverrides primary: stored per-database/per-role defaults of synchronous_commit
  */
 public record LocalInstance(boolean dataDirInitialised, boolean standbySignal, boolean postmasterAlive, boolean running,
         boolean inRecovery, int timeline, long systemIdentifier, long receiveLsn, long replayLsn, long flushLsn,
         boolean walReceiverStreaming, String upstreamAddress, long receiverDownMillis, Set<String> streamingStandbys,
-        SyncSetting syncSetting, Set<String> replicationSlots, boolean cleanShutdown, TimelineHistory history) {
+        SyncSetting syncSetting, Set<String> replicationSlots, boolean cleanShutdown, TimelineHistory history,
+        Set<SyncCommitOverride> syncCommitOverrides) {
 
     public LocalInstance {
+        syncCommitOverrides = syncCommitOverrides == null ? Set.of() : Set.copyOf(syncCommitOverrides);
         streamingStandbys = Set.copyOf(streamingStandbys);
         replicationSlots = Set.copyOf(replicationSlots);
         syncSetting = syncSetting == null ? SyncSetting.NONE : syncSetting;
         history = history == null ? TimelineHistory.EMPTY : history;
+    }
+
+    /** Without stored synchronous_commit defaults (a standby, a stopped member, or a primary that has none). */
+    public LocalInstance(boolean dataDirInitialised, boolean standbySignal, boolean postmasterAlive, boolean running,
+            boolean inRecovery, int timeline, long systemIdentifier, long receiveLsn, long replayLsn, long flushLsn,
+            boolean walReceiverStreaming, String upstreamAddress, long receiverDownMillis, Set<String> streamingStandbys,
+            SyncSetting syncSetting, Set<String> replicationSlots, boolean cleanShutdown, TimelineHistory history) {
+        this(dataDirInitialised, standbySignal, postmasterAlive, running, inRecovery, timeline, systemIdentifier, receiveLsn,
+                replayLsn, flushLsn, walReceiverStreaming, upstreamAddress, receiverDownMillis, streamingStandbys, syncSetting,
+                replicationSlots, cleanShutdown, history, Set.of());
     }
 
     public static LocalInstance empty() {

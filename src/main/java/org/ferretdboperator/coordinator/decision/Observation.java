@@ -16,10 +16,18 @@ import java.util.Map;
  * @param memory        results of earlier actions
  * @param shuttingDown  SIGTERM received: leave the cluster gracefully
  * @param apiReachable  the last Lease read succeeded
+ * @param primaryDownMillis monotonic ms this member has held the Lease without its PostgreSQL running as primary; 0
+ *                      while it runs as primary or while this member does not hold the Lease
  */
 public record Observation(String self, String selfAddress, ClusterConfig config, LocalInstance local, LeaseView lease,
         Map<String, PeerView> peers, String ownRoleLabel, LeaderProbe leaderProbe, Memory memory, boolean shuttingDown,
-        boolean apiReachable) {
+        boolean apiReachable, long primaryDownMillis) {
+
+    public Observation(String self, String selfAddress, ClusterConfig config, LocalInstance local, LeaseView lease,
+            Map<String, PeerView> peers, String ownRoleLabel, LeaderProbe leaderProbe, Memory memory, boolean shuttingDown,
+            boolean apiReachable) {
+        this(self, selfAddress, config, local, lease, peers, ownRoleLabel, leaderProbe, memory, shuttingDown, apiReachable, 0);
+    }
 
     public Observation {
         peers = Map.copyOf(peers);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.ferretdboperator.coordinator.decision.Slots;
+import org.ferretdboperator.coordinator.decision.SyncCommitOverride;
 import org.ferretdboperator.coordinator.decision.SyncSetting;
 import org.ferretdboperator.coordinator.process.ProcessResult;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
@@ -311,6 +312,39 @@ public final class InstanceController implements PostgresControl {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
                 ps.setString(1, slot);
+                ps.execute();
+            }
+        }
+    }
+
+    @Override
+    public void resetSynchronousCommit(Set<SyncCommitOverride> overrides) throws SQLException {
+        Connection c = connections.local();
+        PGConnection pg = c.unwrap(PGConnection.class);
+        try (Statement st = c.createStatement()) {
+            for (SyncCommitOverride o : overrides) {
+                String role = o.role() == null ? null : pg.escapeIdentifier(o.role());
+                String db = o.database() == null ? null : pg.escapeIdentifier(o.database());
+                if (role != null && db != null) {
+                    st.execute("ALTER ROLE " + role + " IN DATABASE " + db + " RESET synchronous_commit");
+                } else if (role != null) {
+                    st.execute("ALTER ROLE " + role + " RESET synchronous_commit");
+                } else if (db != null) {
+                    st.execute("ALTER DATABASE " + db + " RESET synchronous_commit");
+                } else {
+                    st.execute("ALTER ROLE ALL RESET synchronous_commit");
+                }
+            }
+        }
+        // a stored default applies at login: sessions opened under it keep it until they reconnect
+        for (SyncCommitOverride o : overrides) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                    + "AND (?::text IS NULL OR datname = ?) AND (?::text IS NULL OR usename = ?)")) {
+                ps.setString(1, o.database());
+                ps.setString(2, o.database());
+                ps.setString(3, o.role());
+                ps.setString(4, o.role());
                 ps.execute();
             }
         }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import org.ferretdboperator.coordinator.decision.LocalInstance;
 import org.ferretdboperator.coordinator.decision.Lsn;
+import org.ferretdboperator.coordinator.decision.SyncCommitOverride;
 import org.ferretdboperator.coordinator.decision.SyncSetting;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
@@ -99,7 +100,8 @@ public final class InstanceObserver {
                         "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
                 receiver.observed(false, 0, nanoClock.getAsLong());
                 return new LocalInstance(true, standbySignal, true, true, false, primaryTimeline, sysid, Lsn.UNKNOWN, Lsn.UNKNOWN,
-                        flush, false, null, receiverDownMillis(), streaming, sync, slots, false, history(st, primaryTimeline));
+                        flush, false, null, receiverDownMillis(), streaming, sync, slots, false, history(st, primaryTimeline),
+                        syncCommitOverrides(st));
             }
             boolean streaming = false;
             int timeline = 0;
@@ -125,6 +127,20 @@ public final class InstanceObserver {
             return new LocalInstance(true, standbySignal, true, true, true, timeline, sysid, receive, replay, Lsn.UNKNOWN,
                     streaming, upstream, receiverDownMillis(), Set.of(), sync, slots, false, TimelineHistory.EMPTY);
         }
+    }
+
+    /** Stored synchronous_commit defaults (ALTER ROLE|DATABASE ... SET); a null database or role means every one. */
+    private static Set<SyncCommitOverride> syncCommitOverrides(Statement st) throws SQLException {
+        Set<SyncCommitOverride> out = new HashSet<>();
+        try (ResultSet rs = st.executeQuery("SELECT d.datname, r.rolname, substr(c, length('synchronous_commit=') + 1) "
+                + "FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase "
+                + "LEFT JOIN pg_roles r ON r.oid = s.setrole, unnest(s.setconfig) c "
+                + "WHERE c LIKE 'synchronous\\_commit=%'")) {
+            while (rs.next()) {
+                out.add(new SyncCommitOverride(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return out;
     }
 
     /** The primary's own timeline history, read once per timeline from its history file. */

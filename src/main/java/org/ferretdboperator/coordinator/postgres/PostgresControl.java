@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.ferretdboperator.contract.AppUser;
+import org.ferretdboperator.coordinator.decision.SyncCommitOverride;
 import org.ferretdboperator.coordinator.decision.SyncSetting;
 
 /**
@@ -42,4 +43,7 @@ public interface PostgresControl {
     void ensureSlots(Set<String> create, Set<String> drop) throws SQLException;
 
     void ensureRoles(List<AppUser> appUsers) throws SQLException;
+
+    /** Resets these stored synchronous_commit defaults and terminates the client sessions they applied to. */
+    void resetSynchronousCommit(Set<SyncCommitOverride> overrides) throws SQLException;
 }

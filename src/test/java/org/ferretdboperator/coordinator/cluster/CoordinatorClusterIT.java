@@ -116,7 +116,7 @@ class CoordinatorClusterIT {
                 CoordinatorEnvironment.DEFAULT_MAX_LAG_BYTES, "127.0.0.1:" + PORTS[i],
                 root.resolve("secrets/superuser").toString(), root.resolve("secrets/replication").toString(), List.of(),
                 new CoordinatorEnvironment.Local(dir.resolve("data").toString(), PORTS[i], dir.resolve("sock").toString(),
-                        "127.0.0.1", BIN.toString(), null, null, null, null, null, null)).toEnvironment());
+                        "127.0.0.1", BIN.toString(), null, null, null, null, null, null, null)).toEnvironment());
         env.put("KUBECONFIG", controlPlane.kubeconfig().toString());
         env.put("QUARKUS_HTTP_PORT", "0");
         COORDINATORS[i] = pb.start();

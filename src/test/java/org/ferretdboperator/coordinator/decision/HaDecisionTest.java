@@ -24,6 +24,7 @@ import org.ferretdboperator.coordinator.decision.Action.Reclone;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 import org.ferretdboperator.coordinator.decision.Action.RenewLease;
 import org.ferretdboperator.coordinator.decision.Action.Repoint;
+import org.ferretdboperator.coordinator.decision.Action.ResetSynchronousCommit;
 import org.ferretdboperator.coordinator.decision.Action.Rewind;
 import org.ferretdboperator.coordinator.decision.Action.SetSynchronousStandbys;
 import org.ferretdboperator.coordinator.decision.Action.StartPrimary;
@@ -212,6 +213,23 @@ class HaDecisionTest {
             Decision d = o.decide();
             assertThat(d.contains(SetSynchronousStandbys.class)).isFalse();
             assertThat(d.first(RenewLease.class).record().syncMembers()).containsExactlyInAnyOrder(P1, P2);
+        }
+
+        @Test
+        void revertsStoredSynchronousCommitDefaultsThatWeakenSynchronousMode() {
+            SyncCommitOverride weak = new SyncCommitOverride("app", "app", "local");
+            SyncCommitOverride strong = new SyncCommitOverride(null, "reporting", "remote_apply");
+            Decision d = steadyLeader().withSyncCommitOverrides(Set.of(weak, strong)).decide();
+            assertThat(d.kinds()).containsExactly("RenewLease", "ResetSynchronousCommit");
+            assertThat(d.first(ResetSynchronousCommit.class).overrides()).containsExactly(weak);
+            assertThat(d.status()).contains("reverting");
+        }
+
+        @Test
+        void leavesStoredSynchronousCommitDefaultsAloneInAsynchronousMode() {
+            Obs o = steadyLeader().withSyncCommitOverrides(Set.of(new SyncCommitOverride(null, null, "off")));
+            o.synchronous = false;
+            assertThat(o.decide().contains(ResetSynchronousCommit.class)).isFalse();
         }
 
         @Test
@@ -492,6 +510,18 @@ class HaDecisionTest {
         }
 
         @Test
+        void neverDetachesNorPromotesWhileTheOldPrimaryRunsButRefusesTheProbe() {
+            // e.g. max_connections exhausted or pg_hba rejecting this member: the server runs, its sessions commit
+            Obs o = afterLeaderCrash().standby(5000, 2, true, addr(P0)).finalPeer(P2, 4800, 2, "100");
+            o.probe = LeaderProbe.REFUSING;
+            Decision d = o.decide();
+            assertThat(d.blocked()).isTrue();
+            assertThat(d.contains(Detach.class)).isFalse();
+            assertThat(d.contains(AcquireLease.class)).isFalse();
+            assertThat(d.status()).contains("is running");
+        }
+
+        @Test
         void detachesAReceiverStillStreamingAfterTheLeaseLapsed() {
             Obs o = afterLeaderCrash().standby(5000, 2, true, addr(P0)).finalPeer(P2, 4800, 2, "100");
             assertThat(o.decide().kinds()).containsExactly("Detach");
@@ -540,6 +570,15 @@ class HaDecisionTest {
         void refusesBeyondMaximumLagBeforeFailover() {
             Obs o = afterLeaderCrash().expiredLease(P0, record(P0, 5000 + (1 << 20) + 1, 2, Set.of(P1, P2), 0));
             assertThat(o.decide().status()).contains("maximumLagBeforeFailover");
+        }
+
+        @Test
+        void anUnknownLeaderPositionNeverPassesTheLagGate() {
+            Obs o = afterLeaderCrash().expiredLease(P0, record(P0, Lsn.UNKNOWN, 2, Set.of(P1, P2), 0));
+            Decision d = o.decide();
+            assertThat(d.blocked()).isTrue();
+            assertThat(d.contains(AcquireLease.class)).isFalse();
+            assertThat(d.status()).contains("published WAL position is unknown");
         }
 
         @Test
@@ -714,7 +753,61 @@ class HaDecisionTest {
         @Test
         void keepsRenewingWhileItsPrimaryStarts() {
             Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout;
             assertThat(o.decide().kinds()).containsExactly("RenewLease");
+        }
+
+        @Test
+        void aPrimaryStillStartingAfterPrimaryStartTimeoutIsStoppedAndReleasesTheLease() {
+            Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1)).finalPeer(P1, 5000, 2, "100");
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            Decision d = o.decide();
+            assertThat(d.kinds()).containsExactly("Fence", "ReleaseLease");
+            assertThat(d.first(ReleaseLease.class).handoverTo()).isNull();
+            assertThat(d.status()).contains("primaryStartTimeout");
+        }
+
+        @Test
+        void keepsRetryingToStartAsPrimaryWithinPrimaryStartTimeout() {
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout;
+            assertThat(o.decide().kinds()).containsExactly("AcquireLease", "StartPrimary");
+        }
+
+        @Test
+        void aPrimaryThatCannotStartReleasesTheLeaseAfterPrimaryStartTimeout() {
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1))
+                    .finalPeer(P2, 5000, 2, "100");
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            Decision d = o.decide();
+            assertThat(d.kinds()).containsExactly("ReleaseLease");
+            assertThat(d.contains(StartPrimary.class)).isFalse();
+        }
+
+        @Test
+        void withoutAStandbyToTakeOverAPrimaryThatCannotStartKeepsTrying() {
+            // e.g. bootstrap: the others wait to clone from it, and a released Lease nobody can prove themselves for
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1))
+                    .peer(P1, new MemberState(MemberState.STOPPED, 0, Lsn.UNKNOWN, false, null, false, addr(P1), false, null, 0, 1), 100)
+                    .peer(P2, new MemberState(MemberState.STANDBY, 2, 4000, false, null, true, addr(P2), false, null, SYSID, 1),
+                            60_000);
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            assertThat(o.decide().kinds()).containsExactly("AcquireLease", "StartPrimary");
+        }
+
+        @Test
+        void withoutTheApiAPrimaryThatCannotStartWaits() {
+            Obs o = Obs.of(P0).stopped(false, 5000, 2).lease(P0, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            o.apiReachable = false;
+            assertThat(o.decide().actions()).allMatch(a -> a instanceof Wait);
+        }
+
+        @Test
+        void aStandbyHoldingTheLeaseIsNotSubjectToPrimaryStartTimeout() {
+            Obs o = Obs.of(P1).stopped(true, 5000, 2).lease(P1, "100", 3, 0, -1, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.primaryDownMillis = o.primaryStartTimeout + 1;
+            assertThat(o.decide().kinds()).containsExactly("StartStandby");
         }
 
         @Test

@@ -32,6 +32,8 @@ final class Obs {
     Memory memory = Memory.NONE;
     boolean shuttingDown;
     boolean apiReachable = true;
+    long primaryDownMillis;
+    long primaryStartTimeout = 60_000;
 
     static Obs of(String self) {
         Obs o = new Obs();
@@ -40,8 +42,9 @@ final class Obs {
     }
 
     Observation build() {
-        ClusterConfig config = new ClusterConfig(members, synchronous, maxLag, LEASE, RENEW, RETRY, 60_000);
-        return new Observation(self, addr(self), config, local, lease, peers, label, probe, memory, shuttingDown, apiReachable);
+        ClusterConfig config = new ClusterConfig(members, synchronous, maxLag, LEASE, RENEW, RETRY, 60_000, primaryStartTimeout);
+        return new Observation(self, addr(self), config, local, lease, peers, label, probe, memory, shuttingDown, apiReachable,
+                primaryDownMillis);
     }
 
     Decision decide() {
@@ -91,6 +94,15 @@ final class Obs {
                 l.timeline(), sysid, l.receiveLsn(), l.replayLsn(), l.flushLsn(), l.walReceiverStreaming(), l.upstreamAddress(),
                 l.receiverDownMillis(), l.streamingStandbys(), l.syncSetting(), l.replicationSlots(), l.cleanShutdown(),
                 l.history());
+        return this;
+    }
+
+    Obs withSyncCommitOverrides(Set<SyncCommitOverride> overrides) {
+        LocalInstance l = local;
+        local = new LocalInstance(l.dataDirInitialised(), l.standbySignal(), l.postmasterAlive(), l.running(), l.inRecovery(),
+                l.timeline(), l.systemIdentifier(), l.receiveLsn(), l.replayLsn(), l.flushLsn(), l.walReceiverStreaming(),
+                l.upstreamAddress(), l.receiverDownMillis(), l.streamingStandbys(), l.syncSetting(), l.replicationSlots(),
+                l.cleanShutdown(), l.history(), overrides);
         return this;
     }
 
