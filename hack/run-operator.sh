@@ -5,6 +5,8 @@
 # FerretDBVersion catalog and the admission policies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The jar targets Java 25: JAVA_HOME (and PATH) become a JDK 25, or this fails.
+source hack/java25.sh
 
 hack/tools.sh kubectl >/dev/null
 eval "$(hack/tools.sh --print-env)"
