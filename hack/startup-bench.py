@@ -271,7 +271,7 @@ def write_report(a, results, failures, variants, modes, loads, digest, java_vers
         "node-less control plane on loopback (real kube-apiserver + etcd). Wall: from just before the process starts "
         "to the mark's log line. CPU: the process's user + system time at that moment (10 ms ticks). The three variants "
         "differ only in the class-data option: `-XX:AOTCache=/deployments/app.aot` (the image's default), "
-        "`-XX:SharedArchiveFile=` a dynamic AppCDS archive of the same training run (what the Java 17 image shipped), "
+        "`-XX:SharedArchiveFile=` a dynamic AppCDS archive of the same training run (what the Java 17 image meant to ship; there it never mapped, as the image's jar times differed from the training run's), "
         "or neither (the runtime's own CDS archive of JDK classes only). Entrypoint: "
         f"`{' '.join(entrypoint)}`.",
         "",
