@@ -126,7 +126,7 @@ for name in "${names[@]}"; do
       printf '%s\n' "$out" | head -1 >&2
       [[ $out == *'version "25'* ]] || fail "$name: java -version is not Java 25"
       mods=$(run "$ref" -- java --list-modules 2>&1) || fail "$name: java --list-modules"
-      [[ $mods == *java.sql@* && $mods != *java.desktop@* ]] || fail "$name: not the jlink'd runtime (modules: $(echo $mods))"
+      [[ $mods == *java.sql@* && $mods != *java.desktop@* ]] || fail "$name: not the jlink'd runtime (modules: ${mods//$'\n'/ })"
       mapfile -t entrypoint < <(python3 -c 'import json,sys; [print(a) for a in json.load(open(sys.argv[1]))["config"]["Entrypoint"]]' \
         <(skopeo inspect --config "oci-archive:$archive:${ref##*:}"))
       with_aot=() without_aot=()
