@@ -2,7 +2,11 @@
 """Start-up benchmark of the operator image: process start to the coordinator's first decision and to the operator's
 first reconcile, with the image's JDK AOT cache, with an AppCDS archive only, and with neither.
 
-    hack/startup-bench.sh [--runs N] [--out FILE]     (the wrapper builds the image first; see there)
+    hack/startup-bench.sh [--runs N] [--deep-training] [--out FILE] [--keep]   (the wrapper builds the image first)
+
+--deep-training adds a fourth variant: an AOT cache trained, in the same chroot, on a coordinator start that goes on
+to its first decision against the control plane and is then stopped with SIGTERM (an experiment: what the image's
+training run would hold with a stand-in API server at build time).
 
 The image's root filesystem (the layers of operator.oci.tar) is unpacked and each run is the image's entrypoint in a
 chroot of it, as the image's user, against a node-less control plane of its own (hack/local-cluster.sh up --nodes 0,
@@ -113,6 +117,26 @@ def run_once(rootfs, argv, env, mark):
         p.stdout.close()
 
 
+def deep_training(rootfs, plain, env):
+    """An AOT cache whose training run goes on to a first decision against the control plane (then SIGTERM): what a
+    training run at image build time would hold if it had a stand-in API server."""
+    log("deep training run: a coordinator start to its first decision, then SIGTERM")
+    cmd = ["chroot", f"--userspec={UID}:{UID}", rootfs, "/usr/bin/env", "-i"] + \
+        [f"{k}={v}" for k, v in dict(env, QUARKUS_HTTP_PORT=str(free_port())).items()] + \
+        [plain[0], "-XX:AOTCacheOutput=/bench/deep.aot"] + plain[1:] + ["coordinator"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    lines = []
+    for line in p.stdout:
+        lines.append(line)
+        if MARKS["coordinator"].search(line):
+            p.send_signal(signal.SIGTERM)
+            break
+    rest, _ = p.communicate(timeout=TIMEOUT)
+    lines.append(rest)
+    if not os.path.isfile(os.path.join(rootfs, "bench/deep.aot")):
+        die("the deep training run wrote no AOT cache (exit %s):\n%s" % (p.returncode, "".join(lines)[-3000:]))
+
+
 def stats(values):
     v = sorted(values)
     p95 = v[min(len(v) - 1, max(0, int(round(0.95 * len(v) + 0.5)) - 1))]
@@ -126,6 +150,8 @@ def main():
                                                        os.path.expanduser("~/.cache/ferretdb-operator/images")))
     ap.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks/startup/report.md"))
     ap.add_argument("--keep", action="store_true", help="keep the work dir and the control plane")
+    ap.add_argument("--deep-training", action="store_true",
+                    help="also a variant whose AOT cache was trained to a first decision against the control plane")
     a = ap.parse_args()
     if os.geteuid() != 0:
         die("run as root (chroot, numeric owners)")
@@ -219,6 +245,10 @@ spec:
                                ADVERTISE_ADDRESS="127.0.0.1:5432", PG_CONTROL_DIR="/bench/control",
                                SUPERUSER_SECRET_DIR="/bench/superuser", REPLICATION_SECRET_DIR="/bench/replication")
         modes = {"coordinator": (["coordinator"], coordinator_env), "operator": ([], base_env)}
+        if a.deep_training:
+            variants["AOT cache trained to a first decision (experiment)"] = \
+                [plain[0], "-XX:AOTCache=/bench/deep.aot"] + plain[1:]
+            deep_training(rootfs, plain, coordinator_env)
 
         results = {(m, v): [] for m in modes for v in variants}
         failures = []
@@ -262,7 +292,7 @@ def write_report(a, results, failures, variants, modes, loads, digest, java_vers
     out = [
         "# Start-up: process start to the coordinator's first decision and the operator's first reconcile",
         "",
-        f"Written by `hack/startup-bench.sh --runs {a.runs}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+        f"Written by `hack/startup-bench.sh --runs {a.runs}{' --deep-training' if a.deep_training else ''}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
         f"(commit {commit}). Image `operator.oci.tar` manifest `{digest[:19]}…`; {java_version}.",
         f"Machine: {os.cpu_count()} cores ({cpu_model}), {platform.system()} {platform.release()}; "
         f"load average (1/5/15 min) at the start and after each round: {', '.join(loads)}.",

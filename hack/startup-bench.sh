@@ -4,9 +4,10 @@
 # inputs changed (hack/images.sh operator), then runs hack/startup-bench.py, which writes
 # docs/benchmarks/startup/report.md. Needs root.
 #
-#   hack/startup-bench.sh [--runs N] [--out FILE] [--keep]
+#   hack/startup-bench.sh [--runs N] [--deep-training] [--out FILE] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck disable=SC1091  # hack/java25.sh: checked on its own
 source hack/java25.sh
 hack/tools.sh kubectl etcd kube-apiserver kube-controller-manager >/dev/null
 hack/images.sh operator

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The build targets Java 25: JAVA_HOME (and PATH) become a JDK 25, or this fails.
+# shellcheck disable=SC1091  # hack/java25.sh: checked on its own
 source hack/java25.sh
 hack/install-deps.sh
 hack/tools.sh
