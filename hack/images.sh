@@ -405,19 +405,33 @@ build_ferretdb() {
   rm -rf "$dir"
 }
 
-# The operator (and pg-coordinator sidecar): bookworm + the JRE in one layer, target/quarkus-app in another.
+# The operator (and pg-coordinator sidecar): bookworm minbase in one layer, a jlink'd Java 25 runtime in a second,
+# target/quarkus-app and its JDK AOT cache (JEP 483/514) in a third.
 OPERATOR_VERSION=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' "$ROOT_DIR/pom.xml" | head -1)
 OPERATOR_REPOSITORY=ghcr.io/ferretdb-operator/ferretdb-operator
 # application.properties: ghcr.io/ferretdb-operator/ferretdb-operator:${quarkus.application.version} (the pom's);
 # the Helm chart (and kubernetes/operator, bundle/) default to the chart's appVersion. Both names are given.
 OPERATOR_CHART_VERSION=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$ROOT_DIR/helm/ferretdb-operator/Chart.yaml")
 OPERATOR_UID=185
+OPERATOR_JAVA_HOME=/opt/java/openjdk
+# The runtime's modules: `jdeps --print-module-deps` of target/quarkus-app (java.base, java.sql, java.security.jgss,
+# jdk.management, jdk.security.auth, jdk.unsupported and what they require: java.logging, java.management,
+# java.naming, java.xml, java.transaction.xa) without java.desktop (java.beans: Jackson's and Jakarta EL's optional
+# support, java.awt in pgjdbc's geometric types and Quarkus' GraalVM helpers) and jdk.compiler (vertx-codegen's
+# annotation processor), which nothing loads at run time. EC TLS is in java.base since JDK 22 (jdk.crypto.ec is empty).
+OPERATOR_JAVA_MODULES=java.base,java.logging,java.management,java.naming,java.security.jgss,java.sql,java.xml,jdk.management,jdk.security.auth,jdk.unsupported
 # Container JVM options; the coordinator sidecar's memory limit is 256Mi (PostgresPodTemplate.COORDINATOR_RESOURCES).
+# -XX:AOTCache: the cache the build's training run wrote (a JVM that cannot use it says so and starts without it).
 OPERATOR_JAVA_OPTS=(-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
-  -XX:SharedArchiveFile=/deployments/app-cds.jsa -Xshare:auto
+  -XX:AOTCache=/deployments/app.aot
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dquarkus.http.host=0.0.0.0)
 
 operator_app() { printf '%s/target/quarkus-app' "$ROOT_DIR"; }
+
+# The JDK 25 the runtime is linked from (hack/java25.sh: JAVA25_HOME, JAVA_HOME or Temurin 25); fails without one.
+operator_jdk() {
+  (source "$ROOT_DIR/hack/java25.sh" && printf '%s' "$JAVA_HOME") || die "the operator image needs a JDK 25 to jlink its runtime"
+}
 
 # Runs ./mvnw package when target/quarkus-app is missing or older than a source file (unless --skip-build).
 ensure_operator_app() {
@@ -433,14 +447,16 @@ ensure_operator_app() {
     log "operator: $newer is newer than target/quarkus-app"
   fi
   log "operator: ./mvnw -B -q package -DskipTests"
-  (cd "$ROOT_DIR" && ./mvnw -B -q package -DskipTests >&2) || die "./mvnw package failed"
+  (cd "$ROOT_DIR" && JAVA_HOME=$(operator_jdk) ./mvnw -B -q package -DskipTests >&2) || die "./mvnw package failed"
   [[ -f $app/quarkus-run.jar ]] || die "./mvnw package did not produce $app/quarkus-run.jar"
 }
 
 inputs_operator() {
   ensure_operator_app
-  declare -f operator_base_rootfs operator_cds debian_rootfs trim_rootfs in_chroot release_epoch
-  printf '%s\n' "${OPERATOR_JAVA_OPTS[@]}" "$OPERATOR_VERSION" "$OPERATOR_CHART_VERSION" "$OPERATOR_UID"
+  declare -f operator_base_rootfs operator_runtime operator_aot debian_rootfs trim_rootfs in_chroot release_epoch
+  printf '%s\n' "${OPERATOR_JAVA_OPTS[@]}" "$OPERATOR_VERSION" "$OPERATOR_CHART_VERSION" "$OPERATOR_UID" \
+    "$OPERATOR_JAVA_HOME" "$OPERATOR_JAVA_MODULES"
+  cat "$(operator_jdk)/release"
   tree_hash "$(operator_app)"
   git_epoch src/main pom.xml
 }
@@ -450,16 +466,30 @@ operator_base_rootfs() {
   debian_rootfs "$dir" bookworm bash -euc '
     groupadd -r --gid "$1" jboss
     useradd -r -g jboss --uid "$1" --home-dir /home/jboss --create-home --shell /usr/sbin/nologin jboss
-    mkdir -p /usr/share/man/man1  # openjdk postinst registers man pages there
-    apt-get install -y -qq openjdk-17-jre-headless
-    java -Xshare:dump >/dev/null
     install -d -o "$1" -g "$1" /deployments
   ' operator_base "$OPERATOR_UID"
   trim_rootfs "$dir"
 }
 
+# operator_runtime <jdk> <layer-dir>: the jlink'd runtime at OPERATOR_JAVA_HOME, with its default CDS archive (the
+# base the JVM maps before the AOT cache). Sets JAVA_RUNTIME_VERSION (e.g. 25.0.3+9-LTS) and RUNTIME_EPOCH.
+operator_runtime() {
+  local jdk=$1 layer=$2
+  rm -rf "$layer" && mkdir -p "$layer$(dirname "$OPERATOR_JAVA_HOME")"
+  "$jdk/bin/jlink" --add-modules "$OPERATOR_JAVA_MODULES" --strip-debug --no-man-pages --no-header-files \
+    --generate-cds-archive --output "$layer$OPERATOR_JAVA_HOME" >&2 || die "jlink of $jdk failed"
+  JAVA_RUNTIME_VERSION=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$jdk/release")
+  [[ -n $JAVA_RUNTIME_VERSION ]] || die "no JAVA_RUNTIME_VERSION in $jdk/release"
+  # The archive for heaps over 32 GiB (no compressed oops): the sidecar's limit is 256Mi, the operator's far below.
+  rm -f "$layer$OPERATOR_JAVA_HOME/lib/server/classes_nocoops.jsa"
+  # The JDK's own build time: its release file (a JDK update changes it, a rebuild of the image does not).
+  RUNTIME_EPOCH=$(stat -c %Y "$jdk/release")
+  chmod -R u=rwX,go=rX "$layer"
+}
+
 build_operator() {
-  local base=$ROOTFS/operator-base dir=$WORK/operator recipe base_epoch app_epoch java_version
+  local base=$ROOTFS/operator-base dir=$WORK/operator recipe base_epoch app_epoch jdk
+  jdk=$(operator_jdk)
   recipe=$( (declare -f operator_base_rootfs debian_rootfs trim_rootfs; echo "$OPERATOR_UID $RECIPE_REVISION") | sha256)
   if rootfs_cached "$base" "$recipe"; then
     log "operator: reusing the base root filesystem in $base"
@@ -468,50 +498,61 @@ build_operator() {
     write_rootfs_stamp "$base" "$recipe"
   fi
   base_epoch=$EPOCH
-  java_version=$(chroot "$base" dpkg-query -W -f '${Version}' openjdk-17-jre-headless)
   rm -rf "$dir" && mkdir -p "$dir/app/deployments"
+  operator_runtime "$jdk" "$dir/runtime"
+  ((RUNTIME_EPOCH >= base_epoch)) || RUNTIME_EPOCH=$base_epoch
+  # The times the image will carry (hack/oci-image.py clamps to the layer's epoch): the AOT cache is made on these.
+  find "$dir/runtime" -exec touch -h -d "@$RUNTIME_EPOCH" {} +
   cp -a "$(operator_app)"/. "$dir/app/deployments/"
   chown -R "$OPERATOR_UID:$OPERATOR_UID" "$dir/app/deployments"
   chmod -R u=rwX,go=rX "$dir/app/deployments"
-  operator_cds "$base" "$dir/app"
   app_epoch=$(git_epoch src/main pom.xml)
-  ((app_epoch >= base_epoch)) || app_epoch=$base_epoch
+  ((app_epoch >= RUNTIME_EPOCH)) || app_epoch=$RUNTIME_EPOCH
+  # The AOT cache checks each jar's size and time: train on the times the image's layer will have.
+  find "$dir/app" -exec touch -h -d "@$app_epoch" {} +
+  operator_aot "$base" "$dir/runtime" "$dir/app"
+  touch -h -d "@$app_epoch" "$dir/app/deployments/app.aot"
   local refs=(--ref "$OPERATOR_REPOSITORY:$OPERATOR_VERSION")
   [[ $OPERATOR_CHART_VERSION != "$OPERATOR_VERSION" ]] && refs+=(--ref "$OPERATOR_REPOSITORY:$OPERATOR_CHART_VERSION")
   pack operator "$app_epoch" "${refs[@]}" \
-    --layer "$base" --layer-epoch "$base_epoch" --layer "$dir/app" --layer-epoch "$app_epoch" \
-    --history "debootstrap --variant=minbase bookworm; apt-get install openjdk-17-jre-headless=$java_version; useradd jboss ($OPERATOR_UID)" \
-    --history "target/quarkus-app -> /deployments; AppCDS archive" \
-    --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --env LANG=C.UTF-8 \
-    --env JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 \
+    --layer "$base" --layer-epoch "$base_epoch" --layer "$dir/runtime" --layer-epoch "$RUNTIME_EPOCH" \
+    --layer "$dir/app" --layer-epoch "$app_epoch" \
+    --history "debootstrap --variant=minbase bookworm; useradd jboss ($OPERATOR_UID)" \
+    --history "jlink --add-modules $OPERATOR_JAVA_MODULES --strip-debug --generate-cds-archive (Java $JAVA_RUNTIME_VERSION) -> $OPERATOR_JAVA_HOME" \
+    --history "target/quarkus-app -> /deployments; JDK AOT cache (training run: a coordinator start)" \
+    --env "PATH=$OPERATOR_JAVA_HOME/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" --env LANG=C.UTF-8 \
+    --env "JAVA_HOME=$OPERATOR_JAVA_HOME" --env "JAVA_VERSION=$JAVA_RUNTIME_VERSION" \
     --entrypoint "$(printf '%s\n' java "${OPERATOR_JAVA_OPTS[@]}" -jar /deployments/quarkus-run.jar | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().split()))')" \
     --user "$OPERATOR_UID:$OPERATOR_UID" --workdir /deployments --expose 8080/tcp --expose 9187/tcp \
     --label "org.opencontainers.image.version=$OPERATOR_VERSION" --label org.opencontainers.image.base.name=debian:bookworm
   rm -rf "$dir"
 }
 
-# operator_cds <base-rootfs> <app-layer-dir>: writes /deployments/app-cds.jsa, a dynamic AppCDS archive of the classes
-# a coordinator start loads (it starts Quarkus, finds no pod environment and exits 2), made by the image's own JVM.
-operator_cds() {
-  local base=$1 app=$2 merged=$WORK/operator-cds
+# operator_aot <base-rootfs> <runtime-layer-dir> <app-layer-dir>: writes /deployments/app.aot, the JDK AOT cache
+# (-XX:AOTCacheOutput, JEP 514) of a coordinator start (it starts Quarkus, finds no pod environment and exits 2), made
+# by the image's own runtime with the image's JVM options, in a chroot of the three layers.
+operator_aot() {
+  local base=$1 runtime=$2 app=$3 merged=$WORK/operator-aot log=$WORK/operator-aot.log opts=() o
+  for o in "${OPERATOR_JAVA_OPTS[@]}"; do [[ $o == -XX:AOTCache=* ]] || opts+=("$o"); done
   rm -rf "$merged" && mkdir -p "$merged"
-  # The JVM must be the image's own (a CDS archive is only valid for the JVM that made it): run it in a chroot of the
-  # base with the app layer on top.
   unshare --mount --propagation private --pid --fork -- bash -euc '
-    base=$1 app=$2 merged=$3 uid=$4
+    base=$1 runtime=$2 app=$3 merged=$4 log=$5 uid=$6 java=$7
+    shift 7
     mount -t tmpfs tmpfs "$merged"
     mkdir -p "$merged/root" "$merged/upper" "$merged/work"
-    mount -t overlay overlay -o "lowerdir=$app:$base,upperdir=$merged/upper,workdir=$merged/work" "$merged/root"
+    mount -t overlay overlay -o "lowerdir=$app:$runtime:$base,upperdir=$merged/upper,workdir=$merged/work" "$merged/root"
     mount -t proc proc "$merged/root/proc"
     mount -t tmpfs tmpfs "$merged/root/tmp"
+    rc=0
     chroot --userspec="$uid:$uid" "$merged/root" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp \
-      java -XX:ArchiveClassesAtExit=/tmp/app-cds.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-      -Djava.util.logging.manager=org.jboss.logmanager.LogManager -jar /deployments/quarkus-run.jar coordinator \
-      >"$merged/cds.log" 2>&1 || true
-    cp "$merged/root/tmp/app-cds.jsa" "$app/deployments/app-cds.jsa"
-  ' operator_cds "$base" "$app" "$merged" "$OPERATOR_UID" || die "making the AppCDS archive failed (see $merged/cds.log)"
-  chown "$OPERATOR_UID:$OPERATOR_UID" "$app/deployments/app-cds.jsa"
-  chmod 644 "$app/deployments/app-cds.jsa"
+      "$java" -XX:AOTCacheOutput=/tmp/app.aot "$@" -jar /deployments/quarkus-run.jar coordinator >"$log" 2>&1 || rc=$?
+    [[ $rc == 2 ]] || { echo "the training run exited $rc, not 2 (no pod environment)" >>"$log"; exit 1; }
+    cp "$merged/root/tmp/app.aot" "$app/deployments/app.aot"
+  ' operator_aot "$base" "$runtime" "$app" "$merged" "$log" "$OPERATOR_UID" "$OPERATOR_JAVA_HOME/bin/java" "${opts[@]}" \
+    || die "making the AOT cache failed (see $log)"
+  grep -q 'AOTCache creation is complete' "$log" || die "the training run did not report a complete AOT cache (see $log)"
+  chown "$OPERATOR_UID:$OPERATOR_UID" "$app/deployments/app.aot"
+  chmod 644 "$app/deployments/app.aot"
   rm -rf "$merged"
 }
 

@@ -5,6 +5,9 @@
 # FerretDBVersion catalog and the admission policies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The jar targets Java 25: JAVA_HOME (and PATH) become a JDK 25, or this fails.
+# shellcheck disable=SC1091  # hack/java25.sh: checked on its own
+source hack/java25.sh
 
 hack/tools.sh kubectl >/dev/null
 eval "$(hack/tools.sh --print-env)"

@@ -4,6 +4,9 @@
 # In CI (CI=true) a missing tool or server is a failure, never a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The build targets Java 25: JAVA_HOME (and PATH) become a JDK 25, or this fails.
+# shellcheck disable=SC1091  # hack/java25.sh: checked on its own
+source hack/java25.sh
 hack/install-deps.sh
 hack/tools.sh
 # Images of the real-node tier (Debian root filesystems, FerretDB); the operator image is built by that tier itself

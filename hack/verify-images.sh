@@ -8,8 +8,9 @@
 #   postgres-*   postgres --version; as uid 999: initdb into a tmpfs, pg_ctl start -w, pg_controldata, pg_ctl stop;
 #                pg_basebackup and pg_rewind present
 #   ferretdb     /ferretdb --version, as uid 1000
-#   operator     java -version; the image's entrypoint in coordinator mode (starts Quarkus, then exits 2 on the missing
-#                pod environment), as the image's user, with and without its AppCDS archive, timed
+#   operator     java -version (Java 25, the jlink'd runtime: no java.desktop); the image's entrypoint in coordinator
+#                mode (starts Quarkus, then exits 2 on the missing pod environment), as the image's user, timed: with its
+#                AOT cache required (-XX:AOTMode=on: a cache the JVM cannot map fails) and without it
 #
 #   hack/verify-images.sh [name...]    default: every *.oci.tar in the images directory
 #
@@ -121,13 +122,20 @@ for name in "${names[@]}"; do
     ferretdb)
       run "$ref" -- /ferretdb --version || fail "$name: /ferretdb --version" ;;
     operator)
-      run "$ref" -- java -version || fail "$name: java -version"
+      out=$(run "$ref" -- java -version 2>&1) || fail "$name: java -version"
+      printf '%s\n' "$out" | head -1 >&2
+      [[ $out == *'version "25'* ]] || fail "$name: java -version is not Java 25"
+      mods=$(run "$ref" -- java --list-modules 2>&1) || fail "$name: java --list-modules"
+      [[ $mods == *java.sql@* && $mods != *java.desktop@* ]] || fail "$name: not the jlink'd runtime (modules: ${mods//$'\n'/ })"
       mapfile -t entrypoint < <(python3 -c 'import json,sys; [print(a) for a in json.load(open(sys.argv[1]))["config"]["Entrypoint"]]' \
         <(skopeo inspect --config "oci-archive:$archive:${ref##*:}"))
-      without_cds=()
-      for a in "${entrypoint[@]}"; do [[ $a == -XX:SharedArchiveFile=* ]] || without_cds+=("$a"); done
-      for variant in with-appcds without-appcds; do
-        if [[ $variant == with-appcds ]]; then argv=("${entrypoint[@]}"); else argv=("${without_cds[@]}"); fi
+      with_aot=() without_aot=()
+      for a in "${entrypoint[@]}"; do
+        if [[ $a == -XX:AOTCache=* ]]; then with_aot+=(-XX:AOTMode=on "$a"); else with_aot+=("$a") without_aot+=("$a"); fi
+      done
+      [[ ${#with_aot[@]} -gt ${#entrypoint[@]} ]] || fail "$name: the entrypoint has no -XX:AOTCache"
+      for variant in with-aot-cache without-aot-cache; do
+        if [[ $variant == with-aot-cache ]]; then argv=("${with_aot[@]}"); else argv=("${without_aot[@]}"); fi
         set +e
         # As the image's user, 185 (ctr 1.6 has no --user to try the sidecar's 999; the archive is world-readable).
         out=$(run "$ref" --mount type=tmpfs,src=tmpfs,dst=/tmp,options=rw:mode=1777 -- bash -c \

@@ -27,6 +27,7 @@ public class FerretDBVersionReconciler implements Reconciler<FerretDBVersion> {
 
     @Override
     public UpdateControl<FerretDBVersion> reconcile(FerretDBVersion version, Context<FerretDBVersion> context) {
+        org.ferretdboperator.support.FirstReconcile.mark(version);
         List<String> problems = FerretDBVersionValidator.problems(version.getSpec());
         boolean valid = problems.isEmpty();
         String message = valid ? "catalog entry is usable" : String.join("; ", problems);

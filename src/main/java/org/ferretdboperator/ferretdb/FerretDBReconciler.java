@@ -75,6 +75,7 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
 
     @Override
     public UpdateControl<FerretDB> reconcile(FerretDB ferretdb, Context<FerretDB> context) {
+        org.ferretdboperator.support.FirstReconcile.mark(ferretdb);
         List<Condition> previous = ferretdb.getStatus() == null ? List.of() : ferretdb.getStatus().getConditions();
         FerretDBPrerequisites.Result prerequisites = FerretDBPrerequisites.check(ferretdb,
                 context.getSecondaryResource(FerretDBVersion.class),

@@ -94,6 +94,7 @@ public class PostgresReconciler implements Reconciler<Postgres>, Cleaner<Postgre
 
     @Override
     public UpdateControl<Postgres> reconcile(Postgres pg, Context<Postgres> context) {
+        org.ferretdboperator.support.FirstReconcile.mark(pg);
         String namespace = pg.getMetadata().getNamespace();
         List<Problem> problems = PostgresSpecValidator.validate(pg,
                 secret -> ReferencedSecrets.lookup(context, namespace, secret));
