@@ -72,7 +72,7 @@ class FerretDBVersionReconcilerTest {
         });
 
         client.resources(FerretDBVersion.class).withName("broken-2.0.0").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"postgres\":{\"distribution\":\"DocumentDB\","
+                "{\"spec\":{\"postgres\":{\"distribution\":\"DocumentDB\",\"version\":\"17-documentdb\","
                         + "\"image\":\"ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0\"}}}");
         await().atMost(TIMEOUT).untilAsserted(() -> {
             FerretDBVersion version = client.resources(FerretDBVersion.class).withName("broken-2.0.0").get();

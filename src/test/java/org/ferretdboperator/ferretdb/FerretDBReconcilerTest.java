@@ -73,7 +73,7 @@ class FerretDBReconcilerTest {
                 .isEqualTo(new Quantity("1Gi"));
         assertThat(backend.getSpec().getUsers()).singleElement().satisfies(user -> {
             assertThat(user.getSecretName()).isEqualTo("ferret-auth");
-            assertThat(user.getDatabase()).isEqualTo("ferretdb");
+            assertThat(user.getDatabase()).as("FerretDB 2.x works in DocumentDB's database").isEqualTo("postgres");
         });
 
         Secret auth = await().atMost(TIMEOUT).until(() -> cluster.secret("demo", "ferret-auth"), s -> s != null);
