@@ -21,7 +21,7 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
         long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes, long recloneAfterMillis,
         String advertiseAddress, Path pgdata, int pgPort, Path socketDir, String listenAddresses, Optional<Path> pgBinDir,
         Path controlDir, String pgOsUser, Path serverLog, Path passfile, Path superuserSecretDir, Path replicationSecretDir,
-        String slotWalKeepSize, List<AppUser> appUsers) {
+        String slotWalKeepSize, List<AppUser> appUsers, Optional<String> podUid) {
 
     public static final long DEFAULT_LEASE_DURATION_MS = CoordinatorEnvironment.DEFAULT_LEASE_DURATION_MS;
     public static final long DEFAULT_RENEW_DEADLINE_MS = CoordinatorEnvironment.DEFAULT_RENEW_DEADLINE_MS;
@@ -47,7 +47,8 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
                 Path.of(or(l.socketDir(), PodContract.SOCKET_DIR)), or(l.listenAddresses(), "*"), bin, controlDir,
                 or(l.pgOsUser(), "postgres"), Path.of(or(l.logFile(), defaultLog.toString())),
                 Path.of(or(l.passfile(), defaultPassfile.toString())), Path.of(e.superuserSecretDir()),
-                Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers());
+                Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers(),
+                Optional.ofNullable(e.podUid()));
     }
 
     private static String or(String value, String dflt) {

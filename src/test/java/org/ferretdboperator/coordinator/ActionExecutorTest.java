@@ -40,7 +40,7 @@ class ActionExecutorTest {
     private CoordinatorConfig config() {
         return new CoordinatorConfig("pg-0", "ns", "pg", 3, true, 2000, 1200, 200, 1 << 20, 60_000, "pg-0.pods:5432",
                 dir.resolve("pgdata"), 5432, dir, "*", Optional.of(dir), dir, "postgres", dir.resolve("log"),
-                dir.resolve("pgpass"), dir, dir, "1GB", List.of());
+                dir.resolve("pgpass"), dir, dir, "1GB", List.of(), Optional.empty());
     }
 
     @Test

@@ -50,7 +50,7 @@ class CoordinatorLoopTest {
             this.name = name;
             CoordinatorConfig config = new CoordinatorConfig(name, "ns", "pg", 3, false, LEASE_MS, RENEW_DEADLINE_MS, RETRY_MS,
                     1 << 20, 60_000, address(name), dir.resolve(name), 5432, dir, "*", Optional.of(dir), dir, "postgres",
-                    dir.resolve(name + ".log"), dir.resolve(name + ".pgpass"), dir, dir, "1GB", List.of());
+                    dir.resolve(name + ".log"), dir.resolve(name + ".pgpass"), dir, dir, "1GB", List.of(), Optional.empty());
             directory = new FakeMembers(name, states);
             tracker = new LeaseTracker(name, clock::get);
             leaseHolder = new LeaseHolder(name, store, tracker, clock::get);
