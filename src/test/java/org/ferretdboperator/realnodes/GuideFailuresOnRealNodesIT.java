@@ -47,6 +47,11 @@ class GuideFailuresOnRealNodesIT {
     static final String NAMESPACE = "guide-failures";
     static final String FERRETDB = "ferret";
     static final String BACKEND = FERRETDB + "-pg-backend";
+    /**
+     * The seed asks for two primary servers; FerretDB 1.x gets one (its servers cache the collection catalogue per
+     * process, see ServerGroup), the two secondary servers as asked.
+     */
+    static final int PRIMARY_SERVERS = 1;
     static final Duration FIRST_READY = Duration.ofMinutes(6);
     static final Duration RECOVERY = Duration.ofMinutes(5);
     static final Duration WRITES_RESUME = Duration.ofMinutes(2);
@@ -244,7 +249,8 @@ class GuideFailuresOnRealNodesIT {
                             + SetChecker.Result.sample(check.lost())).isZero();
                     soft.assertThat(check.unexpected().size()).as(name + ": ids nobody inserted: "
                             + SetChecker.Result.sample(check.unexpected())).isZero();
-                    soft.assertThat(perServer).as(name + ": the FerretDB pods behind " + FERRETDB).hasSize(2);
+                    soft.assertThat(perServer).as(name + ": the FerretDB pods behind " + FERRETDB)
+                            .hasSize(PRIMARY_SERVERS);
                     perServer.forEach((server, result) -> soft.assertThat(result.lost().size())
                             .as(name + ": acknowledged inserts missing when read through FerretDB pod " + server + ": "
                                     + SetChecker.Result.sample(result.lost())).isZero());
@@ -317,7 +323,7 @@ class GuideFailuresOnRealNodesIT {
      */
     private static List<String> createOnEveryServer(String name) {
         List<Pod> servers = ferretServers();
-        assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(2);
+        assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(PRIMARY_SERVERS);
         try (MongoClient first = cluster.mongoAt(servers.get(0).getStatus().getPodIP(), NAMESPACE, FERRETDB,
                 "&socketTimeoutMS=15000")) {
             await(name + ": collection created through " + servers.get(0).getMetadata().getName())
@@ -361,7 +367,7 @@ class GuideFailuresOnRealNodesIT {
                 .filter(p -> p.getMetadata().getName().startsWith(FERRETDB + "-") && !p.getMetadata().getName()
                         .startsWith(BACKEND))
                 .toList();
-        return pods.size() == 4 && pods.stream().allMatch(RealNodeCluster::ready);
+        return pods.size() == PRIMARY_SERVERS + 2 && pods.stream().allMatch(RealNodeCluster::ready);
     }
 
     private static Roles roles() {
@@ -395,7 +401,7 @@ class GuideFailuresOnRealNodesIT {
         for (int i = 0; i < 3; i++) {
             out.append(cluster.logs(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < PRIMARY_SERVERS; i++) {
             out.append(cluster.logs(NAMESPACE, FERRETDB + "-" + i, "ferretdb")).append('\n');
         }
         return out.toString();
