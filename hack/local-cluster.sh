@@ -1069,6 +1069,11 @@ cmd_node_start() {
   local i=$1
   alive "node-$i-kubelet" && die "node-$i's kubelet is running (node-stop $i first)"
   load_tools kubernetes
+  # What an earlier, interrupted node-start left running
+  stop "node-$i-kube-proxy"
+  stop "node-$i-containerd"
+  START=$SECONDS
+  DEADLINE=$((SECONDS + TIMEOUT))
   node_link "$i" up
   start_node "$i" keep
   log "node-$i started"
