@@ -40,7 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * driver returned success) and watches the backend pods' role labels, applies the fault with kubectl (or, for a crash,
  * through the node's containerd), waits until every backend pod is Ready with one primary and two secondaries, and
  * checks the set read back through {@code ferret}: no acknowledged insert missing, no duplicate, no phantom, never two
- * primary labels at once, and writes acknowledged again after the recovery.
+ * primary labels at once, and writes acknowledged again after the recovery. In the test command each case runs once;
+ * {@code hack/failover-bench.sh --real-nodes} repeats them ({@code -Drealnodes.bench.runs}) and writes the report
+ * ({@link RealNodeBenchReport}). The timings are logged and reported, never asserted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GuideFailuresOnRealNodesIT {
