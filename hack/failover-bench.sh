@@ -29,6 +29,16 @@
 #
 # Needs what hack/test.sh installs (PostgreSQL 15, the control-plane tools, Patroni and etcd from hack/tools.sh).
 # Builds the binary first (package).
+#
+#   hack/failover-bench.sh --real-nodes [--runs N] [--scenarios slug,slug|all] [maven args...]
+#
+# The guide's failure cases on real pods instead (GuideFailuresOnRealNodesIT, N runs of each case on one three-node
+# cluster of hack/local-cluster.sh with the operator installed by Helm, a MongoDB writer through the `ferret` Service):
+# writes target/real-nodes-bench/results.json, report.md and gaps.png, rewritten after every run. Scenario slugs:
+# case1-delete-primary, case1-force-delete-primary, case2-delete-primary-and-secondary,
+# case3-delete-both-secondaries, case4-delete-every-pod, crash-primary-postgres-container (default: all). --runs
+# defaults to 10. Needs the images hack/test.sh builds (hack/images.sh) and root. --runs 10 took 37 min on 2 cores at
+# load average 7-43 (2026-12-06: about 1.5 min to start the cluster, then about 35 s per run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +46,7 @@ systems=ours,patroni-default,patroni-fast
 scenarios=case1-delete-primary,case1-kill-primary,case1-node-lost
 runs=10
 peer_runs=""
+real_nodes=""
 maven_args=()
 while (($#)); do
   case $1 in
@@ -43,6 +54,7 @@ while (($#)); do
     --scenarios) scenarios=$2; shift 2 ;;
     --runs) runs=$2; [[ -n $peer_runs ]] || peer_runs_from_runs=1; shift 2 ;;
     --peer-runs) peer_runs=$2; shift 2 ;;
+    --real-nodes) real_nodes=1; shift ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) maven_args+=("$1"); shift ;;
   esac
@@ -56,6 +68,31 @@ done
 [[ $systems =~ ^(ours|patroni-default|patroni-fast)(,(ours|patroni-default|patroni-fast))*$ ]] \
   || { echo "--systems: a comma-separated list of ours, patroni-default, patroni-fast; got '$systems'" >&2; exit 2; }
 [[ $scenarios == all ]] && scenarios=""
+
+if [[ -n $real_nodes ]]; then
+  [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive whole number, got '$runs'" >&2; exit 2; }
+  declare -A method=([case1-delete-primary]=case1DeletePrimary [case1-force-delete-primary]=case1ForceDeletePrimary
+    [case2-delete-primary-and-secondary]=case2DeletePrimaryAndASecondary
+    [case3-delete-both-secondaries]=case3DeleteBothSecondaries [case4-delete-every-pod]=case4DeleteEveryBackendPod
+    [crash-primary-postgres-container]=primaryPostgresContainerCrash)
+  selected=GuideFailuresOnRealNodesIT
+  if [[ -n $scenarios && $scenarios != "case1-delete-primary,case1-kill-primary,case1-node-lost" ]]; then
+    methods=()
+    IFS=, read -ra slugs <<<"$scenarios"
+    for s in "${slugs[@]}"; do
+      [[ -n ${method[$s]:-} ]] || { echo "--scenarios: unknown real-node scenario '$s' (${!method[*]})" >&2; exit 2; }
+      methods+=("${method[$s]}")
+    done
+    selected+="#$(IFS=+; echo "${methods[*]}")"
+  fi
+  hack/images.sh pause postgres-17 postgres-15 ferretdb
+  eval "$(hack/tools.sh --print-env)"
+  exec ./mvnw -B verify \
+    -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test="$selected" -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Drealnodes.bench.runs="$runs" -Drealnodes.bench.dir="$PWD/target/real-nodes-bench" \
+    "${maven_args[@]}"
+fi
 
 # Patroni and etcd come from the tool cache (the tests find them through hack/tools.sh --print-env themselves).
 if [[ $systems == *patroni* ]]; then

@@ -12,6 +12,10 @@
 #   hack/local-cluster.sh status        show the components and nodes; exit 0 only when all are healthy
 #   hack/local-cluster.sh env           print the export line (KUBECONFIG) without checking anything
 #   hack/local-cluster.sh load-images   (re)import every *.oci.tar of the images dir into every node's containerd
+#   hack/local-cluster.sh node-stop N   node-N is lost at once: its network cut (its veth on the switch down) and its
+#                                       kubelet, kube-proxy, containerd and every container process SIGKILLed together;
+#                                       its namespaces, directories and volumes stay, as a powered-off machine's disks
+#   hack/local-cluster.sh node-start N  node-N back: its network up, containerd, kubelet and kube-proxy started again
 #
 # Usage: eval "$(hack/local-cluster.sh up --nodes 3)" && kubectl get nodes
 #
@@ -599,13 +603,13 @@ import_images() {
 }
 
 start_node() {
-  local i=$1 nd=$NODES_DIR/node-$1 holder
+  local i=$1 images=${2:-import} nd=$NODES_DIR/node-$1 holder
   holder=$(pid_of "node-$i-ns")
   local -a enter=(nsenter --mount="/proc/$holder/ns/mnt" --net="/proc/$holder/ns/net" --)
   start_as "node-$i-containerd" containerd "${enter[@]}" "$(command -v containerd)" --config "$nd/containerd.toml"
   wait_for "node-$i containerd" running_and "node-$i-containerd" healthy "node-$i-containerd" \
     || die "node-$i: containerd not answering after ${TIMEOUT}s (log: $LOGS/node-$i-containerd.log)"
-  import_images "node-$i"
+  [[ $images == keep ]] || import_images "node-$i"
   start_as "node-$i-kubelet" kubelet "${enter[@]}" "$KUBELET" --config="$nd/kubelet.yaml" \
     --kubeconfig="$nd/kubelet.kubeconfig" --hostname-override="node-$i" --node-ip="$(node_ip "$i")"
   start_as "node-$i-kube-proxy" kube-proxy "${enter[@]}" "$KUBE_PROXY" --config="$nd/kube-proxy.yaml"
@@ -1036,6 +1040,46 @@ cmd_load_images() {
   done
 }
 
+node_arg() {
+  [[ ${1:-} =~ ^[1-9][0-9]*$ ]] && (($1 <= NODES)) || die "usage: $0 $2 N (a node number from 1 to $NODES)"
+}
+
+# The node's end of its link to the switch (the other end is eth0 in the node's network namespace).
+node_link() {
+  local sw
+  sw=$(pid_of switch)
+  [[ -n $sw ]] || die "no switch recorded in $STATE (is the cluster up?)"
+  nsenter -t "$sw" -n ip link set "lc${NET_INDEX}n$1" "$2" || die "node-$1: cannot set lc${NET_INDEX}n$1 $2"
+}
+
+cmd_node_stop() {
+  load_cluster
+  node_arg "${1:-}" node-stop
+  local i=$1
+  [[ -n $(pid_of "node-$i-ns") ]] || die "node-$i has no namespaces recorded"
+  node_link "$i" down
+  # One SIGKILL pass over everything in the node's mount namespace and cgroups: kubelet, kube-proxy, containerd, the
+  # shims and the containers all die together, as at a power loss.
+  kill_node_processes "$i"
+  log "node-$i stopped: network cut, every process killed"
+}
+
+cmd_node_start() {
+  load_cluster
+  node_arg "${1:-}" node-start
+  local i=$1
+  alive "node-$i-kubelet" && die "node-$i's kubelet is running (node-stop $i first)"
+  load_tools kubernetes
+  # What an earlier, interrupted node-start left running
+  stop "node-$i-kube-proxy"
+  stop "node-$i-containerd"
+  START=$SECONDS
+  DEADLINE=$((SECONDS + TIMEOUT))
+  node_link "$i" up
+  start_node "$i" keep
+  log "node-$i started"
+}
+
 cmd_status() {
   local ok=0 c pid state health where
   load_ports || { log "not set up (no $STATE/ports.env)"; return 1; }
@@ -1075,7 +1119,9 @@ case ${1:-} in
   down) shift; cmd_down "$@" ;;
   status) shift; cmd_status "$@" ;;
   load-images) shift; cmd_load_images "$@" ;;
+  node-stop) shift; cmd_node_stop "$@" ;;
+  node-start) shift; cmd_node_start "$@" ;;
   env) load_cluster; print_export ;;
-  -h | --help | help) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  -h | --help | help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

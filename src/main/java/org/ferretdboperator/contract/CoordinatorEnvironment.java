@@ -18,7 +18,11 @@ import org.ferretdboperator.api.common.StreamingMode;
  * these variables.
  *
  * @param podName              {@code POD_NAME}; null in a pod template, where the kubelet fills it from
- *                             {@code metadata.name} (likewise {@code namespace} and {@code podIp})
+ *                             {@code metadata.name} (likewise {@code namespace}, {@code podIp} and {@code podUid})
+ * @param podUid               {@code POD_UID}: the uid of this incarnation of the pod, a precondition of every patch
+ *                             the coordinator makes to its pod, so that the coordinator of a pod that is still
+ *                             terminating (after a forced delete) cannot label the new pod of the same name; null for
+ *                             a local process without a pod object of its own (no precondition)
  * @param advertiseAddress     host:port peers use for this member's PostgreSQL; in a pod template it names
  *                             {@code $(POD_NAME)}, which the kubelet expands
  * @param superuserSecretDir   directory (files {@code username}, {@code password}) of the superuser's mounted Secret
@@ -29,7 +33,7 @@ import org.ferretdboperator.api.common.StreamingMode;
  * @param local                settings a pod leaves at their defaults (the {@link PodContract} paths), set by the
  *                             harness for a coordinator that runs PostgreSQL as local processes
  */
-public record CoordinatorEnvironment(String podName, String namespace, String podIp, String postgresName,
+public record CoordinatorEnvironment(String podName, String namespace, String podIp, String podUid, String postgresName,
         String governingService, int replicas, StreamingMode streamingMode, StandbyMode standbyMode,
         long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
         String advertiseAddress, String superuserSecretDir, String replicationSecretDir, List<AppUser> appUsers,
@@ -38,6 +42,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
     public static final String POD_NAME = "POD_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
     public static final String POD_IP = "POD_IP";
+    public static final String POD_UID = "POD_UID";
     public static final String POSTGRES_NAME = "POSTGRES_NAME";
     public static final String GOVERNING_SERVICE = "GOVERNING_SERVICE";
     public static final String REPLICAS = "REPLICAS";
@@ -115,12 +120,12 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
     }
 
     /** A plain-PostgreSQL backend. */
-    public CoordinatorEnvironment(String podName, String namespace, String podIp, String postgresName,
+    public CoordinatorEnvironment(String podName, String namespace, String podIp, String podUid, String postgresName,
             String governingService, int replicas, StreamingMode streamingMode, StandbyMode standbyMode,
             long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
             String advertiseAddress, String superuserSecretDir, String replicationSecretDir, List<AppUser> appUsers,
             Local local) {
-        this(podName, namespace, podIp, postgresName, governingService, replicas, streamingMode, standbyMode,
+        this(podName, namespace, podIp, podUid, postgresName, governingService, replicas, streamingMode, standbyMode,
                 leaseDurationMillis, renewDeadlineMillis, retryPeriodMillis, maxLagBytes, advertiseAddress,
                 superuserSecretDir, replicationSecretDir, appUsers, PostgresDistribution.POSTGRESQL, local);
     }
@@ -130,15 +135,16 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
      * kubelet expands {@code $(POD_NAME)} in {@link #advertiseAddress} because POD_NAME comes first.
      */
     public List<EnvVar> toEnvVars() {
-        if (podName != null || namespace != null || podIp != null) {
-            throw new IllegalStateException("in a pod template the pod's name, namespace and IP come from the downward "
-                    + "API; leave them null");
+        if (podName != null || namespace != null || podIp != null || podUid != null) {
+            throw new IllegalStateException("in a pod template the pod's name, namespace, IP and uid come from the "
+                    + "downward API; leave them null");
         }
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName(PodContract.ENV_MODE).withValue(PodContract.MODE_COORDINATOR).build());
         env.add(fieldRef(POD_NAME, "metadata.name"));
         env.add(fieldRef(POD_NAMESPACE, "metadata.namespace"));
         env.add(fieldRef(POD_IP, "status.podIP"));
+        env.add(fieldRef(POD_UID, "metadata.uid"));
         values((name, value) -> env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
         return env;
     }
@@ -161,6 +167,9 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         env.put(POD_NAMESPACE, namespace);
         if (podIp != null) {
             env.put(POD_IP, podIp);
+        }
+        if (podUid != null) {
+            env.put(POD_UID, podUid);
         }
         values(env::put);
         return env;
@@ -225,6 +234,7 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         long maxLag = r.number(MAX_LAG_BYTES, DEFAULT_MAX_LAG_BYTES, 0, Long.MAX_VALUE);
         String governing = r.optional(GOVERNING_SERVICE);
         String podIp = r.optional(POD_IP);
+        String podUid = r.optional(POD_UID);
         String advertise = r.optional(ADVERTISE_ADDRESS);
         int port = (int) r.number(Local.PGPORT, PodContract.POSTGRES_PORT, 1, 65535);
         if (advertise == null) {
@@ -267,8 +277,8 @@ public record CoordinatorEnvironment(String podName, String namespace, String po
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("pg-coordinator configuration: " + String.join("; ", problems));
         }
-        return new CoordinatorEnvironment(pod, namespace, podIp, postgres, governing, replicas, streaming, StandbyMode.HOT,
-                lease, renew, retry, maxLag, advertise, superuser, replication, users, distribution, local);
+        return new CoordinatorEnvironment(pod, namespace, podIp, podUid, postgres, governing, replicas, streaming,
+                StandbyMode.HOT, lease, renew, retry, maxLag, advertise, superuser, replication, users, distribution, local);
     }
 
     private static EnvVar fieldRef(String name, String fieldPath) {

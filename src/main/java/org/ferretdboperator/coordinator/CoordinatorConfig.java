@@ -22,10 +22,10 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
         long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes, long recloneAfterMillis,
         String advertiseAddress, Path pgdata, int pgPort, Path socketDir, String listenAddresses, Optional<Path> pgBinDir,
         Path controlDir, String pgOsUser, Path serverLog, Path passfile, Path superuserSecretDir, Path replicationSecretDir,
-        String slotWalKeepSize, List<AppUser> appUsers, long primaryStartTimeoutMillis,
+        String slotWalKeepSize, List<AppUser> appUsers, long primaryStartTimeoutMillis, Optional<String> podUid,
         PostgresDistribution distribution) {
 
-    /** A plain-PostgreSQL backend. */
+    /** A plain-PostgreSQL backend, not bound to a pod object (no uid precondition on its patches). */
     public CoordinatorConfig(String podName, String namespace, String postgresName, int replicas, boolean synchronous,
             long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
             long recloneAfterMillis, String advertiseAddress, Path pgdata, int pgPort, Path socketDir,
@@ -35,7 +35,8 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
         this(podName, namespace, postgresName, replicas, synchronous, leaseDurationMillis, renewDeadlineMillis,
                 retryPeriodMillis, maxLagBytes, recloneAfterMillis, advertiseAddress, pgdata, pgPort, socketDir,
                 listenAddresses, pgBinDir, controlDir, pgOsUser, serverLog, passfile, superuserSecretDir,
-                replicationSecretDir, slotWalKeepSize, appUsers, primaryStartTimeoutMillis, PostgresDistribution.POSTGRESQL);
+                replicationSecretDir, slotWalKeepSize, appUsers, primaryStartTimeoutMillis, Optional.empty(),
+                PostgresDistribution.POSTGRESQL);
     }
 
     public static final long DEFAULT_LEASE_DURATION_MS = CoordinatorEnvironment.DEFAULT_LEASE_DURATION_MS;
@@ -64,7 +65,7 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
                 Path.of(or(l.passfile(), defaultPassfile.toString())), Path.of(e.superuserSecretDir()),
                 Path.of(e.replicationSecretDir()), or(l.slotWalKeepSize(), "1GB"), e.appUsers(),
                 l.primaryStartTimeoutMillis() == null ? ClusterConfig.DEFAULT_PRIMARY_START_TIMEOUT_MS
-                        : l.primaryStartTimeoutMillis(), e.distribution());
+                        : l.primaryStartTimeoutMillis(), Optional.ofNullable(e.podUid()), e.distribution());
     }
 
     private static String or(String value, String dflt) {

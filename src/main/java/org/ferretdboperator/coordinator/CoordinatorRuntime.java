@@ -77,7 +77,8 @@ public class CoordinatorRuntime {
                 l.wakeUp();
             }
         };
-        directory = new PodMemberDirectory(client, config.namespace(), config.postgresName(), config.podName(), wake);
+        directory = new PodMemberDirectory(client, config.namespace(), config.postgresName(), config.podName(),
+                config.podUid().orElse(null), wake);
         LeaderProber prober = new LeaderProber(connections, (int) Math.min(500, config.retryPeriodMillis() * 2));
         LeaseHolder leaseHolder = new LeaseHolder(config.podName(), leases, tracker, nanos);
         ActionExecutor executor = new ActionExecutor(config, instance, leaseHolder, directory, metrics, nanos,

@@ -91,7 +91,8 @@ public class FerretDBReconciler implements Reconciler<FerretDB>, Cleaner<FerretD
         }
 
         ObservedChildren children = ObservedChildren.from(ferretdb, context);
-        FerretDBStatus status = FerretDBStatusBuilder.build(ferretdb, children, prerequisites.problems(), Instant.now());
+        FerretDBStatus status = FerretDBStatusBuilder.build(ferretdb, prerequisites.version().orElse(null), children,
+                prerequisites.problems(), Instant.now());
         UpdateControl<FerretDB> control = UpdateControl.noUpdate();
         if (StatusWriter.writeIfChanged(ferretdb, status, context, FerretDB::new)
                 == StatusWriter.Outcome.WRITTEN_SPEC_CHANGED) {

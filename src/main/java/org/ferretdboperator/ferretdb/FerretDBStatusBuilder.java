@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
 import org.ferretdboperator.api.common.Phase;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.ferretdb.FerretDBStatus;
@@ -33,12 +34,18 @@ public final class FerretDBStatusBuilder {
 
     public static FerretDBStatus build(FerretDB ferretdb, ObservedChildren children, List<Problem> problems,
             Instant now) {
+        return build(ferretdb, null, children, problems, now);
+    }
+
+    /** {@code version}: the resolved catalog entry, or null when there is none (yet). */
+    public static FerretDBStatus build(FerretDB ferretdb, FerretDBVersionSpec version, ObservedChildren children,
+            List<Problem> problems, Instant now) {
         List<Condition> previous = ferretdb.getStatus() == null ? List.of() : ferretdb.getStatus().getConditions();
         Long generation = ferretdb.getMetadata().getGeneration();
         boolean halted = FerretDBDefaults.halted(ferretdb);
         boolean blocked = !problems.isEmpty();
 
-        int wantPrimary = ServerGroup.PRIMARY.desiredReplicas(ferretdb);
+        int wantPrimary = ServerGroup.PRIMARY.desiredReplicas(ferretdb, version);
         int wantSecondary = ServerGroup.SECONDARY.enabled(ferretdb) ? ServerGroup.SECONDARY.desiredReplicas(ferretdb) : 0;
         int readyPrimary = children.readyReplicas(ServerGroup.PRIMARY);
         int readySecondary = children.readyReplicas(ServerGroup.SECONDARY);
@@ -65,6 +72,9 @@ public final class FerretDBStatusBuilder {
         }
 
         String replicas = "primary servers " + readyPrimary + "/" + wantPrimary + " ready"
+                + (ServerGroup.PRIMARY.capped(ferretdb, version) ? " (spec.server.primary.replicas is "
+                        + ServerGroup.PRIMARY.configuredReplicas(ferretdb) + "; FerretDB 1.x runs one primary server, "
+                        + "as each 1.x server caches the collection catalogue for its whole life)" : "")
                 + (wantSecondary > 0 ? ", secondary servers " + readySecondary + "/" + wantSecondary + " ready" : "")
                 + ", backend Postgres " + (backendPhase == null ? "has no status yet" : "is " + backendPhase.displayName());
 

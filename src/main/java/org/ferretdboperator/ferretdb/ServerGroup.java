@@ -4,9 +4,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.ferretdboperator.api.common.PodTemplate;
 import org.ferretdboperator.api.common.ServiceAlias;
+import org.ferretdboperator.api.catalog.FerretDBVersionSpec;
 import org.ferretdboperator.api.ferretdb.FerretDB;
 import org.ferretdboperator.api.ferretdb.ServerGroupSpec;
 import org.ferretdboperator.api.ferretdb.ServerSpec;
+import org.ferretdboperator.catalog.FerretDBVersionValidator;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 
@@ -83,6 +85,26 @@ public enum ServerGroup {
     /** Replicas the StatefulSet runs: 0 while the FerretDB is halted. */
     public int desiredReplicas(FerretDB ferretdb) {
         return FerretDBDefaults.halted(ferretdb) ? 0 : configuredReplicas(ferretdb);
+    }
+
+    /**
+     * Replicas the StatefulSet runs for this FerretDB release ({@code version} null: not known yet, as
+     * {@link #desiredReplicas(FerretDB)}). FerretDB 1.x gets one primary server whatever the spec asks: its PostgreSQL
+     * handler loads the catalogue of databases and collections once per process and never reloads it (1.24.2,
+     * internal/backends/postgresql/metadata/registry.go: getPool loads it while the cache is empty, nothing empties
+     * it), so with two servers writing one database a collection created through one is unknown to the other, which
+     * then reads it as empty and fails to insert into it (42P07, its CREATE TABLE finds the table). FerretDB 2.x keeps
+     * no such cache (DocumentDB owns the catalogue) and runs what the spec asks.
+     */
+    public int desiredReplicas(FerretDB ferretdb, FerretDBVersionSpec version) {
+        int desired = desiredReplicas(ferretdb);
+        return this == PRIMARY && version != null && FerretDBVersionValidator.major(version) == 1
+                ? Math.min(desired, 1) : desired;
+    }
+
+    /** Whether {@link #desiredReplicas(FerretDB, FerretDBVersionSpec)} runs fewer servers than the spec asks. */
+    public boolean capped(FerretDB ferretdb, FerretDBVersionSpec version) {
+        return desiredReplicas(ferretdb, version) < desiredReplicas(ferretdb);
     }
 
     /**

@@ -47,7 +47,7 @@ public final class ServerStatefulSetBuilder {
                     .withLabels(FerretDBLabels.of(ferretdb, group))
                 .endMetadata()
                 .withNewSpec()
-                    .withReplicas(group.desiredReplicas(ferretdb))
+                    .withReplicas(group.desiredReplicas(ferretdb, version))
                     .withServiceName(group.governingServiceName(ferretdb))
                     .withPodManagementPolicy("Parallel")
                     .withNewSelector().withMatchLabels(group.selector(ferretdb)).endSelector()

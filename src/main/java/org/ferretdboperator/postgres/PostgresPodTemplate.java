@@ -163,7 +163,7 @@ final class PostgresPodTemplate {
     static CoordinatorEnvironment coordinatorEnvironment(Postgres pg) {
         String name = PostgresObjects.name(pg);
         String governing = Names.governing(Names.primaryService(name));
-        return new CoordinatorEnvironment(null, null, null, name, governing, PostgresSpecs.replicas(pg),
+        return new CoordinatorEnvironment(null, null, null, null, name, governing, PostgresSpecs.replicas(pg),
                 PostgresSpecs.streamingMode(pg), PostgresSpecs.standbyMode(pg), PostgresSpecs.leaseDurationMs(pg),
                 PostgresSpecs.renewDeadlineMs(pg), PostgresSpecs.retryPeriodMs(pg), PostgresSpecs.maximumLagBytes(pg),
                 // $(POD_NAME) is expanded by the kubelet from the variable defined before it

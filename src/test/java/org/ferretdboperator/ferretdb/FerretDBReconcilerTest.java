@@ -274,21 +274,23 @@ class FerretDBReconcilerTest {
         await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret-secondary") != null
                 && cluster.backend(ns, "ferret") != null);
         cluster.backendPhase(ns, "ferret", Phase.READY);
-        cluster.serversReady(ns, "ferret", 2);
+        // FerretDB 1.x: one primary server whatever spec.server.primary.replicas says (ServerGroup)
+        assertThat(cluster.statefulSet(ns, "ferret").getSpec().getReplicas()).isEqualTo(1);
+        cluster.serversReady(ns, "ferret", 1);
         cluster.serversReady(ns, "ferret-secondary", 2);
         cluster.awaitPhase(ns, "ferret", Phase.READY);
 
         // Deprecation refuses new databases only.
         client.resources(FerretDBVersion.class).withName("running-1.24.0")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"deprecated\":true}}");
-        cluster.patch(ns, "ferret", "{\"spec\":{\"server\":{\"primary\":{\"replicas\":3}}}}");
-        await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret").getSpec().getReplicas() == 3);
+        cluster.patch(ns, "ferret", "{\"spec\":{\"server\":{\"secondary\":{\"replicas\":3}}}}");
+        await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret-secondary").getSpec().getReplicas() == 3);
 
         // A vanished entry stops management, not the database: nothing is deleted, the phase says so.
         client.resources(FerretDBVersion.class).withName("running-1.24.0").delete();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition(ns, "ferret", "Ready"))
                 .isNotNull().satisfies(c -> assertThat(c.getReason()).isEqualTo("InvalidVersion")));
-        cluster.serversReady(ns, "ferret", 3);
+        cluster.serversReady(ns, "ferret-secondary", 3);
         cluster.awaitPhase(ns, "ferret", Phase.CRITICAL);
         assertThat(cluster.statefulSet(ns, "ferret")).isNotNull();
         assertThat(cluster.statefulSet(ns, "ferret-secondary")).isNotNull();

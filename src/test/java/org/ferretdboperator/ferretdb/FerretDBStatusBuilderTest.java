@@ -67,6 +67,24 @@ class FerretDBStatusBuilderTest {
     }
 
     @Test
+    void ferretdb1WithOnePrimaryServerReadyIsReadyAndSaysWhyItRunsOne() {
+        FerretDB ferret = Fixtures.seedLike();
+        FerretDBStatus status = FerretDBStatusBuilder.build(ferret, Fixtures.v1(), new ObservedChildren(
+                Optional.of(Fixtures.backend(Phase.READY)),
+                Optional.of(Fixtures.statefulSet("ferret", 1, 1)),
+                Optional.of(Fixtures.statefulSet("ferret-secondary", 2, 2))), List.of(), T0);
+        assertThat(status.getPhase()).isEqualTo(Phase.READY);
+        assertThat(condition(status, Conditions.READY).getMessage()).contains("primary servers 1/1 ready")
+                .contains("spec.server.primary.replicas is 2").contains("FerretDB 1.x runs one primary server");
+        FerretDBStatus v2 = FerretDBStatusBuilder.build(ferret, Fixtures.v2(), new ObservedChildren(
+                Optional.of(Fixtures.backend(Phase.READY)),
+                Optional.of(Fixtures.statefulSet("ferret", 2, 1)),
+                Optional.of(Fixtures.statefulSet("ferret-secondary", 2, 2))), List.of(), T0);
+        assertThat(condition(v2, Conditions.READY).getMessage()).contains("primary servers 1/2 ready")
+                .doesNotContain("FerretDB 1.x");
+    }
+
+    @Test
     void aProblemBeforeAnythingExistsIsNotReadyAndNamesTheField() {
         FerretDB ferret = Fixtures.seedLike();
         Problem problem = new Problem(Problem.INVALID_VERSION, "spec.version", "spec.version: FerretDBVersion \"9.9.9\" does not exist");

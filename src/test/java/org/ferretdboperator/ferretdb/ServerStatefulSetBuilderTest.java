@@ -62,6 +62,26 @@ class ServerStatefulSetBuilderTest {
     }
 
     @Test
+    void ferretdb1RunsOnePrimaryServerWhateverTheSpecAsksAnd2RunsWhatItAsks() {
+        FerretDB ferret = Fixtures.ferretdb("f", "ns");
+        ferret.getSpec().setServer(new ServerSpec());
+        ferret.getSpec().getServer().setPrimary(Fixtures.group(2));
+        ferret.getSpec().getServer().setSecondary(Fixtures.group(2));
+        assertThat(ServerStatefulSetBuilder.build(ferret, ServerGroup.PRIMARY, Fixtures.v1()).getSpec().getReplicas())
+                .as("1.x: one server caches the collection catalogue per process").isEqualTo(1);
+        assertThat(ServerGroup.PRIMARY.capped(ferret, Fixtures.v1())).isTrue();
+        assertThat(ServerStatefulSetBuilder.build(ferret, ServerGroup.SECONDARY, Fixtures.v1()).getSpec()
+                .getReplicas()).as("read-only servers write no catalogue").isEqualTo(2);
+        assertThat(ServerStatefulSetBuilder.build(ferret, ServerGroup.PRIMARY, Fixtures.v2()).getSpec().getReplicas())
+                .isEqualTo(2);
+        assertThat(ServerGroup.PRIMARY.capped(ferret, Fixtures.v2())).isFalse();
+        ferret.getSpec().setHalted(true);
+        assertThat(ServerStatefulSetBuilder.build(ferret, ServerGroup.PRIMARY, Fixtures.v1()).getSpec().getReplicas())
+                .isZero();
+        assertThat(ServerGroup.PRIMARY.capped(ferret, Fixtures.v1())).as("halted is not capped").isFalse();
+    }
+
+    @Test
     void secondaryGroupIsAbsentWithoutItsBlockOrWithZeroReplicas() {
         FerretDB ferret = Fixtures.ferretdb("f", "ns");
         assertThat(ServerGroup.SECONDARY.enabled(ferret)).isFalse();

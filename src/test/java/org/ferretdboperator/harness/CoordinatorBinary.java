@@ -40,7 +40,7 @@ final class CoordinatorBinary {
      */
     static Map<String, String> environment(ClusterSpec spec, MemberSpec member, Path superuserSecretDir,
             Path replicationSecretDir) {
-        CoordinatorEnvironment coordinator = new CoordinatorEnvironment(member.name(), spec.namespace(), "127.0.0.1",
+        CoordinatorEnvironment coordinator = new CoordinatorEnvironment(member.name(), spec.namespace(), "127.0.0.1", null,
                 spec.postgres(), Names.governing(Names.primaryService(spec.postgres())), spec.replicas(),
                 spec.synchronous() ? StreamingMode.SYNCHRONOUS : StreamingMode.ASYNCHRONOUS, StandbyMode.HOT,
                 spec.timings().leaseDurationMillis(), spec.timings().renewDeadlineMillis(),

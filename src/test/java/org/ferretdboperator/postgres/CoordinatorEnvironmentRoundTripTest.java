@@ -52,6 +52,7 @@ class CoordinatorEnvironmentRoundTripTest {
     private static final String IMAGE = "registry.example/ferretdb-operator:1.2.3";
     private static final String POD = "pg-1";
     private static final String POD_IP = "10.244.1.17";
+    private static final String POD_UID = "6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f";
 
     record Case(String description, Postgres pg, PostgresDistribution distribution) {
 
@@ -108,7 +109,8 @@ class CoordinatorEnvironmentRoundTripTest {
 
     /** What the kubelet hands the container: fieldRefs resolved for pod {@link #POD}, {@code $(VAR)} expanded. */
     static Map<String, String> asTheKubeletWould(Container c, String namespace) {
-        Map<String, String> fields = Map.of("metadata.name", POD, "metadata.namespace", namespace, "status.podIP", POD_IP);
+        Map<String, String> fields = Map.of("metadata.name", POD, "metadata.namespace", namespace, "status.podIP", POD_IP,
+                "metadata.uid", POD_UID);
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar v : c.getEnv()) {
             if (v.getValueFrom() != null) {
@@ -198,6 +200,8 @@ class CoordinatorEnvironmentRoundTripTest {
         CoordinatorConfig config = CoordinatorConfig.fromEnvironment(asTheKubeletWould(coordinator, ns));
 
         assertThat(config.podName()).isEqualTo(POD);
+        // the uid precondition of the coordinator's pod patches is this incarnation's, from the downward API
+        assertThat(config.podUid()).contains(POD_UID);
         assertThat(config.namespace()).isEqualTo(ns);
         assertThat(config.postgresName()).isEqualTo("pg");
         assertThat(config.replicas()).isEqualTo(PostgresSpecs.replicas(pg));
@@ -273,7 +277,7 @@ class CoordinatorEnvironmentRoundTripTest {
 
     @Test
     void theHarnessFormOfTheSameRecordParsesBackToItself() {
-        CoordinatorEnvironment local = new CoordinatorEnvironment("pg-2", "ns", "127.0.0.1", "pg", "pg-pods", 3,
+        CoordinatorEnvironment local = new CoordinatorEnvironment("pg-2", "ns", "127.0.0.1", "uid-2", "pg", "pg-pods", 3,
                 StreamingMode.ASYNCHRONOUS, StandbyMode.HOT, 3000, 2000, 500, 1 << 20, "127.0.0.1:5555", "/s/auth",
                 "/s/repl", List.of(new AppUser(Path.of("/s/u"), "db_1")),
                 new CoordinatorEnvironment.Local("/d/data", 5555, "/d", "127.0.0.1", "/usr/lib/postgresql/15/bin", null,

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.bson.Document;
 import org.ferretdboperator.testsupport.Command;
+import org.ferretdboperator.harness.RealNodeBenchReport;
 import org.ferretdboperator.harness.RoleLabels;
 import org.ferretdboperator.harness.ferretdb.Gaps;
 import org.ferretdboperator.harness.ferretdb.MongoWorkload;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * driver returned success) and watches the backend pods' role labels, applies the fault with kubectl (or, for a crash,
  * through the node's containerd), waits until every backend pod is Ready with one primary and two secondaries, and
  * checks the set read back through {@code ferret}: no acknowledged insert missing, no duplicate, no phantom, never two
- * primary labels at once, and writes acknowledged again after the recovery.
+ * primary labels at once, and writes acknowledged again after the recovery. In the test command each case runs once;
+ * {@code hack/failover-bench.sh --real-nodes} repeats them ({@code -Drealnodes.bench.runs}) and writes the report
+ * ({@link RealNodeBenchReport}). The timings are logged and reported, never asserted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GuideFailuresOnRealNodesIT {
@@ -47,11 +50,23 @@ class GuideFailuresOnRealNodesIT {
     static final String NAMESPACE = "guide-failures";
     static final String FERRETDB = "ferret";
     static final String BACKEND = FERRETDB + "-pg-backend";
+    /**
+     * The seed asks for two primary servers; FerretDB 1.x gets one (its servers cache the collection catalogue per
+     * process, see ServerGroup), the two secondary servers as asked.
+     */
+    static final int PRIMARY_SERVERS = 1;
     static final Duration FIRST_READY = Duration.ofMinutes(6);
     static final Duration RECOVERY = Duration.ofMinutes(5);
     static final Duration WRITES_RESUME = Duration.ofMinutes(2);
     /** The writer stops by itself after this long, whatever happens to the case. */
     static final Duration WRITER_BOUND = Duration.ofMinutes(9);
+
+    /** Runs per case: 1 in the test suite; hack/failover-bench.sh --real-nodes sets more (a benchmark). */
+    static final int RUNS = Integer.getInteger("realnodes.bench.runs", 1);
+    /** Where the benchmark's report goes (results.json, report.md, gaps.png); unset: no report. */
+    static final String BENCH_DIR = System.getProperty("realnodes.bench.dir", "");
+    static final Map<String, String> TITLES = new java.util.LinkedHashMap<>();
+    static final List<RealNodeBenchReport.Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
 
     static RealNodeCluster cluster;
     static MongoClient client;
@@ -98,43 +113,133 @@ class GuideFailuresOnRealNodesIT {
     @Test
     @Order(1)
     void case1DeletePrimary() {
-        runCase("case1-delete-primary", false, roles -> List.of(roles.primary()), pods -> delete(pods));
+        repeat("case1-delete-primary", "guide case 1: kubectl delete pod of the primary",
+                (n, m) -> runCase(n, m, false, roles -> List.of(roles.primary()), pods -> delete(pods)));
     }
 
     @Test
     @Order(2)
     void case1ForceDeletePrimary() {
-        runCase("case1-force-delete-primary", false, roles -> List.of(roles.primary()),
-                pods -> delete(pods, "--grace-period=0", "--force"));
+        repeat("case1-force-delete-primary", "guide case 1 forced: kubectl delete pod --grace-period=0 --force",
+                (n, m) -> runCase(n, m, false, roles -> List.of(roles.primary()),
+                        pods -> delete(pods, "--grace-period=0", "--force")));
     }
 
     @Test
     @Order(3)
     void case2DeletePrimaryAndASecondary() {
-        runCase("case2-delete-primary-and-secondary", false,
-                roles -> List.of(roles.primary(), roles.secondaries().get(0)), pods -> delete(pods));
+        repeat("case2-delete-primary-and-secondary", "guide case 2: the primary and one secondary deleted together",
+                (n, m) -> runCase(n, m, false, roles -> List.of(roles.primary(), roles.secondaries().get(0)),
+                        pods -> delete(pods)));
     }
 
     @Test
     @Order(4)
     void case3DeleteBothSecondaries() {
-        runCase("case3-delete-both-secondaries", true, Roles::secondaries, pods -> delete(pods));
+        repeat("case3-delete-both-secondaries", "guide case 3: both secondaries deleted (the primary stays)",
+                (n, m) -> runCase(n, m, true, Roles::secondaries, pods -> delete(pods)));
     }
 
     @Test
     @Order(5)
     void case4DeleteEveryBackendPod() {
-        runCase("case4-delete-every-pod", false, roles -> List.of(roles.primary(), roles.secondaries().get(0),
-                roles.secondaries().get(1)), pods -> delete(pods));
+        repeat("case4-delete-every-pod", "guide case 4: every backend pod deleted",
+                (n, m) -> runCase(n, m, false, roles -> List.of(roles.primary(), roles.secondaries().get(0),
+                        roles.secondaries().get(1)), pods -> delete(pods)));
     }
 
     @Test
     @Order(6)
     void primaryPostgresContainerCrash() {
-        runCase("crash-primary-postgres-container", false, roles -> List.of(roles.primary()), pods -> {
-            Command.Result r = cluster.killContainer(pods.get(0), "postgres");
-            assertThat(r.exitCode()).as("SIGKILL of the primary's postgres container\n" + r.describe()).isZero();
-        });
+        repeat("crash-primary-postgres-container", "the primary's postgres container killed (SIGKILL; the kubelet "
+                + "restarts it)", (n, m) -> runCase(n, m, false, roles -> List.of(roles.primary()), pods -> {
+                    Command.Result r = cluster.killContainer(pods.get(0), "postgres");
+                    assertThat(r.exitCode()).as("SIGKILL of the primary's postgres container\n" + r.describe())
+                            .isZero();
+                }));
+    }
+
+    interface Case {
+        void run(String name, RealNodeBenchReport.Run[] measured);
+    }
+
+    /**
+     * Runs a case {@link #RUNS} times, records every run (for the benchmark's report, rewritten after each run) and
+     * fails with the first failure once all runs are done.
+     */
+    private static void repeat(String name, String title, Case c) {
+        TITLES.put(name, title);
+        AssertionError first = null;
+        for (int i = 1; i <= RUNS; i++) {
+            RealNodeBenchReport.Run[] measured = new RealNodeBenchReport.Run[1];
+            double load = RealNodeBenchReport.load1();
+            String label = RUNS == 1 ? name : name + " #" + i;
+            try {
+                c.run(label, measured);
+                runs.add(withRun(measured[0], name, i, load, true, null));
+            } catch (AssertionError e) {
+                String failure = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                runs.add(measured[0] != null ? withRun(measured[0], name, i, load, false, failure)
+                        : new RealNodeBenchReport.Run(name, i, false, failure, Double.NaN, Double.NaN, Double.NaN, 0, 0,
+                                0, 0, 0, null, null, load));
+                if (first == null) {
+                    first = e;
+                }
+            }
+            writeReport();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static RealNodeBenchReport.Run withRun(RealNodeBenchReport.Run m, String name, int index, double load,
+            boolean passed, String failure) {
+        return new RealNodeBenchReport.Run(name, index, passed, failure, m.writeOutageSeconds(), m.gapSeconds(),
+                m.restoredSeconds(), m.acknowledged(), m.lost(), m.phantoms(), m.duplicates(), m.dualPrimaries(),
+                m.primaryBefore(), m.primaryAfter(), load);
+    }
+
+    private static void writeReport() {
+        if (!BENCH_DIR.isEmpty()) {
+            RealNodeBenchReport.write(java.nio.file.Path.of(BENCH_DIR), List.copyOf(runs), TITLES, seconds(classStart),
+                    "hack/failover-bench.sh --real-nodes --runs " + RUNS);
+        }
+    }
+
+    /**
+     * The client-seen write outage: {end of the longest stretch without an acknowledged insert that overlaps
+     * [fault, restored], its length}; the stretch starts at the last acknowledgement before the fault and ends at
+     * the next acknowledgement (one after the recovery included). As {@link Gaps#longest}, with the end.
+     */
+    static long[] outage(List<Long> acks, long fault, long restored) {
+        List<Long> sorted = acks.stream().sorted().toList();
+        long previous = fault;
+        for (long t : sorted) {
+            if (t < fault) {
+                previous = t;
+            }
+        }
+        long longest = -1;
+        long end = restored;
+        for (long t : sorted) {
+            if (t < fault) {
+                continue;
+            }
+            if (t - previous > longest) {
+                longest = t - previous;
+                end = t;
+            }
+            if (t > restored) {
+                break;
+            }
+            previous = t;
+        }
+        if (longest < 0) {
+            // nothing acknowledged after the fault: the stretch runs to the recovery
+            longest = restored - previous;
+        }
+        return new long[] {end, longest};
     }
 
     /** The backend's roles as labelled now: exactly one primary and two secondaries, or the assertion fails. */
@@ -150,8 +255,8 @@ class GuideFailuresOnRealNodesIT {
      * pod to be back in its role, then the checks. {@code crash} faults leave the pods in place; the recovery is
      * then a restart of the killed container, otherwise new pods (new UIDs) for the deleted ones.
      */
-    private void runCase(String name, boolean primaryMustStay, java.util.function.Function<Roles, List<String>> targets,
-            Fault fault) {
+    private static void runCase(String name, RealNodeBenchReport.Run[] measured, boolean primaryMustStay,
+            java.util.function.Function<Roles, List<String>> targets, Fault fault) {
         try {
             await(name + ": the backend settled before the fault").atMost(RECOVERY).pollInterval(Duration.ofMillis(500))
                     .until(() -> settled(p -> true));
@@ -163,13 +268,14 @@ class GuideFailuresOnRealNodesIT {
             Map<String, Integer> restartsBefore = new TreeMap<>();
             victims.forEach(p -> restartsBefore.put(p.getMetadata().getName(), postgresRestarts(p)));
             boolean crash = name.startsWith("crash");
+            String collectionName = name.replace(" #", "-run-");
             // Recovered: the deleted pods replaced (or the killed container restarted), all Ready, roles complete.
             Predicate<Pod> recovered = crash
                     ? p -> !restartsBefore.containsKey(p.getMetadata().getName())
                             || postgresRestarts(p) > restartsBefore.get(p.getMetadata().getName())
                     : p -> !victimUids.contains(p.getMetadata().getUid());
-            MongoCollection<Document> collection = client.getDatabase("guide").getCollection(name);
-            List<String> notListing = createOnEveryServer(name);
+            MongoCollection<Document> collection = client.getDatabase("guide").getCollection(collectionName);
+            List<String> notListing = createOnEveryServer(collectionName);
 
             try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND)) {
                 await(name + ": the label watcher sees the three backend pods").atMost(Duration.ofSeconds(30))
@@ -201,7 +307,8 @@ class GuideFailuresOnRealNodesIT {
 
                     List<MongoWorkload.Ack> acks = writer.acks();
                     List<Long> ackTimes = acks.stream().map(MongoWorkload.Ack::ackedNanos).toList();
-                    long outage = Gaps.longest(ackTimes, faultAt, restored);
+                    long[] outageEndAndGap = outage(ackTimes, faultAt, restored);
+                    long outage = outageEndAndGap[0] - faultAt;
                     List<MongoWorkload.Failure> failures = writer.writeFailures();
                     long failedBefore = failures.stream().filter(f -> f.atNanos() < faultAt).count();
                     long failedAfter = failures.stream().filter(f -> f.atNanos() > restored).count();
@@ -216,7 +323,7 @@ class GuideFailuresOnRealNodesIT {
                                 "&socketTimeoutMS=15000")) {
                             perServer.put(server.getMetadata().getName(), SetChecker.compare(writer.attempted(),
                                     acks.stream().map(MongoWorkload.Ack::id).toList(),
-                                    readBack(direct.getDatabase("guide").getCollection(name))));
+                                    readBack(direct.getDatabase("guide").getCollection(collectionName))));
                         }
                     }
                     List<RoleLabels.DualPrimary> dual = labels.dualPrimaries();
@@ -236,6 +343,10 @@ class GuideFailuresOnRealNodesIT {
                             failedBefore, failedAfter, MongoWorkload.kinds(failures));
                     log(name, "%s", line);
                     summary.add(line);
+                    measured[0] = new RealNodeBenchReport.Run(name, 0, true, null, outage / 1e9,
+                            outageEndAndGap[1] / 1e9, (restored - faultAt) / 1e9, check.acknowledged(),
+                            check.lost().size(), check.unexpected().size(), documents - present.size(), dual.size(),
+                            before.primary(), after.primary(), Double.NaN);
 
                     SoftAssertions soft = new SoftAssertions();
                     soft.assertThat(notListing).as(name + ": FerretDB pods that did not list the case's collection "
@@ -244,7 +355,8 @@ class GuideFailuresOnRealNodesIT {
                             + SetChecker.Result.sample(check.lost())).isZero();
                     soft.assertThat(check.unexpected().size()).as(name + ": ids nobody inserted: "
                             + SetChecker.Result.sample(check.unexpected())).isZero();
-                    soft.assertThat(perServer).as(name + ": the FerretDB pods behind " + FERRETDB).hasSize(2);
+                    soft.assertThat(perServer).as(name + ": the FerretDB pods behind " + FERRETDB)
+                            .hasSize(PRIMARY_SERVERS);
                     perServer.forEach((server, result) -> soft.assertThat(result.lost().size())
                             .as(name + ": acknowledged inserts missing when read through FerretDB pod " + server + ": "
                                     + SetChecker.Result.sample(result.lost())).isZero());
@@ -317,7 +429,7 @@ class GuideFailuresOnRealNodesIT {
      */
     private static List<String> createOnEveryServer(String name) {
         List<Pod> servers = ferretServers();
-        assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(2);
+        assertThat(servers).as("the FerretDB pods behind " + FERRETDB).hasSize(PRIMARY_SERVERS);
         try (MongoClient first = cluster.mongoAt(servers.get(0).getStatus().getPodIP(), NAMESPACE, FERRETDB,
                 "&socketTimeoutMS=15000")) {
             await(name + ": collection created through " + servers.get(0).getMetadata().getName())
@@ -361,7 +473,7 @@ class GuideFailuresOnRealNodesIT {
                 .filter(p -> p.getMetadata().getName().startsWith(FERRETDB + "-") && !p.getMetadata().getName()
                         .startsWith(BACKEND))
                 .toList();
-        return pods.size() == 4 && pods.stream().allMatch(RealNodeCluster::ready);
+        return pods.size() == PRIMARY_SERVERS + 2 && pods.stream().allMatch(RealNodeCluster::ready);
     }
 
     private static Roles roles() {
@@ -395,7 +507,7 @@ class GuideFailuresOnRealNodesIT {
         for (int i = 0; i < 3; i++) {
             out.append(cluster.logs(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < PRIMARY_SERVERS; i++) {
             out.append(cluster.logs(NAMESPACE, FERRETDB + "-" + i, "ferretdb")).append('\n');
         }
         return out.toString();

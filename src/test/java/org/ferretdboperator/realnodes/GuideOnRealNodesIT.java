@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The guide's object on real pods: the seed manifest (its version set to 1.24.2, the FerretDB this machine can build;
- * the seed's 2.0.0 needs PostgreSQL with DocumentDB) applied with kubectl into a "restricted" namespace of a three-node
+ * the seed's 2.0.0 needs PostgreSQL with DocumentDB; with 1.x the operator runs one of the seed's two primary servers)
+ * applied with kubectl into a "restricted" namespace of a three-node
  * cluster whose operator the Helm chart installed. Every pod Running and Ready, exactly one primary label, a MongoDB
  * client (the Java driver) writing through the {@code ferret} Service and reading through {@code ferret-secondary},
  * the coordinators' and the operator's metrics scraped over the pod network, and a failover after the primary pod is
@@ -225,7 +226,7 @@ class GuideOnRealNodesIT {
                     Map<String, Boolean> ready = cluster.admin().pods().inNamespace(namespace).list().getItems().stream()
                             .collect(Collectors.toMap(p -> p.getMetadata().getName(), RealNodeCluster::ready));
                     assertThat(ready).as(() -> cluster.describePods(namespace)).containsOnlyKeys(
-                            BACKEND + "-0", BACKEND + "-1", BACKEND + "-2", FERRETDB + "-0", FERRETDB + "-1",
+                            BACKEND + "-0", BACKEND + "-1", BACKEND + "-2", FERRETDB + "-0",
                             FERRETDB + "-secondary-0", FERRETDB + "-secondary-1");
                     assertThat(ready.values()).as(() -> cluster.describePods(namespace)).containsOnly(true);
                 });

@@ -165,22 +165,82 @@ final class RealNodeCluster implements AutoCloseable {
 
     /**
      * A client of the Service's ClusterIP, as an application in the cluster would use it (the host reaches ClusterIPs
-     * through a node's kube-proxy), authenticating with PLAIN as FerretDB 1.x requires, with the FerretDB auth Secret
-     * {@code <ferretdb>-auth}. {@code options} are appended to the connection string.
+     * through a node's kube-proxy, see {@link #serviceAddress}), authenticating with PLAIN as FerretDB 1.x requires,
+     * with the FerretDB auth Secret {@code <ferretdb>-auth}. {@code options} are appended to the connection string.
      */
     MongoClient mongo(String namespace, String service, String ferretdb, String options) {
-        String clusterIp = admin().services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
-        return mongoAt(clusterIp, namespace, ferretdb, options);
+        return mongoAt(serviceAddress(namespace, service, 27017), namespace, ferretdb, options);
     }
 
-    /** Like {@link #mongo}, to one address (a Service's ClusterIP or one FerretDB pod's IP). */
+    private final Map<String, String> forwarded = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Process> forwarders = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * host:port at which this host reaches port {@code port} of a Service through this cluster's kube-proxy. The
+     * first local cluster on the machine gets the host route to the Service CIDR (10.0.0.0/16, every cluster's); when
+     * it is this one, that is the ClusterIP itself. When another cluster holds the route, the ClusterIP would reach
+     * that cluster's Service, so a small relay runs inside node-1's network namespace (src/test/resources/realnodes/
+     * ServiceForwarder.java, with this JVM's java) and the client connects to it at node-1's address: the connection
+     * to the ClusterIP then starts on node-1 and follows this cluster's kube-proxy rules. {@code -Drealnodes.relay=true}
+     * uses the relay even when the route is this cluster's.
+     */
+    String serviceAddress(String namespace, String service, int port) {
+        String clusterIp = admin().services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
+        String ownVeth = "lc" + netIndex() + "h";
+        Command.Result route = Command.run(cluster.projectDir(), Map.of(), Duration.ofSeconds(10),
+                List.of("ip", "-4", "route", "get", clusterIp));
+        assertThat(route.exitCode()).as(route.describe()).isZero();
+        if (route.stdout().contains(" dev " + ownVeth + " ") && !Boolean.getBoolean("realnodes.relay")) {
+            return clusterIp + ":" + port;
+        }
+        return forwarded.computeIfAbsent(clusterIp + ":" + port, k -> startForwarder(clusterIp, port, route.stdout()));
+    }
+
+    private String netIndex() {
+        try {
+            return Files.readAllLines(cluster.stateDir().resolve("cluster.env")).stream()
+                    .filter(l -> l.startsWith("NET_INDEX=")).map(l -> l.substring("NET_INDEX=".length()).strip())
+                    .findFirst().orElseThrow(() -> new AssertionError("no NET_INDEX in cluster.env"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String startForwarder(String clusterIp, int port, String hostRoute) {
+        try {
+            String holder = Files.readString(cluster.stateDir().resolve("pids").resolve("node-1-ns.pid")).strip();
+            String nodeIp = "10." + (100 + Integer.parseInt(netIndex())) + ".0.11";
+            int listen = 20000 + forwarders.size();
+            Path source = cluster.stateDir().resolve("ServiceForwarder.java");
+            try (var in = RealNodeCluster.class.getResourceAsStream("/realnodes/ServiceForwarder.java")) {
+                assertThat(in).as("the ServiceForwarder resource").isNotNull();
+                Files.write(source, in.readAllBytes());
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder("nsenter", "--net=/proc/" + holder + "/ns/net", "--", java, "-Xmx48m",
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", source.toString(), nodeIp, String.valueOf(listen),
+                    clusterIp, String.valueOf(port)).redirectErrorStream(true).start();
+            forwarders.add(p);
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertThat(first).as("the Service relay in node-1's network namespace").startsWith("listening");
+            LocalControlPlane.log("the host routes the Service CIDR elsewhere (%s); reaching %s:%d through a relay at "
+                    + "%s:%d in node-1", hostRoute.strip(), clusterIp, port, nodeIp, listen);
+            return nodeIp + ":" + listen;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Like {@link #mongo}, to one address (a Service's ClusterIP or one FerretDB pod's IP; host or host:port). */
     MongoClient mongoAt(String host, String namespace, String ferretdb, String options) {
         KubernetesClient admin = admin();
         Secret auth = admin.secrets().inNamespace(namespace).withName(ferretdb + "-auth").get();
         assertThat(auth).as("the FerretDB auth Secret " + ferretdb + "-auth").isNotNull();
         String user = decode(auth, "username");
         String password = decode(auth, "password");
-        ConnectionString uri = new ConnectionString("mongodb://" + host + ":27017/?appName=real-nodes-it"
+        ConnectionString uri = new ConnectionString("mongodb://" + (host.contains(":") ? host : host + ":27017")
+                + "/?appName=real-nodes-it"
                 + "&serverSelectionTimeoutMS=20000&connectTimeoutMS=5000" + options);
         return MongoClients.create(MongoClientSettings.builder().applyConnectionString(uri)
                 .credential(MongoCredential.createPlainCredential(user, "$external", password.toCharArray()))
@@ -222,6 +282,7 @@ final class RealNodeCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        forwarders.forEach(Process::destroy);
         cluster.close();
     }
 }

@@ -18,18 +18,28 @@ import org.ferretdboperator.contract.PodContract;
 /**
  * Member states on the pods of one Postgres object, through an informer (peers' changes arrive as events and wake the
  * loop). Each coordinator patches only its own pod (JSON merge patch of its role label and state annotation).
+ *
+ * <p>"Its own pod" is one incarnation: a pod deleted with {@code --grace-period=0 --force} leaves the API at once while
+ * its containers keep running until the kubelet stops them, and the StatefulSet creates a new pod of the same name
+ * meanwhile. Given the pod's uid, every patch carries it ({@code metadata.uid}), which the API server checks against
+ * the object's uid and refuses on a mismatch, so the old coordinator can neither label the new pod primary nor
+ * overwrite its state; and the role label it reads as its own is the one of its own incarnation only.
  */
 public final class PodMemberDirectory implements MemberDirectory, AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
     private final String self;
+    private final String selfUid;
     private final SharedIndexInformer<Pod> informer;
 
-    public PodMemberDirectory(KubernetesClient client, String namespace, String postgres, String self, Runnable onChange) {
+    /** {@code selfUid}: the uid of this coordinator's pod, or null for no precondition (a local process). */
+    public PodMemberDirectory(KubernetesClient client, String namespace, String postgres, String self, String selfUid,
+            Runnable onChange) {
         this.client = client;
         this.namespace = namespace;
         this.self = self;
+        this.selfUid = selfUid;
         this.informer = client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
                 .runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
@@ -76,23 +86,30 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
         if (own == null || own.getMetadata().getLabels() == null) {
             return null;
         }
+        if (selfUid != null && !selfUid.equals(own.getMetadata().getUid())) {
+            // a newer pod of the same name: this coordinator's own pod is gone, and with it any label
+            return null;
+        }
         return own.getMetadata().getLabels().get(Labels.ROLE);
     }
 
     @Override
     public void publish(MemberState state) {
         String value = MemberStateCodec.encode(state).replace("\\", "\\\\").replace("\"", "\\\"");
-        patch("{\"metadata\":{\"annotations\":{\"" + PodContract.MEMBER_STATE_ANNOTATION + "\":\"" + value + "\"}}}");
+        patch("\"annotations\":{\"" + PodContract.MEMBER_STATE_ANNOTATION + "\":\"" + value + "\"}");
     }
 
     @Override
     public void setRole(Role role) {
         String value = role.label() == null ? "null" : "\"" + role.label() + "\"";
-        patch("{\"metadata\":{\"labels\":{\"" + Labels.ROLE + "\":" + value + "}}}");
+        patch("\"labels\":{\"" + Labels.ROLE + "\":" + value + "}");
     }
 
-    private void patch(String mergePatch) {
-        client.pods().inNamespace(namespace).withName(self).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+    /** A merge patch of the pod's metadata ({@code fields}), with the uid precondition when the uid is known. */
+    private void patch(String fields) {
+        String uid = selfUid == null ? "" : "\"uid\":\"" + selfUid + "\",";
+        client.pods().inNamespace(namespace).withName(self).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{" + uid + fields + "}}");
     }
 
     @Override

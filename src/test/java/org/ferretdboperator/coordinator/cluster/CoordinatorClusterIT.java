@@ -110,7 +110,7 @@ class CoordinatorClusterIT {
                 "coordinator").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()));
         // the same record the operator's pod template is made from, with what the kubelet and the volumes would provide
         Map<String, String> env = pb.environment();
-        env.putAll(new CoordinatorEnvironment(PG + "-" + i, NS, "127.0.0.1", PG, null, 3, StreamingMode.SYNCHRONOUS,
+        env.putAll(new CoordinatorEnvironment(PG + "-" + i, NS, "127.0.0.1", null, PG, null, 3, StreamingMode.SYNCHRONOUS,
                 StandbyMode.HOT, CoordinatorEnvironment.DEFAULT_LEASE_DURATION_MS,
                 CoordinatorEnvironment.DEFAULT_RENEW_DEADLINE_MS, CoordinatorEnvironment.DEFAULT_RETRY_PERIOD_MS,
                 CoordinatorEnvironment.DEFAULT_MAX_LAG_BYTES, "127.0.0.1:" + PORTS[i],

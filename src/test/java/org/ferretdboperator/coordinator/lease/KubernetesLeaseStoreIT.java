@@ -130,8 +130,8 @@ class KubernetesLeaseStoreIT {
                     .withLabels(Labels.postgresSelector("pgx")).endMetadata().withNewSpec().addNewContainer().withName("postgres")
                     .withImage("postgres:15").endContainer().endSpec().build()).create();
         }
-        try (PodMemberDirectory zero = new PodMemberDirectory(controlPlane.admin(), NS, "pgx", "pgx-0", () -> { });
-                PodMemberDirectory one = new PodMemberDirectory(controlPlane.admin(), NS, "pgx", "pgx-1", () -> { })) {
+        try (PodMemberDirectory zero = new PodMemberDirectory(controlPlane.admin(), NS, "pgx", "pgx-0", null, () -> { });
+                PodMemberDirectory one = new PodMemberDirectory(controlPlane.admin(), NS, "pgx", "pgx-1", null, () -> { })) {
             MemberState state = new MemberState(MemberState.STANDBY, 2, 0x5000, true, "pgx-1:5432", true, "pgx-0:5432", false,
                     null, 42, 1);
             zero.publish(state);
@@ -145,5 +145,59 @@ class KubernetesLeaseStoreIT {
             assertThat(pod.getMetadata().getAnnotations()).containsKey(PodContract.MEMBER_STATE_ANNOTATION);
             assertThat(controlPlane.admin().pods().inNamespace(NS).withName("pgx-1").get().getMetadata().getAnnotations()).isNullOrEmpty();
         }
+    }
+
+    /**
+     * A pod force-deleted and recreated under the same name (what the StatefulSet does while the old pod's containers
+     * still run): the old incarnation's coordinator, which patches with its pod's uid, is refused by the API server
+     * and leaves the new pod's labels and state alone, and no longer reads the new pod's label as its own; the new
+     * incarnation's coordinator, with the new uid, patches as usual.
+     */
+    @Test
+    void aCoordinatorOfAnEarlierIncarnationCannotPatchTheNewPodOfTheSameName() throws Exception {
+        String name = "pgy-0";
+        io.fabric8.kubernetes.api.model.Pod old = controlPlane.admin().resource(pod("pgy", name)).create();
+        String oldUid = old.getMetadata().getUid();
+        MemberState state = new MemberState(MemberState.PRIMARY, 3, 0x6000, false, null, true, "pgy-0:5432", false,
+                null, 42, 1);
+        try (PodMemberDirectory oldCoordinator = new PodMemberDirectory(controlPlane.admin(), NS, "pgy", name, oldUid,
+                () -> { })) {
+            oldCoordinator.setRole(Role.PRIMARY);
+            oldCoordinator.publish(state);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "primary".equals(oldCoordinator.ownRoleLabel()));
+
+            controlPlane.admin().pods().inNamespace(NS).withName(name).withGracePeriod(0).delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> controlPlane.admin().pods().inNamespace(NS).withName(name).get() == null);
+            io.fabric8.kubernetes.api.model.Pod fresh = controlPlane.admin().resource(pod("pgy", name)).create();
+            assertThat(fresh.getMetadata().getUid()).isNotEqualTo(oldUid);
+
+            assertThatThrownBy(() -> oldCoordinator.setRole(Role.PRIMARY))
+                    .as("a role label patched by the old incarnation's coordinator")
+                    .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+            assertThatThrownBy(() -> oldCoordinator.publish(state))
+                    .as("a state annotation patched by the old incarnation's coordinator")
+                    .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+            var now = controlPlane.admin().pods().inNamespace(NS).withName(name).get();
+            assertThat(now.getMetadata().getUid()).isEqualTo(fresh.getMetadata().getUid());
+            assertThat(now.getMetadata().getLabels()).doesNotContainKey(Labels.ROLE);
+            assertThat(now.getMetadata().getAnnotations()).isNullOrEmpty();
+
+            try (PodMemberDirectory newCoordinator = new PodMemberDirectory(controlPlane.admin(), NS, "pgy", name,
+                    fresh.getMetadata().getUid(), () -> { })) {
+                newCoordinator.setRole(Role.SECONDARY);
+                await().atMost(Duration.ofSeconds(10)).until(() -> "secondary".equals(newCoordinator.ownRoleLabel()));
+                // the old coordinator sees its own incarnation's label only: there is none any more
+                await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.admin().pods().inNamespace(NS)
+                        .withName(name).get().getMetadata().getLabels().containsKey(Labels.ROLE));
+                assertThat(oldCoordinator.ownRoleLabel()).isNull();
+            }
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod pod(String postgres, String name) {
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .withLabels(Labels.postgresSelector(postgres)).endMetadata().withNewSpec().addNewContainer()
+                .withName("postgres").withImage("postgres:15").endContainer().endSpec().build();
     }
 }

@@ -1,0 +1,212 @@
+package org.ferretdboperator.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The real-node benchmark's report (hack/failover-bench.sh --real-nodes): {@code results.json}, {@code report.md} and
+ * {@code gaps.png} in the shape of the harness's {@link BenchReport}, from the runs of the guide's failure cases on real
+ * pods (GuideFailuresOnRealNodesIT with {@code -Drealnodes.bench.runs=N}). Rewritten after every run.
+ */
+public final class RealNodeBenchReport {
+
+    public static final String SYSTEM = "real-nodes";
+
+    /**
+     * One run of one case. Seconds are NaN when the run did not get as far as measuring them.
+     *
+     * @param writeOutageSeconds the client-seen write outage: fault to the first insert acknowledged through the
+     *                           {@code ferret} Service after the longest stretch without one (that stretch overlapping
+     *                           the time from the fault until every backend pod was back in its role)
+     * @param gapSeconds         the length of that stretch (it may start before the fault)
+     * @param restoredSeconds    fault to every backend pod Ready, one primary and two secondaries labelled
+     * @param lost               acknowledged inserts missing when read back
+     * @param phantoms           ids read back that nobody inserted
+     * @param duplicates         documents counted beyond the distinct ids read back
+     * @param dualPrimaries      moments with two pods labelled primary
+     * @param load1              the 1-minute load average when the run started
+     */
+    public record Run(String scenario, int index, boolean passed, String failure, double writeOutageSeconds,
+            double gapSeconds, double restoredSeconds, long acknowledged, long lost, long phantoms,
+            long duplicates, int dualPrimaries, String primaryBefore, String primaryAfter, double load1) {
+    }
+
+    private RealNodeBenchReport() {
+    }
+
+    /** The 1-minute load average now (NaN when /proc/loadavg cannot be read). */
+    public static double load1() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    public static void write(Path dir, List<Run> runs, Map<String, String> titles, double elapsedSeconds,
+            String command) {
+        try {
+            Files.createDirectories(dir);
+            List<String> scenarios = runs.stream().map(Run::scenario).distinct().toList();
+            List<BenchReport.Row> rows = new ArrayList<>();
+            List<Map<String, Object>> summary = new ArrayList<>();
+            for (String scenario : scenarios) {
+                List<Run> of = runs.stream().filter(r -> r.scenario().equals(scenario)).toList();
+                List<Double> outages = sorted(of, Run::writeOutageSeconds);
+                List<Double> gaps = sorted(of, Run::gapSeconds);
+                List<Double> restored = sorted(of, Run::restoredSeconds);
+                int passed = (int) of.stream().filter(Run::passed).count();
+                long acked = of.stream().mapToLong(Run::acknowledged).sum();
+                long lost = of.stream().mapToLong(Run::lost).sum();
+                int dual = of.stream().mapToInt(Run::dualPrimaries).sum();
+                rows.add(new BenchReport.Row(SYSTEM, scenario, titles.getOrDefault(scenario, scenario), "Synchronous",
+                        of.size(), passed, BenchReport.percentile(outages, 50), BenchReport.percentile(outages, 95),
+                        max(outages), BenchReport.percentile(gaps, 50), BenchReport.percentile(gaps, 95), max(gaps), BenchReport.percentile(restored, 50), max(restored), acked, lost, 0, dual,
+                        of.size(), (int) of.stream().filter(r -> r.primaryAfter() != null
+                                && !Objects.equals(r.primaryBefore(), r.primaryAfter())).count(), outages,
+                        of.stream().filter(r -> !r.passed()).map(r -> "run " + r.index() + ": " + r.failure()).toList()));
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("scenario", scenario);
+                s.put("title", titles.getOrDefault(scenario, scenario));
+                s.put("runs", of.size());
+                s.put("passed", passed);
+                s.put("writeOutageP50", BenchReport.percentile(outages, 50));
+                s.put("writeOutageP95", BenchReport.percentile(outages, 95));
+                s.put("writeOutageMax", max(outages));
+                s.put("gapP50", BenchReport.percentile(gaps, 50));
+                s.put("gapMax", max(gaps));
+                s.put("rolesRestoredP50", BenchReport.percentile(restored, 50));
+                s.put("rolesRestoredMax", max(restored));
+                s.put("acknowledged", acked);
+                s.put("lost", lost);
+                s.put("phantoms", of.stream().mapToLong(Run::phantoms).sum());
+                s.put("duplicates", of.stream().mapToLong(Run::duplicates).sum());
+                s.put("twoPrimaryLabelMoments", dual);
+                summary.add(s);
+            }
+            List<Double> loads = runs.stream().map(Run::load1).filter(d -> !d.isNaN()).sorted().toList();
+            Map<String, Object> machine = BenchReport.machine();
+            machine.remove("postgresBinDir");
+            machine.put("loadAverage1mAtRunStart", Map.of("min", loads.isEmpty() ? "unknown" : loads.get(0),
+                    "p50", loads.isEmpty() ? "unknown" : BenchReport.percentile(loads, 50),
+                    "max", loads.isEmpty() ? "unknown" : loads.get(loads.size() - 1)));
+            List<Map<String, Object>> targets = targets(rows);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("generated", Instant.now().toString());
+            json.put("command", command);
+            json.put("elapsedSeconds", Math.round(elapsedSeconds));
+            json.put("machine", machine);
+            json.put("scenarios", summary);
+            json.put("targets", targets);
+            json.put("runs", runs);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(),
+                    json);
+            boolean plotted = GapPlot.write(dir.resolve("gaps.png"), rows);
+            Files.writeString(dir.resolve("report.md"), markdown(rows, targets, machine, loads, elapsedSeconds, command,
+                    plotted));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Double> sorted(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        return runs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().boxed().toList();
+    }
+
+    private static Double max(List<Double> sorted) {
+        return sorted.isEmpty() ? null : sorted.get(sorted.size() - 1);
+    }
+
+    /** The targets, judged on the write outage as the client saw it. */
+    static List<Map<String, Object>> targets(List<BenchReport.Row> rows) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        target(out, rows, "case1-delete-primary", "case 1 graceful: write outage p50 <= 2 s", BenchReport.Row::failoverP50,
+                2);
+        target(out, rows, "case1-force-delete-primary", "case 1 forced: write outage p50 <= 4 s",
+                BenchReport.Row::failoverP50, 4);
+        target(out, rows, "node-lost", "lost node: write outage p50 <= 5 s", BenchReport.Row::failoverP50, 5);
+        for (BenchReport.Row r : rows) {
+            target(out, rows, r.scenario(), r.scenario() + ": write outage max <= 30 s", BenchReport.Row::failoverMax,
+                    30);
+        }
+        long lost = rows.stream().mapToLong(BenchReport.Row::acknowledgedWritesLost).sum();
+        out.add(Map.of("target", "0 acknowledged inserts lost (Synchronous)", "measured", lost, "met", lost == 0));
+        int dual = rows.stream().mapToInt(BenchReport.Row::dualPrimaryLabelsAfterSettle).sum();
+        out.add(Map.of("target", "0 moments with two primary labels", "measured", dual, "met", dual == 0));
+        return out;
+    }
+
+    private static void target(List<Map<String, Object>> out, List<BenchReport.Row> rows, String scenario, String what,
+            java.util.function.Function<BenchReport.Row, Double> f, double limit) {
+        rows.stream().filter(r -> r.scenario().equals(scenario)).findFirst().ifPresent(r -> {
+            Double v = f.apply(r);
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("target", what);
+            t.put("measured", v);
+            t.put("met", v != null && v <= limit);
+            out.add(t);
+        });
+    }
+
+    static String markdown(List<BenchReport.Row> rows, List<Map<String, Object>> targets, Map<String, Object> machine,
+            List<Double> loads, double elapsedSeconds, String command, boolean plotted) {
+        StringBuilder md = new StringBuilder("# The guide's failure cases on real pods\n\n");
+        md.append(String.format(Locale.ROOT, "Generated %s in %.0f s by `%s` on %s CPU(s) (%s), %s.%n%n", Instant.now(),
+                elapsedSeconds, command, machine.get("cores"), machine.get("cpuModel"), machine.get("os")));
+        md.append(String.format(Locale.ROOT, "1-minute load average at the start of the runs: min %s, median %s, max %s "
+                + "(load average when the report was written: %s). The machine was shared with other builds and "
+                + "tests: not a quiet machine.%n%n", loads.isEmpty() ? "?" : fmt(loads.get(0)),
+                loads.isEmpty() ? "?" : fmt(BenchReport.percentile(loads, 50)),
+                loads.isEmpty() ? "?" : fmt(loads.get(loads.size() - 1)), machine.get("loadAverage")));
+        md.append("Three real nodes (kubelet, containerd, kube-proxy), the operator installed by its Helm chart, the "
+                + "guide's FerretDB object (FerretDB 1.24.2 on PostgreSQL 17, Synchronous mode, CRD-default Lease "
+                + "timings). A MongoDB Java driver inserts unique ids through the `ferret` Service (2 writers, one "
+                + "insert every 50 ms each); an id counts as acknowledged only when the insert returned success.\n\n"
+                + "write outage = fault -> first insert acknowledged after the longest stretch without one (the stretch "
+                + "that overlaps the time from the fault until the roles are restored); gap = the length of that "
+                + "stretch (for a graceful delete it may start a little after the fault); "
+                + "roles restored = fault -> every backend pod Ready with one primary and two secondaries labelled.\n\n");
+        md.append("| scenario | runs | passed | write outage p50 s | p95 s | max s | gap p50 s | roles restored "
+                + "p50 s | max s | acknowledged | lost | two primary labels |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (BenchReport.Row r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %d | %d | %d |%n",
+                    r.scenario(), r.runs(), r.passed(), fmt(r.failoverP50()), fmt(r.failoverP95()),
+                    fmt(r.failoverMax()), fmt(r.gapP50()), fmt(r.settleP50()), fmt(r.settleMax()), r.acknowledgedWrites(),
+                    r.acknowledgedWritesLost(), r.dualPrimaryLabelsAfterSettle()));
+        }
+        md.append("\n## Targets\n\n| target | measured | met |\n|---|---:|---|\n");
+        for (Map<String, Object> t : targets) {
+            Object m = t.get("measured");
+            md.append("| ").append(t.get("target")).append(" | ")
+                    .append(m instanceof Double d ? fmt(d) : String.valueOf(m)).append(" | ")
+                    .append(Boolean.TRUE.equals(t.get("met")) ? "yes" : "no").append(" |\n");
+        }
+        List<String> failures = rows.stream().flatMap(r -> r.failures().stream().map(f -> r.scenario() + " " + f))
+                .collect(Collectors.toList());
+        if (!failures.isEmpty()) {
+            md.append("\n## Failed runs\n\n");
+            failures.forEach(f -> md.append("- ").append(f.replace('\n', ' ')).append('\n'));
+        }
+        if (plotted) {
+            md.append("\n![write outage per run](gaps.png)\n");
+        }
+        return md.toString();
+    }
+
+    private static String fmt(Double d) {
+        return d == null || d.isNaN() ? "-" : String.format(Locale.ROOT, "%.2f", d);
+    }
+}
