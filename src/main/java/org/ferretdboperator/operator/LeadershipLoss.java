@@ -1,8 +1,10 @@
 package org.ferretdboperator.operator;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
@@ -36,10 +38,19 @@ public final class LeadershipLoss {
 
     /** The callback of the leader elector. */
     static void stoppedLeading(String lease) {
-        stoppedLeading(lease, Quarkus::asyncExit, code -> Runtime.getRuntime().halt(code));
+        stoppedLeading(lease, Quarkus::asyncExit, code -> Runtime.getRuntime().halt(code),
+                ApplicationLifecycleManager::isVmShuttingDown);
     }
 
-    static void stoppedLeading(String lease, IntConsumer exit, IntConsumer halt) {
+    /**
+     * @param shuttingDown whether the process is already stopping (SIGTERM): stopping the operator stops the leader
+     *                     elector, which calls this too, and that is no lost leadership
+     */
+    static void stoppedLeading(String lease, IntConsumer exit, IntConsumer halt, BooleanSupplier shuttingDown) {
+        if (shuttingDown.getAsBoolean()) {
+            LOG.infof("stopped leading (Lease %s) because the process is shutting down", lease);
+            return;
+        }
         if (!LOST.compareAndSet(false, true)) {
             return;
         }

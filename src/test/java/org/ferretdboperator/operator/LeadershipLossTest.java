@@ -20,11 +20,21 @@ class LeadershipLossTest {
         List<Integer> exits = new CopyOnWriteArrayList<>();
         List<Integer> halts = new CopyOnWriteArrayList<>();
         assertThat(LeadershipLoss.lost()).isFalse();
-        LeadershipLoss.stoppedLeading("ferretdb-operator-lock", exits::add, halts::add);
-        LeadershipLoss.stoppedLeading("ferretdb-operator-lock", exits::add, halts::add);
+        LeadershipLoss.stoppedLeading("ferretdb-operator-lock", exits::add, halts::add, () -> false);
+        LeadershipLoss.stoppedLeading("ferretdb-operator-lock", exits::add, halts::add, () -> false);
         assertThat(exits).containsExactly(LeadershipLoss.EXIT_CODE);
         assertThat(LeadershipLoss.EXIT_CODE).isNotZero();
         assertThat(LeadershipLoss.lost()).isTrue();
         assertThat(halts).as("the halt is only a fallback after " + LeadershipLoss.HALT_AFTER).isEmpty();
+    }
+
+    @Test
+    void aShutdownThatStopsTheLeaderElectorIsNoLostLeadership() {
+        // SIGTERM: the shutdown hook stops the operator, whose leader elector then calls stop-leading
+        List<Integer> exits = new CopyOnWriteArrayList<>();
+        List<Integer> halts = new CopyOnWriteArrayList<>();
+        LeadershipLoss.stoppedLeading("ferretdb-operator-lock", exits::add, halts::add, () -> true);
+        assertThat(exits).isEmpty();
+        assertThat(LeadershipLoss.lost()).isFalse();
     }
 }
