@@ -244,10 +244,12 @@ final class ActionExecutor {
     private void release(String handoverTo, Observation o) throws LeaseConflictException {
         // pg_control is read only where it counts: a standby keeps the recorded position
         Optional<ReleasePosition.Shutdown> shutdown = o.local().formerPrimary()
-                ? ControlFile.read(config.pgdata()).map(c -> new ReleasePosition.Shutdown(c.cleanShutdown(), c.checkpointLsn()))
+                ? ControlFile.read(config.pgdata())
+                        .map(c -> new ReleasePosition.Shutdown(c.cleanShutdown(), c.checkpointLsn(), c.timeline()))
                 : Optional.empty();
-        long finalLsn = ReleasePosition.finalLsn(o.local().formerPrimary(), o.lease().record().finalLsn(), shutdown);
-        LeaderRecord rec = o.lease().record().withHandover(handoverTo, finalLsn);
+        LeaderRecord rec = ReleasePosition.released(o.lease().record(), o.local().formerPrimary(), shutdown, handoverTo,
+                o.local().timeline(), o.local().history());
+        long finalLsn = rec.finalLsn();
         int term = o.lease().transitions() + (handoverTo == null ? 0 : 1);
         lease.release(handoverTo, term, rec);
         LOG.infof("released the Lease%s, final position %s", handoverTo == null ? "" : " to " + handoverTo,

@@ -27,6 +27,11 @@ public record LeaderRecord(String leaderAddress, long leaderLsn, int timeline, T
         history = history == null ? TimelineHistory.EMPTY : history;
     }
 
+    public LeaderRecord withTimeline(int tl, TimelineHistory h) {
+        return new LeaderRecord(leaderAddress, leaderLsn, tl, h, systemIdentifier, syncMembers, syncQuorum, handoverTo,
+                finalLsn);
+    }
+
     public LeaderRecord withHandover(String to, long lsn) {
         return new LeaderRecord(leaderAddress, leaderLsn, timeline, history, systemIdentifier, syncMembers, syncQuorum, to,
                 lsn);

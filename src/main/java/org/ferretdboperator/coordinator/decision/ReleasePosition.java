@@ -6,7 +6,7 @@ import java.util.Optional;
 public final class ReleasePosition {
 
     /** What pg_control says about the local data directory's last shutdown. */
-    public record Shutdown(boolean clean, long checkpointLsn) {
+    public record Shutdown(boolean clean, long checkpointLsn, int timeline) {
     }
 
     private ReleasePosition() {
@@ -26,5 +26,26 @@ public final class ReleasePosition {
             return recordedFinalLsn;
         }
         return shutdown.filter(Shutdown::clean).map(Shutdown::checkpointLsn).orElse(Lsn.UNKNOWN);
+    }
+
+    /**
+     * The record a member leaves in the Lease when it releases it: the final position, and the timeline that position
+     * is on. A leader that promoted after its last renew (a handover target that is itself being stopped) has a newer
+     * timeline than its record says; recording the old one would make its final position look like a point on the old
+     * timeline that no member reached, and no member could then prove itself (seen: a cluster that never elected a
+     * leader again after its primary and the standby it handed over to were deleted together).
+     *
+     * @param localTimeline the timeline the member observed itself on, and {@code localHistory} its history
+     */
+    public static LeaderRecord released(LeaderRecord recorded, boolean formerPrimary, Optional<Shutdown> shutdown,
+            String handoverTo, int localTimeline, TimelineHistory localHistory) {
+        long finalLsn = finalLsn(formerPrimary, recorded.finalLsn(), shutdown);
+        LeaderRecord rec = recorded.withHandover(handoverTo, finalLsn);
+        Optional<Shutdown> clean = formerPrimary ? shutdown.filter(Shutdown::clean) : Optional.empty();
+        if (clean.isPresent() && clean.get().timeline() > recorded.timeline()) {
+            int timeline = clean.get().timeline();
+            rec = rec.withTimeline(timeline, localTimeline == timeline ? localHistory : recorded.history());
+        }
+        return rec;
     }
 }

@@ -628,6 +628,27 @@ class HaDecisionTest {
             assertThat(d.first(ReleaseLease.class).handoverTo()).isNull();
         }
 
+        /**
+         * P0 handed over to P1, which promoted (timeline 2) and was stopped before any renew: it released with its
+         * final position on timeline 2 while its record still said timeline 1. P1, back read-only at that position,
+         * is not in the synchronous set recorded before the promotion; only the timeline it records on release lets
+         * it prove itself, where P0 and P2 (on timeline 1, behind the promotion) wait for each other forever.
+         */
+        @Test
+        void aLeaderThatReleasedRightAfterPromotingComesBackAsPrimary() {
+            LeaderRecord beforePromotion = record(P1, 4990, 1, Set.of(P0, P2), 1);
+            LeaderRecord released = ReleasePosition.released(beforePromotion, true,
+                    java.util.Optional.of(new ReleasePosition.Shutdown(true, 5000, 2)), null, 2, TimelineHistory.EMPTY);
+            Obs back = Obs.of(P1).standby(5000, 2, false, null).lease(null, "300", 4, LEASE, -1, released);
+            back.label = "secondary";
+            assertThat(back.decide().kinds()).contains("Promote");
+
+            LeaderRecord asBefore = beforePromotion.withHandover(null, 5000);
+            Obs stuck = Obs.of(P1).standby(5000, 2, false, null).lease(null, "300", 4, LEASE, -1, asBefore);
+            stuck.label = "secondary";
+            assertThat(stuck.decide().contains(Promote.class)).as("the record without the new timeline").isFalse();
+        }
+
         @Test
         void otherStandbysFollowTheCandidate() {
             LeaderRecord rec = record(P1, 4990, 2, Set.of(P1, P2), 1).withHandover(P1, 5000);
