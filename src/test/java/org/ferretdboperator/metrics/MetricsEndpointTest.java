@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,8 +21,6 @@ import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.postgres.LeaderElectionSpec;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresSpec;
-import org.ferretdboperator.support.Labels;
-import org.ferretdboperator.contract.PodContract;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,10 +53,10 @@ class MetricsEndpointTest {
         client.resource(pg).create();
         await().atMost(TIMEOUT).until(() -> client.leases().inNamespace(NS).withName("db-leader").get() != null);
 
-        client.resource(member("db-0", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50331968}")).create();
-        client.resource(member("db-1", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50331000,\"walReceiverStreaming\":true}"))
+        client.resource(BackendPods.member(NS, "db-0", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50331968}")).create();
+        client.resource(BackendPods.member(NS, "db-1", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50331000,\"walReceiverStreaming\":true}"))
                 .create();
-        client.resource(member("db-2", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50000000,\"walReceiverStreaming\":false}"))
+        client.resource(BackendPods.member(NS, "db-2", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50000000,\"walReceiverStreaming\":false}"))
                 .create();
         writeLease("db-0", 1, "0/3000140", "db-1,db-2", "1");
         writeLease("db-0", 1, "0/3000140", "db-1,db-2", "1"); // a renewal: the operator now knows db-0 was alive
@@ -88,8 +84,8 @@ class MetricsEndpointTest {
         writeLease("db-1", 2, "0/3000148", "db-2", "1");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(value(scrape(), "ferretdb_operator_postgres_primary_available", BACKEND))
                 .hasValue(0));
-        relabel("db-0", false, "{\"role\":\"stopped\",\"healthy\":false}");
-        relabel("db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332000}");
+        BackendPods.relabel(client, NS, "db-0", false, "{\"role\":\"stopped\",\"healthy\":false}");
+        BackendPods.relabel(client, NS, "db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332000}");
         double measured = (System.nanoTime() - lastRenewal) / 1e9;
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -113,7 +109,7 @@ class MetricsEndpointTest {
 
         // Renewals of the new term add nothing.
         writeLease("db-1", 2, "0/3000200", "db-2", "1");
-        relabel("db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332100}");
+        BackendPods.relabel(client, NS, "db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332100}");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(value(scrape(), "ferretdb_operator_postgres_replication_lag_bytes",
                 BACKEND + ",pod=\"db-2\"")).hasValue(332100));
         assertThat(value(scrape(), "ferretdb_operator_leader_changes_total", BACKEND + ",reason=\"failover\"")).hasValue(1);
@@ -142,23 +138,6 @@ class MetricsEndpointTest {
 
     private static String phaseOf(Postgres pg) {
         return pg == null || pg.getStatus() == null || pg.getStatus().getPhase() == null ? null : BackendWatch.phase(pg.getStatus().getPhase());
-    }
-
-    private Pod member(String name, boolean primary, String state) {
-        Map<String, String> labels = new HashMap<>(Labels.postgresOwned("db"));
-        labels.put(Labels.COMPONENT, Labels.COMPONENT_DATABASE);
-        labels.put(Labels.ROLE, primary ? Labels.ROLE_PRIMARY : Labels.ROLE_SECONDARY);
-        return new PodBuilder().withNewMetadata().withNamespace(NS).withName(name).withLabels(labels)
-                .withAnnotations(Map.of(PodContract.MEMBER_STATE_ANNOTATION, state)).endMetadata()
-                .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:16.4").endContainer().endSpec().build();
-    }
-
-    private void relabel(String name, boolean primary, String state) {
-        client.pods().inNamespace(NS).withName(name).edit(p -> {
-            p.getMetadata().getLabels().put(Labels.ROLE, primary ? Labels.ROLE_PRIMARY : Labels.ROLE_SECONDARY);
-            p.getMetadata().getAnnotations().put(PodContract.MEMBER_STATE_ANNOTATION, state);
-            return p;
-        });
     }
 
     /** Writes the Lease as a coordinator does: holder, term and the leader record annotations. */

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,8 +30,6 @@ import java.util.Map;
 import org.ferretdboperator.api.common.DeletionPolicy;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresSpec;
-import org.ferretdboperator.contract.PodContract;
-import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,10 +81,10 @@ class PrometheusScrapeTest {
         pg.setSpec(spec);
         client.resource(pg).create();
         await().atMost(TIMEOUT).until(() -> client.leases().inNamespace(NS).withName("db-leader").get() != null);
-        client.resource(member("db-0", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50331968}")).create();
-        client.resource(member("db-1", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50331000,\"walReceiverStreaming\":true}"))
+        client.resource(BackendPods.member(NS, "db-0", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50331968}")).create();
+        client.resource(BackendPods.member(NS, "db-1", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50331000,\"walReceiverStreaming\":true}"))
                 .create();
-        client.resource(member("db-2", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50000000,\"walReceiverStreaming\":true}"))
+        client.resource(BackendPods.member(NS, "db-2", false, "{\"role\":\"standby\",\"healthy\":true,\"lsn\":50000000,\"walReceiverStreaming\":true}"))
                 .create();
         writeLease("db-0", 1, "0/3000140");
         writeLease("db-0", 1, "0/3000140"); // a renewal: the operator knows db-0 was alive
@@ -112,8 +108,8 @@ class PrometheusScrapeTest {
         writeLease("db-1", 2, "0/3000148");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(query(
                 "ferretdb_operator_postgres_primary_available{job=\"chart\",namespace=\"" + NS + "\"} == 0")).isNotEmpty());
-        relabel("db-0", false, "{\"role\":\"stopped\",\"healthy\":false}");
-        relabel("db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332000}");
+        BackendPods.relabel(client, NS, "db-0", false, "{\"role\":\"stopped\",\"healthy\":false}");
+        BackendPods.relabel(client, NS, "db-1", true, "{\"role\":\"primary\",\"healthy\":true,\"lsn\":50332000}");
 
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(firing("FerretDBPostgresFailover"))
                 .anySatisfy(a -> {
@@ -222,23 +218,6 @@ class PrometheusScrapeTest {
                 .map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst().orElse(null);
         Prerequisite.require(found != null, name + " not found on PATH (Debian's prometheus package, as for promtool)");
         return found;
-    }
-
-    private Pod member(String name, boolean primary, String state) {
-        Map<String, String> labels = new HashMap<>(Labels.postgresOwned("db"));
-        labels.put(Labels.COMPONENT, Labels.COMPONENT_DATABASE);
-        labels.put(Labels.ROLE, primary ? Labels.ROLE_PRIMARY : Labels.ROLE_SECONDARY);
-        return new PodBuilder().withNewMetadata().withNamespace(NS).withName(name).withLabels(labels)
-                .withAnnotations(Map.of(PodContract.MEMBER_STATE_ANNOTATION, state)).endMetadata()
-                .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:16.4").endContainer().endSpec().build();
-    }
-
-    private void relabel(String name, boolean primary, String state) {
-        client.pods().inNamespace(NS).withName(name).edit(p -> {
-            p.getMetadata().getLabels().put(Labels.ROLE, primary ? Labels.ROLE_PRIMARY : Labels.ROLE_SECONDARY);
-            p.getMetadata().getAnnotations().put(PodContract.MEMBER_STATE_ANNOTATION, state);
-            return p;
-        });
     }
 
     private void writeLease(String holder, int term, String lsn) {
