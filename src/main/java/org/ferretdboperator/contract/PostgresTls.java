@@ -21,8 +21,8 @@ public final class PostgresTls {
     public static final String CA_FILE = "ca.crt";
     public static final String CERT_FILE = "tls.crt";
     public static final String KEY_FILE = "tls.key";
-    /** Secret files root-owned and group-readable (the pod's fsGroup): PostgreSQL accepts a key so (u=rw,g=r). */
-    public static final int SECRET_FILE_MODE = 0640;
+    /** Secret files root-owned and group-readable (the pod's fsGroup): PostgreSQL accepts a root-owned key so. */
+    public static final int SECRET_FILE_MODE = 0440;
 
     private PostgresTls() {
     }
@@ -34,6 +34,14 @@ public final class PostgresTls {
 
     public static EnvVar envVar(String dir) {
         return new EnvVarBuilder().withName(ENV_DIR).withValue(dir).build();
+    }
+
+    /**
+     * Query parameters of a PostgreSQL URL (libpq's, which pgx in FerretDB reads too) that make a client verify the
+     * server's certificate and host name against {@code caFile}.
+     */
+    public static String verifyFullUrlParameters(String caFile) {
+        return "sslmode=verify-full&sslrootcert=" + caFile;
     }
 
     public static Path caFile(Path dir) {
