@@ -109,6 +109,14 @@ class PostgresReconcilerTest {
         await().atMost(TIMEOUT).until(() -> names(get(Secret.class, ns, "db-server-cert"), authority)
                 .contains("db-2.db-pods.tls.svc"));
         assertThat(decode(get(Secret.class, ns, "db-ca"), "tls.key")).as("the CA is kept").isEqualTo(decode(ca, "tls.key"));
+
+        client.resources(Postgres.class).inNamespace(ns).withName("db").edit(p -> {
+            p.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
+            return p;
+        });
+        await().atMost(TIMEOUT).until(() -> get(Postgres.class, ns, "db").getSpec().getDeletionPolicy() == DeletionPolicy.WIPE_OUT);
+        client.resources(Postgres.class).inNamespace(ns).withName("db").delete();
+        await().atMost(TIMEOUT).until(() -> get(Secret.class, ns, "db-ca") == null && get(Secret.class, ns, "db-server-cert") == null);
     }
 
     private static java.util.Set<String> names(Secret secret, org.ferretdboperator.tls.CertificateAuthority ca) {
