@@ -10,6 +10,7 @@ import org.ferretdboperator.contract.AppUser;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.contract.PostgresDistribution;
+import org.ferretdboperator.contract.PostgresTls;
 import org.ferretdboperator.coordinator.decision.ClusterConfig;
 import org.ferretdboperator.support.Names;
 
@@ -23,7 +24,22 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
         String advertiseAddress, Path pgdata, int pgPort, Path socketDir, String listenAddresses, Optional<Path> pgBinDir,
         Path controlDir, String pgOsUser, Path serverLog, Path passfile, Path superuserSecretDir, Path replicationSecretDir,
         String slotWalKeepSize, List<AppUser> appUsers, long primaryStartTimeoutMillis, Optional<String> podUid,
-        PostgresDistribution distribution) {
+        PostgresDistribution distribution, Optional<Path> tlsDir) {
+
+    /** Without TLS ({@link PostgresTls#ENV_DIR} unset). */
+    public CoordinatorConfig(String podName, String namespace, String postgresName, int replicas, boolean synchronous,
+            long leaseDurationMillis, long renewDeadlineMillis, long retryPeriodMillis, long maxLagBytes,
+            long recloneAfterMillis, String advertiseAddress, Path pgdata, int pgPort, Path socketDir,
+            String listenAddresses, Optional<Path> pgBinDir, Path controlDir, String pgOsUser, Path serverLog,
+            Path passfile, Path superuserSecretDir, Path replicationSecretDir, String slotWalKeepSize,
+            List<AppUser> appUsers, long primaryStartTimeoutMillis, Optional<String> podUid,
+            PostgresDistribution distribution) {
+        this(podName, namespace, postgresName, replicas, synchronous, leaseDurationMillis, renewDeadlineMillis,
+                retryPeriodMillis, maxLagBytes, recloneAfterMillis, advertiseAddress, pgdata, pgPort, socketDir,
+                listenAddresses, pgBinDir, controlDir, pgOsUser, serverLog, passfile, superuserSecretDir,
+                replicationSecretDir, slotWalKeepSize, appUsers, primaryStartTimeoutMillis, podUid, distribution,
+                Optional.empty());
+    }
 
     /** A plain-PostgreSQL backend, not bound to a pod object (no uid precondition on its patches). */
     public CoordinatorConfig(String podName, String namespace, String postgresName, int replicas, boolean synchronous,
@@ -44,7 +60,15 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
     public static final long DEFAULT_RETRY_PERIOD_MS = CoordinatorEnvironment.DEFAULT_RETRY_PERIOD_MS;
 
     public static CoordinatorConfig fromEnvironment(Map<String, String> env) {
-        return from(CoordinatorEnvironment.fromEnvironment(env));
+        return from(CoordinatorEnvironment.fromEnvironment(env)).withTls(PostgresTls.dir(env));
+    }
+
+    /** The same with PostgreSQL's certificate directory ({@link PostgresTls}); empty: plaintext. */
+    public CoordinatorConfig withTls(Optional<Path> dir) {
+        return new CoordinatorConfig(podName, namespace, postgresName, replicas, synchronous, leaseDurationMillis,
+                renewDeadlineMillis, retryPeriodMillis, maxLagBytes, recloneAfterMillis, advertiseAddress, pgdata, pgPort,
+                socketDir, listenAddresses, pgBinDir, controlDir, pgOsUser, serverLog, passfile, superuserSecretDir,
+                replicationSecretDir, slotWalKeepSize, appUsers, primaryStartTimeoutMillis, podUid, distribution, dir);
     }
 
     public static CoordinatorConfig from(CoordinatorEnvironment e) {

@@ -61,7 +61,7 @@ public class CoordinatorRuntime {
                 .orElseGet(() -> new ControlDirProcessRunner(config.controlDir(), java.time.Duration.ofMillis(20)));
         InstanceSettings settings = new InstanceSettings(config.pgdata(), config.pgPort(), config.socketDir(),
                 config.listenAddresses(), config.podName(), superuser, replication, config.passfile(), config.slotWalKeepSize(),
-                config.distribution());
+                config.distribution(), config.tlsDir());
         PgConnections connections = new PgConnections(settings);
         InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos);
         InstanceController instance = new InstanceController(settings, runner, connections);

@@ -44,6 +44,10 @@ public final class BackendPostgresBuilder {
         spec.setDeletionPolicy(FerretDBDefaults.deletionPolicy(ferretdb));
         spec.setHalted(FerretDBDefaults.halted(ferretdb));
         spec.setUsers(List.of(ferretdbUser(authSecret, FerretDBVersionValidator.major(version))));
+        if (ServerTls.required(ferretdb)) {
+            // FerretDB's clients asked for TLS: its own connections to PostgreSQL and replication get it too
+            spec.setTls(new org.ferretdboperator.api.common.TlsSpec());
+        }
 
         Postgres postgres = new Postgres();
         postgres.setMetadata(new ObjectMetaBuilder()

@@ -51,7 +51,11 @@ final class FerretDBDeletion {
         }
         deleteBackend(client, ferretdb, policy);
         if (policy == DeletionPolicy.WIPE_OUT && FerretDBDefaults.userAuthSecretName(ferretdb).isEmpty()) {
-            deleteGeneratedAuthSecret(client, ferretdb);
+            deleteGeneratedSecret(client, ferretdb, Names.ferretdbAuthSecret(ferretdb.getMetadata().getName()));
+        }
+        if (policy == DeletionPolicy.WIPE_OUT) {
+            deleteGeneratedSecret(client, ferretdb, Names.caSecret(ferretdb.getMetadata().getName()));
+            deleteGeneratedSecret(client, ferretdb, Names.serverCertSecret(ferretdb.getMetadata().getName()));
         }
         return DeleteControl.defaultDelete();
     }
@@ -72,10 +76,9 @@ final class FerretDBDeletion {
         backend.delete();
     }
 
-    /** Only the Secret this operator generated for this FerretDB (by name and labels), never a user's. */
-    private static void deleteGeneratedAuthSecret(KubernetesClient client, FerretDB ferretdb) {
-        var resource = client.secrets().inNamespace(ferretdb.getMetadata().getNamespace())
-                .withName(Names.ferretdbAuthSecret(ferretdb.getMetadata().getName()));
+    /** Only a Secret this operator generated for this FerretDB (by name and labels), never a user's. */
+    private static void deleteGeneratedSecret(KubernetesClient client, FerretDB ferretdb, String name) {
+        var resource = client.secrets().inNamespace(ferretdb.getMetadata().getNamespace()).withName(name);
         Secret secret = resource.get();
         if (secret == null) {
             return;

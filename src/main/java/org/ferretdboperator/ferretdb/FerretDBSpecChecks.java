@@ -30,12 +30,18 @@ public final class FerretDBSpecChecks {
             problems.add(new Problem(Problem.INVALID_SPEC, "spec.authSecret.name",
                     "spec.authSecret.name is required when spec.authSecret.externallyManaged is true"));
         }
-        // Serving plaintext when TLS was asked for would be worse than refusing.
-        if ((spec.getSslMode() != null && spec.getSslMode() != SslMode.DISABLED) || spec.getTls() != null) {
-            problems.add(new Problem(Problem.UNSUPPORTED, "spec.sslMode",
-                    "spec.sslMode: TLS for FerretDB clients is not implemented by this operator yet; "
-                            + "use sslMode disabled without spec.tls"));
+        // requireSSL is served (ServerTls); what cannot be served is refused rather than served in plaintext.
+        if (spec.getSslMode() == SslMode.REQUIRE_SSL && spec.getTls() == null) {
+            problems.add(Problem.invalidSpec("spec.tls", "is required when spec.sslMode is requireSSL"));
         }
+        if ((spec.getSslMode() == null || spec.getSslMode() == SslMode.DISABLED) && spec.getTls() != null) {
+            problems.add(Problem.invalidSpec("spec.tls", "must be empty when spec.sslMode is disabled"));
+        }
+        if (spec.getSslMode() == SslMode.ALLOW_SSL || spec.getSslMode() == SslMode.PREFER_SSL) {
+            problems.add(Problem.invalidSpec("spec.sslMode", "allowSSL and preferSSL are not supported for FerretDB "
+                    + "(as in KubeDB): use disabled or requireSSL"));
+        }
+        problems.addAll(org.ferretdboperator.tls.ManagedCertificates.problems(spec.getTls(), "spec.tls"));
         // The schema allows 0 for both groups (one type); without primary servers nothing could write.
         if (ServerGroup.PRIMARY.configuredReplicas(ferretdb) < 1) {
             problems.add(new Problem(Problem.INVALID_SPEC, "spec.server.primary.replicas",

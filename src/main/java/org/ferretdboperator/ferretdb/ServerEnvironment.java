@@ -53,7 +53,7 @@ public final class ServerEnvironment {
             env.add(plain("FERRETDB_HANDLER", "postgresql"));
         }
         env.add(plain("FERRETDB_POSTGRESQL_URL", postgresUrl(ferretdb, group, major)));
-        env.add(plain("FERRETDB_LISTEN_ADDR", ":" + PodContract.FERRETDB_PORT));
+        env.addAll(ServerTls.listenerEnv(ferretdb));
         env.add(plain("FERRETDB_DEBUG_ADDR", ":" + PodContract.FERRETDB_DEBUG_PORT));
         env.add(plain("FERRETDB_STATE_DIR", STATE_DIR));
         env.add(plain("FERRETDB_TELEMETRY", "disable"));
@@ -73,7 +73,7 @@ public final class ServerEnvironment {
     static String postgresUrl(FerretDB ferretdb, ServerGroup group, int major) {
         String database = major == 1 ? FerretDBDefaults.DATABASE : FerretDBDefaults.DOCUMENTDB_DATABASE;
         return "postgres://" + group.backendServiceName(ferretdb) + "." + ferretdb.getMetadata().getNamespace()
-                + ".svc:" + PodContract.POSTGRES_PORT + "/" + database;
+                + ".svc:" + PodContract.POSTGRES_PORT + "/" + database + ServerTls.postgresUrlQuery(ferretdb);
     }
 
     private static EnvVar plain(String name, String value) {

@@ -74,6 +74,7 @@ public final class ServerStatefulSetBuilder {
                             .build())
                     .withContainers(container(ferretdb, group, version, uid))
                     .addNewVolume().withName(STATE_VOLUME).withNewEmptyDir().endEmptyDir().endVolume()
+                    .addAllToVolumes(ServerTls.volumes(ferretdb))
                 .endSpec()
                 .build();
         ServerPodTemplateOverrides.apply(group.podTemplate(ferretdb).orElse(null), pod, CONTAINER);
@@ -89,7 +90,7 @@ public final class ServerStatefulSetBuilder {
                 .withImage(version.getDb().getImage())
                 .withEnv(ServerEnvironment.build(ferretdb, group, version, authSecret))
                 .addNewPort().withName(PodContract.FERRETDB_PORT_NAME)
-                    .withContainerPort(PodContract.FERRETDB_PORT).withProtocol("TCP").endPort()
+                    .withContainerPort(ServerTls.clientPort(ferretdb)).withProtocol("TCP").endPort()
                 .addNewPort().withName(PodContract.FERRETDB_DEBUG_PORT_NAME)
                     .withContainerPort(PodContract.FERRETDB_DEBUG_PORT).withProtocol("TCP").endPort()
                 .withReadinessProbe(healthEndpoints ? http("/debug/readyz", 5, 6, 3) : tcp(5, 3))
@@ -109,6 +110,7 @@ public final class ServerStatefulSetBuilder {
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                         .build())
                 .addNewVolumeMount().withName(STATE_VOLUME).withMountPath(ServerEnvironment.STATE_DIR).endVolumeMount()
+                .addAllToVolumeMounts(ServerTls.mounts(ferretdb))
                 .build();
     }
 

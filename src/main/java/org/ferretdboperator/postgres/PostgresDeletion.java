@@ -124,6 +124,8 @@ final class PostgresDeletion {
     private void deleteSecrets(Postgres pg) {
         String name = pg.getMetadata().getName();
         deleteIfGenerated(pg, Names.replicationSecret(name));
+        deleteIfGenerated(pg, Names.caSecret(name));
+        deleteIfGenerated(pg, Names.serverCertSecret(name));
         if (PostgresSpecs.authSecretGenerated(pg)) {
             deleteIfGenerated(pg, Names.postgresAuthSecret(name));
         }

@@ -35,6 +35,7 @@ import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.contract.AppUser;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
+import org.ferretdboperator.contract.PostgresTls;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 import org.ferretdboperator.contract.PodContract;
@@ -115,6 +116,7 @@ final class PostgresPodTemplate {
                         mount(PodContract.RUNNER_VOLUME, PodContract.RUNNER_DIR, true),
                         mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false),
                         mount(PodContract.SHM_VOLUME, PodContract.SHM_DIR, false))
+                .addAllToVolumeMounts(tlsMounts(pg))
                 // Liveness here only proves the runner loop turns (it refreshes a heartbeat file every second, also
                 // while a long program such as pg_basebackup runs). Whether PostgreSQL serves is the coordinator's
                 // readiness; restarting this container for a slow database would only make things worse.
@@ -146,6 +148,7 @@ final class PostgresPodTemplate {
                         mount(PodContract.SOCKET_VOLUME, PodContract.SOCKET_DIR, false),
                         mount(PodContract.SECRETS_VOLUME, PodContract.SECRETS_DIR, true),
                         mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false))
+                .addAllToVolumeMounts(tlsMounts(pg))
                 // Readiness gates the Services: checked every second so a new primary is routed to quickly.
                 .withReadinessProbe(httpProbe(PodContract.COORDINATOR_READY_PATH, 1, 1, 2))
                 .withLivenessProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, 10, 3, 3))
@@ -156,7 +159,16 @@ final class PostgresPodTemplate {
     }
 
     static List<EnvVar> coordinatorEnv(Postgres pg) {
-        return coordinatorEnvironment(pg).toEnvVars();
+        List<EnvVar> env = new ArrayList<>(coordinatorEnvironment(pg).toEnvVars());
+        if (PostgresSpecs.tlsManaged(pg)) {
+            env.add(PostgresTls.envVar(PostgresTls.MOUNT_PATH));
+        }
+        return env;
+    }
+
+    /** The server certificate in both containers: PostgreSQL serves it, the coordinator verifies peers with its CA. */
+    private static List<VolumeMount> tlsMounts(Postgres pg) {
+        return PostgresSpecs.tlsManaged(pg) ? List.of(mount(PostgresTls.VOLUME, PostgresTls.MOUNT_PATH, true)) : List.of();
     }
 
     /** What this object's coordinators are told (identity left to the downward API). */
@@ -202,6 +214,12 @@ final class PostgresPodTemplate {
                         .toList())
                 .endProjected()
                 .build());
+        if (PostgresSpecs.tlsManaged(pg)) {
+            volumes.add(new VolumeBuilder().withName(PostgresTls.VOLUME)
+                    .withNewSecret().withSecretName(Names.serverCertSecret(name))
+                    .withDefaultMode(PostgresTls.SECRET_FILE_MODE).endSecret()
+                    .build());
+        }
         return volumes;
     }
 

@@ -62,6 +62,8 @@ final class PostgresSpecValidator {
                     + "\": name a PostgreSQL image with the DocumentDB extension, such as "
                     + "ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0"));
         }
+        problems.addAll(org.ferretdboperator.tls.ManagedCertificates.problems(
+                pg.getSpec() == null ? null : pg.getSpec().getTls(), "spec.tls"));
         return problems;
     }
 

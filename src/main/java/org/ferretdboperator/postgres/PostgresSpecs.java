@@ -111,6 +111,34 @@ public final class PostgresSpecs {
     }
 
     /** Name of the superuser's Secret: the user's, or the generated {@code <name>-auth}. */
+    /** TLS on every connection, with certificates the operator keeps ({@code spec.tls} without issuerRef). */
+    public static boolean tlsManaged(Postgres pg) {
+        return pg.getSpec() != null && pg.getSpec().getTls() != null && pg.getSpec().getTls().getIssuerRef() == null;
+    }
+
+    /**
+     * The names clients reach a member by, each as the server certificate must name it: the primary and standby
+     * Services and every member under the governing Service (the coordinators' advertised addresses), each short,
+     * namespaced and with {@code .svc}; then the user's extra names.
+     */
+    public static List<String> serverDnsNames(Postgres pg) {
+        String name = pg.getMetadata().getName();
+        String ns = pg.getMetadata().getNamespace();
+        String governing = Names.governing(Names.primaryService(name));
+        List<String> hosts = new ArrayList<>(List.of(Names.primaryService(name), Names.standbyService(name)));
+        for (int i = 0; i < replicas(pg); i++) {
+            hosts.add(Names.pod(Names.primaryService(name), i) + "." + governing);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String host : hosts) {
+            names.add(host);
+            names.add(host + "." + ns);
+            names.add(host + "." + ns + ".svc");
+        }
+        names.addAll(org.ferretdboperator.tls.ManagedCertificates.extraDnsNames(pg.getSpec().getTls()));
+        return new ArrayList<>(names);
+    }
+
     public static String authSecretName(Postgres pg) {
         SecretReference ref = spec(pg).getAuthSecret();
         if (ref != null && ref.getName() != null && !ref.getName().isBlank()) {

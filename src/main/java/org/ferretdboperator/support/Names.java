@@ -58,6 +58,16 @@ public final class Names {
         return postgres + "-leader";
     }
 
+    /** The CA the operator keeps for a database's certificates when spec.tls has no issuerRef. */
+    public static String caSecret(String database) {
+        return database + "-ca";
+    }
+
+    /** The server certificate of a database (KubeDB's name). */
+    public static String serverCertSecret(String database) {
+        return database + "-server-cert";
+    }
+
     /** ConfigMap holding the runner script of the postgres containers. */
     public static String runnerConfigMap(String postgres) {
         return postgres + "-runner";

@@ -109,12 +109,26 @@ class FerretDBPrerequisitesTest {
 
         assertThat(FerretDBSpecChecks.problems(ferret)).extracting(Problem::message).containsExactly(
                 "spec.authSecret.name is required when spec.authSecret.externallyManaged is true",
-                "spec.sslMode: TLS for FerretDB clients is not implemented by this operator yet; "
-                        + "use sslMode disabled without spec.tls",
+                "spec.tls: is required when spec.sslMode is requireSSL",
                 "spec.server.secondary.podTemplate.spec.env: PGPASSWORD is set by the operator and cannot be overridden",
                 "spec.serviceTemplates[0].alias: a FerretDB has no stats Service; use primary or secondary",
                 "spec.serviceTemplates[0].spec.externalTrafficPolicy needs spec.type NodePort or LoadBalancer",
                 "spec.serviceTemplates[0].spec.loadBalancerSourceRanges needs spec.type LoadBalancer");
+    }
+
+    @Test
+    void requireSslIsServedWithOperatorCertificatesAndCertManagerIsRefusedNamingTheField() {
+        FerretDB ferret = Fixtures.seedLike();
+        ferret.getSpec().setSslMode(SslMode.REQUIRE_SSL);
+        ferret.getSpec().setTls(new org.ferretdboperator.api.common.TlsSpec());
+        assertThat(FerretDBSpecChecks.problems(ferret)).isEmpty();
+        ferret.getSpec().getTls().setIssuerRef(new io.fabric8.kubernetes.api.model.TypedLocalObjectReference(
+                "cert-manager.io", "ClusterIssuer", "ca"));
+        assertThat(FerretDBSpecChecks.problems(ferret)).extracting(Problem::field, Problem::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.tls.issuerRef", Problem.UNSUPPORTED));
+        ferret.getSpec().setSslMode(SslMode.PREFER_SSL);
+        ferret.getSpec().getTls().setIssuerRef(null);
+        assertThat(FerretDBSpecChecks.problems(ferret)).extracting(Problem::field).containsExactly("spec.sslMode");
     }
 
     @Test

@@ -160,6 +160,31 @@ class FerretDBReconcilerTest {
     }
 
     @Test
+    void requireSslKeepsTheServersCertificateAndAsksTheBackendForTls() throws Exception {
+        String ns = "tls";
+        cluster.namespace(ns);
+        FerretDB ferret = cluster.seed();
+        ferret.getMetadata().setNamespace(ns);
+        ferret.getSpec().setSslMode(org.ferretdboperator.api.common.SslMode.REQUIRE_SSL);
+        ferret.getSpec().setTls(new org.ferretdboperator.api.common.TlsSpec());
+        client.resource(ferret).create();
+        io.fabric8.kubernetes.api.model.Secret cert = await().atMost(TIMEOUT).until(() -> client.secrets().inNamespace(ns)
+                .withName("ferret-server-cert").get(), s -> s != null);
+        io.fabric8.kubernetes.api.model.Secret ca = client.secrets().inNamespace(ns).withName("ferret-ca").get();
+        org.ferretdboperator.tls.CertificateAuthority authority = org.ferretdboperator.tls.ManagedCertificates.readCa(ca);
+        java.security.cert.X509Certificate leaf = org.ferretdboperator.tls.Pem.readCertificate(new String(
+                java.util.Base64.getDecoder().decode(cert.getData().get("tls.crt"))));
+        assertThat(org.ferretdboperator.tls.CertificateFacts.of(leaf, authority.certificate().getPublicKey()))
+                .satisfies(f -> assertThat(f.issuedByCurrentCa()).isTrue())
+                .satisfies(f -> assertThat(f.dnsNames()).contains("ferret.tls.svc", "ferret-secondary.tls.svc"));
+        Postgres backend = await().atMost(TIMEOUT).until(() -> cluster.backend(ns, "ferret"), b -> b != null);
+        assertThat(backend.getSpec().getTls()).as("the backend runs TLS too").isNotNull();
+        assertThat(cluster.statefulSet(ns, "ferret").getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret()).isNotNull()
+                        .satisfies(sv -> assertThat(sv.getSecretName()).isEqualTo("ferret-server-cert")));
+    }
+
+    @Test
     void haltedStopsTheServersAndTheBackendAndResumesWhenUnset() throws Exception {
         String ns = "halting";
         cluster.namespace(ns);

@@ -12,18 +12,24 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.contract.PostgresTls;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.ferretdboperator.testsupport.SocketDirectory;
+import org.ferretdboperator.tls.CertificateAuthority;
+import org.ferretdboperator.tls.CertificateRequest;
+import org.ferretdboperator.tls.IssuedCertificate;
 
 /**
  * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no
@@ -48,6 +54,8 @@ final class Cluster implements AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
 
+    private Optional<Path> tlsDir = Optional.empty();
+
     private Cluster(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Sql.Login superuser) {
         this.controlPlane = controlPlane;
         this.spec = spec;
@@ -59,6 +67,16 @@ final class Cluster implements AutoCloseable {
     /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
     static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
             ClusterSpec.Timings timings) throws IOException {
+        return fresh(controlPlane, scenario, synchronous, maxLagBytes, timings, false);
+    }
+
+    /**
+     * The same, with {@code tls}: a CA and a server certificate (for localhost and 127.0.0.1, where every member and
+     * router listens here) made by the operator's own {@code tls} package, handed to the coordinators as the pod's
+     * {@code <pg>-server-cert} volume would be ({@link PostgresTls}).
+     */
+    static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings, boolean tls) throws IOException {
         String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
         if (namespace.length() > 63) {
             namespace = namespace.substring(0, 63).replaceAll("-+$", "");
@@ -68,11 +86,16 @@ final class Cluster implements AutoCloseable {
         Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
         Harness.deleteTree(root);
         Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
-        return create(controlPlane, spec, root, projectDir);
+        return create(controlPlane, spec, root, projectDir, tls);
     }
 
     /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
     static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
+        return create(controlPlane, spec, root, projectDir, false);
+    }
+
+    static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir, boolean tls)
+            throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())
@@ -89,6 +112,9 @@ final class Cluster implements AutoCloseable {
         Path replDir = writeSecret(secrets.resolve(Names.replicationSecret(spec.postgres())), "replicator", randomPassword());
 
         Cluster cluster = new Cluster(controlPlane, spec, root, superuser);
+        if (tls) {
+            cluster.tlsDir = Optional.of(writeServerCertificate(secrets.resolve(spec.postgres() + "-server-cert")));
+        }
         for (int i = 0; i < spec.replicas(); i++) {
             String name = spec.memberName(i);
             Path dir = root.resolve(name);
@@ -101,8 +127,9 @@ final class Cluster implements AutoCloseable {
             PostgresOwnership.handOver(socketDir);
             MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, socketDir, Harness.freePort(), kubeconfig);
             // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
-            cluster.members.add(new Member(memberSpec, proxy, projectDir,
-                    CoordinatorBinary.environment(spec, memberSpec, authDir, replDir), cluster.unexpectedExits::add));
+            Map<String, String> environment = new LinkedHashMap<>(CoordinatorBinary.environment(spec, memberSpec, authDir, replDir));
+            cluster.tlsDir.ifPresent(tlsDir -> environment.put(PostgresTls.ENV_DIR, tlsDir.toString()));
+            cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits::add));
             cluster.createPod(name, i);
         }
         return cluster;
@@ -355,6 +382,30 @@ final class Cluster implements AutoCloseable {
         Map<String, String> labels = new LinkedHashMap<>(Labels.postgresSelector(postgres));
         labels.put(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE);
         return labels;
+    }
+
+    /** PostgreSQL's certificate directory when the cluster runs with TLS. */
+    Optional<Path> tlsDir() {
+        return tlsDir;
+    }
+
+    /** ca.crt, tls.crt and tls.key as cert-manager and the operator write them, owned by PostgreSQL's OS user. */
+    private static Path writeServerCertificate(Path dir) throws IOException {
+        Instant now = Instant.now();
+        CertificateAuthority ca = CertificateAuthority.create("harness-ca", "kubedb", now.minusSeconds(60), Duration.ofDays(1));
+        IssuedCertificate server = ca.issue(new CertificateRequest("pg", "kubedb", "server", List.of("localhost"),
+                List.of("127.0.0.1"), now.minusSeconds(60), Duration.ofDays(1), CertificateRequest.Usage.SERVER));
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> e : Map.of(PostgresTls.CA_FILE, ca.certificatePem(), PostgresTls.CERT_FILE,
+                server.certificatePem(), PostgresTls.KEY_FILE, server.keyPem()).entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, e.getValue());
+            PostgresOwnership.handOver(file);
+        }
+        PostgresOwnership.handOver(dir);
+        return dir;
     }
 
     private static Path writeSecret(Path dir, String username, String password) throws IOException {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
+import org.ferretdboperator.contract.PostgresTls;
 import org.ferretdboperator.ferretdb.FerretDBDefaults;
 import org.ferretdboperator.harness.ferretdb.FerretDbServer;
 import org.ferretdboperator.harness.ferretdb.RoleRouter;
@@ -84,10 +85,14 @@ final class FerretDbFront implements AutoCloseable {
                     Labels.ROLE_PRIMARY, RoleRouter.Choice.NEWEST_FIRST, pod -> cluster.member(pod).spec().pgPort()));
             front.secondaryRouter = front.keep(new RoleRouter("router-secondary", cluster.admin(), ns, selector, Labels.ROLE,
                     Labels.ROLE_SECONDARY, RoleRouter.Choice.ROUND_ROBIN, pod -> cluster.member(pod).spec().pgPort()));
+            Optional<FerretDbServer.TlsListener> listener = cluster.tlsDir().map(dir -> new FerretDbServer.TlsListener(
+                    PostgresTls.certFile(dir), PostgresTls.keyFile(dir)));
             front.primaryServer = front.keep(FerretDbServer.start(binary, "ferretdb-primary",
-                    url(front.primaryRouter), cluster.root().resolve("ferretdb-primary"), Duration.ofSeconds(30)));
+                    url(front.primaryRouter, cluster.tlsDir()), cluster.root().resolve("ferretdb-primary"),
+                    Duration.ofSeconds(30), listener));
             front.secondaryServer = front.keep(FerretDbServer.start(binary, "ferretdb-secondary",
-                    url(front.secondaryRouter), cluster.root().resolve("ferretdb-secondary"), Duration.ofSeconds(30)));
+                    url(front.secondaryRouter, cluster.tlsDir()), cluster.root().resolve("ferretdb-secondary"),
+                    Duration.ofSeconds(30), listener));
             front.primaryClient = front.keep(front.client(front.primaryServer, front.login));
             return front;
         } catch (RuntimeException | SQLException | Error e) {
@@ -96,9 +101,54 @@ final class FerretDbFront implements AutoCloseable {
         }
     }
 
-    /** What the operator's ServerEnvironment gives FerretDB 1.x, with the Service replaced by the router. */
-    private static String url(RoleRouter router) {
-        return "postgres://127.0.0.1:" + router.port() + "/" + FerretDBDefaults.DATABASE;
+    /**
+     * What the operator's ServerEnvironment gives FerretDB 1.x, with the Service replaced by the router; with TLS,
+     * verify-full against the backend's CA (the router passes TLS through untouched, so the member's certificate is
+     * what FerretDB checks).
+     */
+    private static String url(RoleRouter router, Optional<Path> tlsDir) {
+        return "postgres://127.0.0.1:" + router.port() + "/" + FerretDBDefaults.DATABASE
+                + tlsDir.map(dir -> "?" + PostgresTls.verifyFullUrlParameters(PostgresTls.caFile(dir).toString())).orElse("");
+    }
+
+    /** FerretDB's PostgreSQL login, which its clients authenticate with. */
+    Sql.Login login() {
+        return login;
+    }
+
+    /** The primary server's port (TLS-only when the cluster runs with TLS). */
+    int primaryPort() {
+        return primaryServer.port();
+    }
+
+    /** A client of the primary server as {@link #client} makes it, but with {@code tls} as given. */
+    MongoClient primaryClient(Optional<javax.net.ssl.SSLContext> tls, Duration timeout) {
+        return keep(MongoClients.create(settings(primaryServer, login, tls)
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .build()));
+    }
+
+    /** A TLS context that trusts only the cluster's CA (the driver also checks the host name: 127.0.0.1 here). */
+    static javax.net.ssl.SSLContext trustingOnly(Path caFile) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", org.ferretdboperator.tls.Pem.readCertificate(Files.readString(caFile)));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private Optional<javax.net.ssl.SSLContext> clusterTls() {
+        return cluster.tlsDir().map(dir -> {
+            try {
+                return trustingOnly(PostgresTls.caFile(dir));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the cluster's CA", e);
+            }
+        });
     }
 
     /**
@@ -106,9 +156,16 @@ final class FerretDbFront implements AutoCloseable {
      * out), PLAIN authentication as FerretDB 1.x requires, and the driver's default timeouts.
      */
     private MongoClient client(FerretDbServer server, Sql.Login login) {
+        return MongoClients.create(settings(server, login, clusterTls()).build());
+    }
+
+    private MongoClientSettings.Builder settings(FerretDbServer server, Sql.Login login,
+            Optional<javax.net.ssl.SSLContext> tls) {
         ConnectionString uri = new ConnectionString("mongodb://127.0.0.1:" + server.port()
                 + "/?retryWrites=true&retryReads=true&appName=harness-" + server.name());
-        return MongoClients.create(MongoClientSettings.builder().applyConnectionString(uri)
+        return MongoClientSettings.builder().applyConnectionString(uri)
+                .applyToSslSettings(ssl -> ssl.enabled(tls.isPresent()).invalidHostNameAllowed(false)
+                        .context(tls.orElse(null)))
                 .credential(MongoCredential.createPlainCredential(login.user(), "$external", login.password().toCharArray()))
                 .addCommandListener(new com.mongodb.event.CommandListener() {
                     @Override
@@ -116,8 +173,7 @@ final class FerretDbFront implements AutoCloseable {
                         commandsSent.computeIfAbsent(server.name() + ":" + event.getCommandName(),
                                 k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
                     }
-                })
-                .build());
+                });
     }
 
     private static Sql.Login createAppRole(Cluster cluster) throws SQLException {

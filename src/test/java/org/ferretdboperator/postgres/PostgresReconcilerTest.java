@@ -88,6 +88,43 @@ class PostgresReconcilerTest {
     }
 
     @Test
+    void withTlsKeepsACaAndAServerCertificateForEveryMemberAndRenewsItWhenScaled() {
+        String ns = "tls";
+        Postgres pg = PostgresFixtures.postgres(ns, "db", 2, DeletionPolicy.DELETE);
+        pg.getSpec().setTls(new org.ferretdboperator.api.common.TlsSpec());
+        create(pg);
+        Secret ca = await().atMost(TIMEOUT).until(() -> get(Secret.class, ns, "db-ca"), o -> o != null);
+        Secret first = await().atMost(TIMEOUT).until(() -> get(Secret.class, ns, "db-server-cert"), o -> o != null);
+        assertThat(ca.getMetadata().getOwnerReferences()).as("the CA survives like the credentials").isEmpty();
+        org.ferretdboperator.tls.CertificateAuthority authority = org.ferretdboperator.tls.ManagedCertificates.readCa(ca);
+        assertThat(names(first, authority)).contains("db-1.db-pods.tls.svc").doesNotContain("db-2.db-pods.tls.svc");
+        StatefulSet sts = await().atMost(TIMEOUT).until(() -> get(StatefulSet.class, ns, "db"), o -> o != null);
+        assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret()).isNotNull().satisfies(s -> assertThat(s.getSecretName()).isEqualTo("db-server-cert")));
+
+        client.resources(Postgres.class).inNamespace(ns).withName("db").edit(p -> {
+            p.getSpec().setReplicas(3);
+            return p;
+        });
+        await().atMost(TIMEOUT).until(() -> names(get(Secret.class, ns, "db-server-cert"), authority)
+                .contains("db-2.db-pods.tls.svc"));
+        assertThat(decode(get(Secret.class, ns, "db-ca"), "tls.key")).as("the CA is kept").isEqualTo(decode(ca, "tls.key"));
+
+        client.resources(Postgres.class).inNamespace(ns).withName("db").edit(p -> {
+            p.getSpec().setDeletionPolicy(DeletionPolicy.WIPE_OUT);
+            return p;
+        });
+        await().atMost(TIMEOUT).until(() -> get(Postgres.class, ns, "db").getSpec().getDeletionPolicy() == DeletionPolicy.WIPE_OUT);
+        client.resources(Postgres.class).inNamespace(ns).withName("db").delete();
+        await().atMost(TIMEOUT).until(() -> get(Secret.class, ns, "db-ca") == null && get(Secret.class, ns, "db-server-cert") == null);
+    }
+
+    private static java.util.Set<String> names(Secret secret, org.ferretdboperator.tls.CertificateAuthority ca) {
+        return org.ferretdboperator.tls.CertificateFacts.of(org.ferretdboperator.tls.Pem.readCertificate(decode(secret, "tls.crt")),
+                ca.certificate().getPublicKey()).dnsNames();
+    }
+
+    @Test
     void generatedPasswordSurvivesLaterReconciliationsScalingAndHalting() {
         String ns = "password";
         create(PostgresFixtures.postgres(ns, "db", 1, DeletionPolicy.DELETE));

@@ -23,6 +23,30 @@ public class CertificateSpec {
     @JsonPropertyDescription("Extra IP addresses of the certificate.")
     private List<String> ipAddresses;
 
+    @JsonPropertyDescription("Lifetime of the certificate (Go duration, e.g. 2160h); 2160h (90 days) when unset.")
+    @Pattern("^([0-9]+(ns|us|ms|s|m|h))+$")
+    private String duration;
+
+    @JsonPropertyDescription("How long before expiry the operator renews the certificate (Go duration); a third of duration when unset. Must be shorter than duration.")
+    @Pattern("^([0-9]+(ns|us|ms|s|m|h))+$")
+    private String renewBefore;
+
+    public String getDuration() {
+        return duration;
+    }
+
+    public void setDuration(String duration) {
+        this.duration = duration;
+    }
+
+    public String getRenewBefore() {
+        return renewBefore;
+    }
+
+    public void setRenewBefore(String renewBefore) {
+        this.renewBefore = renewBefore;
+    }
+
     public String getAlias() {
         return alias;
     }

@@ -12,7 +12,7 @@ public class TlsSpec {
     @JsonPropertyDescription("cert-manager Issuer or ClusterIssuer of the certificates.")
     private TypedLocalObjectReference issuerRef;
 
-    @JsonPropertyDescription("Certificates to issue. TLS for FerretDB clients is not implemented yet: a FerretDB with spec.tls is refused (reason Unsupported).")
+    @JsonPropertyDescription("Certificates to issue (alias server: duration, renewBefore, extra dnsNames).")
     private List<CertificateSpec> certificates;
 
     public TypedLocalObjectReference getIssuerRef() {

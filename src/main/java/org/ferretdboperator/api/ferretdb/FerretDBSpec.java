@@ -34,11 +34,11 @@ public class FerretDBSpec {
     @JsonPropertyDescription("Secret with the username and password clients use. Generated as <name>-auth when absent.")
     private SecretReference authSecret;
 
-    @JsonPropertyDescription("TLS for clients: only disabled is supported (requireSSL is refused with reason Unsupported).")
+    @JsonPropertyDescription("TLS for clients: disabled, or requireSSL (a TLS-only listener, also TLS from FerretDB to PostgreSQL and for replication). allowSSL and preferSSL are refused, as in KubeDB.")
     @Default("disabled")
     private SslMode sslMode;
 
-    @JsonPropertyDescription("TLS certificates (cert-manager). Not implemented yet: refused with reason Unsupported.")
+    @JsonPropertyDescription("TLS certificates. Without issuerRef the operator keeps a CA (<name>-ca) and the server certificate (<name>-server-cert) and renews it; issuerRef (cert-manager) is not implemented yet and is refused.")
     private TlsSpec tls;
 
     @JsonPropertyDescription("Overrides of the Services <name> (alias primary) and <name>-secondary (alias secondary).")

@@ -64,6 +64,17 @@ public class PostgresSpec {
     @JsonPropertyDescription("When true every member stops; volumes and Secrets are kept until it is set back to false.")
     private Boolean halted;
 
+    @JsonPropertyDescription("TLS for every connection to PostgreSQL (replication, FerretDB, clients of the Services). Without issuerRef the operator keeps a CA (Secret <name>-ca) and the server certificate (Secret <name>-server-cert) and renews it before expiry; issuerRef (cert-manager) is not implemented yet and is refused.")
+    private org.ferretdboperator.api.common.TlsSpec tls;
+
+    public org.ferretdboperator.api.common.TlsSpec getTls() {
+        return tls;
+    }
+
+    public void setTls(org.ferretdboperator.api.common.TlsSpec tls) {
+        this.tls = tls;
+    }
+
     @JsonPropertyDescription("Application roles the primary keeps in place (FerretDB's own role among them).")
     private List<DatabaseUser> users;
 

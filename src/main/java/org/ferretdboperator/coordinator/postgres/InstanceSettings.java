@@ -1,6 +1,7 @@
 package org.ferretdboperator.coordinator.postgres;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.ferretdboperator.contract.PostgresDistribution;
 
 /**
@@ -16,10 +17,19 @@ import org.ferretdboperator.contract.PostgresDistribution;
  * @param passfile         libpq password file the coordinator maintains for the replication role (0600)
  * @param slotWalKeepSize  max_slot_wal_keep_size, so a dead member's slot cannot fill the disk
  * @param distribution     plain PostgreSQL, or PostgreSQL with the DocumentDB extension (FerretDB 2.x)
+ * @param tlsDir           directory of the server certificate, its key and the CA ({@code PostgresTls}); empty: plaintext
  */
 public record InstanceSettings(Path pgdata, int port, Path socketDir, String listenAddresses, String memberName,
         Credentials superuser, Credentials replication, Path passfile, String slotWalKeepSize,
-        PostgresDistribution distribution) {
+        PostgresDistribution distribution, Optional<Path> tlsDir) {
+
+    /** Without TLS. */
+    public InstanceSettings(Path pgdata, int port, Path socketDir, String listenAddresses, String memberName,
+            Credentials superuser, Credentials replication, Path passfile, String slotWalKeepSize,
+            PostgresDistribution distribution) {
+        this(pgdata, port, socketDir, listenAddresses, memberName, superuser, replication, passfile, slotWalKeepSize,
+                distribution, Optional.empty());
+    }
 
     /** A plain-PostgreSQL instance. */
     public InstanceSettings(Path pgdata, int port, Path socketDir, String listenAddresses, String memberName,

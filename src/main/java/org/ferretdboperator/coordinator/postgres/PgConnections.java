@@ -47,13 +47,19 @@ public final class PgConnections {
     /** A short-lived connection to a peer's PostgreSQL at host:port as the replication role (database postgres). */
     public Connection peer(String address, int timeoutSeconds) throws SQLException {
         int colon = address.lastIndexOf(':');
+        Properties p = new Properties();
+        settings.tlsDir().ifPresent(dir -> TlsConfiguration.jdbc(p, dir));
         return open(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), "postgres",
-                settings.replication(), timeoutSeconds, timeoutSeconds);
+                settings.replication(), timeoutSeconds, timeoutSeconds, p);
     }
 
     static Connection open(String host, int port, String database, Credentials who, int connectTimeout, int socketTimeout)
             throws SQLException {
-        Properties p = new Properties();
+        return open(host, port, database, who, connectTimeout, socketTimeout, new Properties());
+    }
+
+    private static Connection open(String host, int port, String database, Credentials who, int connectTimeout,
+            int socketTimeout, Properties p) throws SQLException {
         p.setProperty("user", who.username());
         p.setProperty("password", who.passwordString());
         p.setProperty("connectTimeout", Integer.toString(connectTimeout));

@@ -56,17 +56,20 @@ public final class PostgresFiles {
             // before the include: postgresql.custom.conf may override these as it may every other line
             lines.addAll(lines.size() - 1, DocumentDb.configuration());
         }
+        settings.tlsDir().ifPresent(dir -> lines.addAll(lines.size() - 1, TlsConfiguration.postgresqlConf(dir)));
         lines.add("");
         return String.join("\n", lines);
     }
 
     /**
      * scram-sha-256 for every network login; the superuser only over loopback (the coordinator) or the local socket
-     * (the postgres container's own tools), never from the network.
+     * (the postgres container's own tools), never from the network. With TLS on, replication and every other network
+     * login are accepted only over TLS ({@code hostssl}): a plaintext one matches no rule and is refused.
      */
     public String pgHbaConf() {
         String su = settings.superuser().username();
         String repl = settings.replication().username();
+        String network = settings.tlsDir().isPresent() ? "hostssl" : "host   ";
         return String.join("\n",
                 "# Managed by pg-coordinator.",
                 "# TYPE  DATABASE     USER  ADDRESS       METHOD",
@@ -75,10 +78,10 @@ public final class PostgresFiles {
                 "host    all          " + su + "  127.0.0.1/32  scram-sha-256",
                 "host    all          " + su + "  ::1/128       scram-sha-256",
                 "host    all          " + su + "  all           reject",
-                "host    replication  " + repl + "  all           scram-sha-256",
-                "host    postgres     " + repl + "  all           scram-sha-256",
+                network + " replication  " + repl + "  all           scram-sha-256",
+                network + " postgres     " + repl + "  all           scram-sha-256",
                 "host    all          " + repl + "  all           reject",
-                "host    all          all   all           scram-sha-256",
+                network + " all          all   all           scram-sha-256",
                 "");
     }
 
@@ -92,6 +95,7 @@ public final class PostgresFiles {
                 "passfile=" + settings.passfile(),
                 "connect_timeout=2",
                 "keepalives=1", "keepalives_idle=2", "keepalives_interval=1", "keepalives_count=3"));
+        settings.tlsDir().ifPresent(dir -> parts.addAll(TlsConfiguration.conninfo(dir)));
         if (forStreaming) {
             parts.add("application_name=" + settings.memberName());
         } else {

@@ -50,21 +50,36 @@ public final class FerretDbServer implements AutoCloseable {
      * opens no PostgreSQL connection before the first request).
      */
     public static FerretDbServer start(Path binary, String name, String postgresqlUrl, Path dir, Duration startTimeout) {
+        return start(binary, name, postgresqlUrl, dir, startTimeout, java.util.Optional.empty());
+    }
+
+    /** Certificate files of a TLS-only listener (the operator's {@code sslMode: requireSSL}: no plaintext listener). */
+    public record TlsListener(Path certFile, Path keyFile) {
+    }
+
+    /** The same; with {@code tls} the server's one client port is a TLS listener and there is no plaintext one. */
+    public static FerretDbServer start(Path binary, String name, String postgresqlUrl, Path dir, Duration startTimeout,
+            java.util.Optional<TlsListener> tls) {
         int port = Log.freePort();
+        List<String> listener = tls.map(t -> List.of("--listen-addr=", "--listen-tls=127.0.0.1:" + port,
+                "--listen-tls-cert-file=" + t.certFile(), "--listen-tls-key-file=" + t.keyFile()))
+                .orElse(List.of("--listen-addr=127.0.0.1:" + port));
         int debugPort = Log.freePort();
         Path log = dir.resolve("ferretdb.log");
         Process process;
         try {
             Files.createDirectories(dir);
-            process = new ProcessBuilder(List.of(binary.toString(),
+            List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
                     "--handler=postgresql",
                     "--mode=normal",
-                    "--postgresql-url=" + postgresqlUrl,
-                    "--listen-addr=127.0.0.1:" + port,
+                    "--postgresql-url=" + postgresqlUrl));
+            command.addAll(listener);
+            command.addAll(List.of(
                     "--debug-addr=127.0.0.1:" + debugPort,
                     "--state-dir=" + dir.toAbsolutePath(),
                     "--telemetry=disable",
-                    "--log-level=info"))
+                    "--log-level=info"));
+            process = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
