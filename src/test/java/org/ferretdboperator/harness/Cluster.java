@@ -59,6 +59,12 @@ final class Cluster implements AutoCloseable {
     /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
     static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
             ClusterSpec.Timings timings) throws IOException {
+        return fresh(controlPlane, scenario, synchronous, maxLagBytes, timings, Map.of());
+    }
+
+    /** {@link #fresh} with more environment for every coordinator (a pod template's optional settings). */
+    static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings, Map<String, String> extraEnvironment) throws IOException {
         String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
         if (namespace.length() > 63) {
             namespace = namespace.substring(0, 63).replaceAll("-+$", "");
@@ -68,11 +74,16 @@ final class Cluster implements AutoCloseable {
         Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
         Harness.deleteTree(root);
         Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
-        return create(controlPlane, spec, root, projectDir);
+        return create(controlPlane, spec, root, projectDir, extraEnvironment);
     }
 
     /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
     static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
+        return create(controlPlane, spec, root, projectDir, Map.of());
+    }
+
+    static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir,
+            Map<String, String> extraEnvironment) throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())
@@ -101,8 +112,9 @@ final class Cluster implements AutoCloseable {
             PostgresOwnership.handOver(socketDir);
             MemberSpec memberSpec = new MemberSpec(name, i, dir, pgPort, socketDir, Harness.freePort(), kubeconfig);
             // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
-            cluster.members.add(new Member(memberSpec, proxy, projectDir,
-                    CoordinatorBinary.environment(spec, memberSpec, authDir, replDir), cluster.unexpectedExits::add));
+            Map<String, String> environment = new LinkedHashMap<>(CoordinatorBinary.environment(spec, memberSpec, authDir, replDir));
+            environment.putAll(extraEnvironment);
+            cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits::add));
             cluster.createPod(name, i);
         }
         return cluster;
