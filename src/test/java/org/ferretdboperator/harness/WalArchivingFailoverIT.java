@@ -67,7 +67,9 @@ class WalArchivingFailoverIT {
                 acknowledged.addAll(write(cluster, 300));
                 awaitArchived(cluster);
                 Member first = cluster.member(before.primary());
-                pgbackrest(first.spec().dir().resolve("pgbackrest.conf"), List.of("backup", "--type=full", "--start-fast"));
+                pgbackrest(first.spec().dir().resolve("pgbackrest.conf"), List.of("backup", "--type=full", "--start-fast",
+                        // every member archives (archive_mode = always), which pgBackRest accepts only when told so
+                        "--no-archive-mode-check"));
                 acknowledged.addAll(write(cluster, 300));
 
                 cluster.deletePods(List.of(before.primary()), false, () -> Harness.log("SIGKILL of %s", before.primary()),

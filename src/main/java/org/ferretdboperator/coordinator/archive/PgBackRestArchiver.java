@@ -14,8 +14,7 @@ import org.ferretdboperator.contract.ArchiverEnvironment;
  *
  * <p>Every member archives ({@code archive_mode = always}): a standby ships the segments it received, so the segments a
  * primary had not shipped when it died are in the store all the same, and after a promotion the new primary ships its
- * timeline's history file and segments. pgBackRest accepts a segment that is already stored with the same checksum and
- * refuses one that differs, so three members pushing one chain cannot corrupt it.
+ * timeline's history file and segments. A segment already in the store is not replaced ({@link #pushScriptContent}).
  *
  * @param stanza  the Postgres object's name: one pgBackRest stanza per backend
  * @param confDir where the configuration (with the access keys, 0600, owned by PostgreSQL's user) and the lock and
@@ -32,19 +31,45 @@ public record PgBackRestArchiver(ArchiveSettings settings, String stanza, Path p
         return "pgbackrest --config=" + configFile() + " --stanza=" + stanza;
     }
 
-    /**
-     * The postgresql.conf lines. The stanza (the store's record of this cluster's system id) is created by the first
-     * archive_command that finds none; only a primary can create it, so a standby's pushes fail and are retried until
-     * the primary has.
-     */
+    public Path pushScript() {
+        return confDir.resolve("archive-push.sh");
+    }
+
+    /** The postgresql.conf lines; sh runs the script, so a noexec mount of its directory does not matter. */
     public List<String> postgresqlLines() {
-        String push = invocation() + " archive-push %p";
-        String command = push + " || { " + invocation() + " stanza-create && " + push + "; }";
+        String command = "sh " + pushScript() + " %p";
         return List.of(
                 "archive_mode = always",
                 "archive_command = '" + command.replace("'", "''") + "'",
                 // a quiet database still closes a segment a minute, which bounds how much an archive restore can miss
                 "archive_timeout = '60s'");
+    }
+
+    /**
+     * The archive_command script. Two of pgBackRest's refusals are expected here and handled:
+     * <ul>
+     * <li>no stanza yet (exit 55, the store's archive.info missing): the first archiver creates it; only a primary can,
+     * so a standby's pushes fail and PostgreSQL retries them until the primary has;</li>
+     * <li>the segment is already stored with another checksum (exit 45): every member archives, and a segment closed
+     * early (archive_timeout, pg_switch_wal, promotion) carries, after its switch record, whatever bytes each member's
+     * recycled file held. Recovery reads no further than that record, and one timeline has one writer (the lease), so
+     * the copy in the store serves and this one is dropped.</li>
+     * </ul>
+     */
+    public String pushScriptContent() {
+        String pgbackrest = "pgbackrest --config=" + configFile() + " --stanza=" + stanza;
+        return String.join("\n",
+                "#!/bin/sh",
+                "# Managed by pg-coordinator: PostgreSQL's archive_command (see PgBackRestArchiver).",
+                pgbackrest + " archive-push \"$1\"",
+                "rc=$?",
+                "case $rc in",
+                "  0) exit 0 ;;",
+                "  45) echo \"archive-push: $1 is already in the store (pushed by another member)\" >&2; exit 0 ;;",
+                "  55) " + pgbackrest + " stanza-create && exec " + pgbackrest + " archive-push \"$1\" ;;",
+                "esac",
+                "exit $rc",
+                "");
     }
 
     /** pgBackRest's configuration, with the access keys read from the mounted Secret. */

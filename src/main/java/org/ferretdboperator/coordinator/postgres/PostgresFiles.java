@@ -126,6 +126,7 @@ public final class PostgresFiles {
             runner.handOver(dir);
         }
         write(a.configFile(), a.configuration(), "rw-------");
+        write(a.pushScript(), a.pushScriptContent(), "rw-------");
     }
 
     /** The password file of the replication role (pg_basebackup, pg_rewind, the WAL receiver). */

@@ -71,12 +71,10 @@ class PgBackRestArchiverTest {
     }
 
     @Test
-    void archiveCommandPushesThroughTheConfigFileAndCreatesTheStanzaWhenMissing() {
+    void archiveCommandRunsThePushScriptWithSh() {
         assertThat(archiver(env()).postgresqlLines()).containsExactly(
                 "archive_mode = always",
-                "archive_command = 'pgbackrest --config=/run/coordinator/pgbackrest.conf --stanza=ferret-pg-backend archive-push %p"
-                        + " || { pgbackrest --config=/run/coordinator/pgbackrest.conf --stanza=ferret-pg-backend stanza-create"
-                        + " && pgbackrest --config=/run/coordinator/pgbackrest.conf --stanza=ferret-pg-backend archive-push %p; }'",
+                "archive_command = 'sh /run/coordinator/archive-push.sh %p'",
                 "archive_timeout = '60s'");
     }
 
@@ -125,5 +123,62 @@ class PgBackRestArchiverTest {
     @Test
     void postgresqlConfWithoutArchivingHasNoArchiveSettings() {
         assertThat(new PostgresFiles(instance(), null).postgresqlConf()).doesNotContain("archive_");
+    }
+
+    /**
+     * The push script's own logic, against a stand-in pgbackrest on PATH that exits with the codes queued in a file (the
+     * real pgBackRest's behaviour is covered by WalArchivingFailoverIT); returns the script's exit code.
+     */
+    private int push(String... exitCodes) throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.writeString(tmp.resolve("codes"), String.join("\n", exitCodes) + "\n");
+        Files.writeString(bin.resolve("pgbackrest"), String.join("\n", "#!/bin/sh",
+                "echo \"$*\" >> " + tmp.resolve("calls"),
+                "code=$(head -n 1 " + tmp.resolve("codes") + ")",
+                "sed -i 1d " + tmp.resolve("codes"),
+                "exit $code", ""));
+        bin.resolve("pgbackrest").toFile().setExecutable(true);
+        PgBackRestArchiver a = new PgBackRestArchiver(ArchiveSettings.fromEnvironment(env()).orElseThrow(), "pg",
+                Path.of("/d"), Path.of("/s"), 5432, "postgres", tmp);
+        Files.writeString(a.pushScript(), a.pushScriptContent());
+        ProcessBuilder pb = new ProcessBuilder("sh", a.pushScript().toString(), "pg_wal/000000010000000000000003")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        return pb.start().waitFor();
+    }
+
+    private java.util.List<String> calls() throws IOException {
+        return Files.readAllLines(tmp.resolve("calls")).stream().map(l -> l.replaceAll("^--config=\\S+ --stanza=pg ", ""))
+                .toList();
+    }
+
+    @Test
+    void pushSucceeds() throws Exception {
+        assertThat(push("0")).isZero();
+        assertThat(calls()).containsExactly("archive-push pg_wal/000000010000000000000003");
+    }
+
+    @Test
+    void segmentAlreadyStoredByAnotherMemberIsNotAnError() throws Exception {
+        assertThat(push("45")).isZero();
+        assertThat(calls()).hasSize(1);
+    }
+
+    @Test
+    void missingStanzaIsCreatedAndThePushRetried() throws Exception {
+        assertThat(push("55", "0", "0")).isZero();
+        assertThat(calls()).containsExactly("archive-push pg_wal/000000010000000000000003", "stanza-create",
+                "archive-push pg_wal/000000010000000000000003");
+    }
+
+    @Test
+    void aStandbyCannotCreateTheStanzaAndThePushFails() throws Exception {
+        assertThat(push("55", "56")).as("a failure: PostgreSQL retries the segment").isNotZero();
+        assertThat(calls()).containsExactly("archive-push pg_wal/000000010000000000000003", "stanza-create");
+    }
+
+    @Test
+    void otherFailuresReachPostgresqlSoItRetries() throws Exception {
+        assertThat(push("39")).isEqualTo(39);
     }
 }
