@@ -48,8 +48,10 @@ public record PgBackRestArchiver(ArchiveSettings settings, String stanza, Path p
     /**
      * The archive_command script. Two of pgBackRest's refusals are expected here and handled:
      * <ul>
-     * <li>no stanza yet (exit 55, the store's archive.info missing): the first archiver creates it; only a primary can,
-     * so a standby's pushes fail and PostgreSQL retries them until the primary has;</li>
+     * <li>no stanza yet (the store's archive.info missing: exit 103, "unable to find a valid repository", wrapping the
+     * file's absence; 55 when pgBackRest reports the absence itself): the first archiver creates it; only a primary can,
+     * so a standby's pushes fail and PostgreSQL retries them until the primary has. A 103 for another reason (wrong
+     * keys, unreachable endpoint) makes stanza-create fail the same way, and the push fails with it;</li>
      * <li>the segment is already stored with another checksum (exit 45): every member archives, and a segment closed
      * early (archive_timeout, pg_switch_wal, promotion) carries, after its switch record, whatever bytes each member's
      * recycled file held. Recovery reads no further than that record, and one timeline has one writer (the lease), so
@@ -66,7 +68,7 @@ public record PgBackRestArchiver(ArchiveSettings settings, String stanza, Path p
                 "case $rc in",
                 "  0) exit 0 ;;",
                 "  45) echo \"archive-push: $1 is already in the store (pushed by another member)\" >&2; exit 0 ;;",
-                "  55) " + pgbackrest + " stanza-create && exec " + pgbackrest + " archive-push \"$1\" ;;",
+                "  55|103) " + pgbackrest + " stanza-create && exec " + pgbackrest + " archive-push \"$1\" ;;",
                 "esac",
                 "exit $rc",
                 "");

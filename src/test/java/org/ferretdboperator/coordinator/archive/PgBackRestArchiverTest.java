@@ -172,6 +172,13 @@ class PgBackRestArchiverTest {
     }
 
     @Test
+    void missingStanzaAsPgBackRest245ReportsItIsCreatedToo() throws Exception {
+        assertThat(push("103", "0", "0")).isZero();
+        assertThat(calls()).containsExactly("archive-push pg_wal/000000010000000000000003", "stanza-create",
+                "archive-push pg_wal/000000010000000000000003");
+    }
+
+    @Test
     void aStandbyCannotCreateTheStanzaAndThePushFails() throws Exception {
         assertThat(push("55", "56")).as("a failure: PostgreSQL retries the segment").isNotZero();
         assertThat(calls()).containsExactly("archive-push pg_wal/000000010000000000000003", "stanza-create");
