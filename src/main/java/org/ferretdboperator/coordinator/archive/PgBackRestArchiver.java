@@ -32,7 +32,8 @@ public record PgBackRestArchiver(ArchiveSettings settings, String stanza, Path p
     }
 
     public Path pushScript() {
-        return confDir.resolve("archive-push.sh");
+        // pgBackRest's backup checks that archive_command names pgbackrest
+        return confDir.resolve("pgbackrest-archive-push.sh");
     }
 
     /** The postgresql.conf lines; sh runs the script, so a noexec mount of its directory does not matter. */

@@ -74,7 +74,7 @@ class PgBackRestArchiverTest {
     void archiveCommandRunsThePushScriptWithSh() {
         assertThat(archiver(env()).postgresqlLines()).containsExactly(
                 "archive_mode = always",
-                "archive_command = 'sh /run/coordinator/archive-push.sh %p'",
+                "archive_command = 'sh /run/coordinator/pgbackrest-archive-push.sh %p'",
                 "archive_timeout = '60s'");
     }
 
