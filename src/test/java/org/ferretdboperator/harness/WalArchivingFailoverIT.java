@@ -148,7 +148,8 @@ class WalArchivingFailoverIT {
         Files.writeString(target.resolve("postgresql.custom.conf"), String.join("\n", "port = " + port,
                 "listen_addresses = '127.0.0.1'", "unix_socket_directories = '" + socketDir + "'", "archive_mode = off", ""));
         PostgresOwnership.handOver(target.resolve("postgresql.custom.conf"));
-        Path log = target.getParent().resolve("restored.log");
+        Path log = Files.createFile(target.getParent().resolve("restored.log"));
+        PostgresOwnership.handOver(log);
         asPostgres(List.of(PostgresPrograms.BIN_DIR.resolve("pg_ctl").toString(), "start", "-w", "-t", "300", "-D",
                 target.toString(), "-l", log.toString()), Duration.ofMinutes(6));
         try {
