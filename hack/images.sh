@@ -330,6 +330,8 @@ postgres_rootfs() {
     apt-get install -y -qq postgresql-common
     sed -ri "s/#(create_main_cluster) .*$/\1 = false/" /etc/postgresql-common/createcluster.conf
     apt-get install -y -qq "postgresql-$1"
+    # the WAL archiver the coordinator configures (archive_command runs in this container)
+    apt-get install -y -qq pgbackrest
     rm -rf "/var/lib/postgresql/$1/main" "/etc/postgresql/$1/main"
     install -d -o postgres -g postgres -m 3777 /var/run/postgresql
     install -d -o postgres -g postgres -m 1777 /var/lib/postgresql/data
@@ -337,6 +339,7 @@ postgres_rootfs() {
   ' postgres_rootfs "$major"
   [[ $(stat -c %u:%g "$dir/var/lib/postgresql") == 999:999 ]] || die "postgres is not uid/gid 999 in $dir"
   [[ -x $dir/usr/lib/postgresql/$major/bin/postgres ]] || die "no postgres $major server binary in $dir"
+  [[ -x $dir/usr/bin/pgbackrest ]] || die "no pgbackrest in $dir"
   trim_rootfs "$dir"
 }
 

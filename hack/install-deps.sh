@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs for real: PostgreSQL 15 (server, pg_basebackup, pg_rewind),
-# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root), procps,
+# openssl (control-plane certificates), util-linux (runuser: PostgreSQL refuses to run as root), procps, pgbackrest
+# (the WAL archiver),
 # prometheus (Debian's Prometheus 2.42: promtool checks and unit-tests the alert rules; the server scrapes in tests);
 # and for the real nodes of hack/local-cluster.sh containerd, runc, containernetworking-plugins, iptables and conntrack.
 # Does nothing when everything is present; needs root (or sudo) only when something is missing.
@@ -14,6 +15,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v pkill >/dev/null || missing+=(procps)
 command -v python3 >/dev/null || missing+=(python3)
+# WAL archiving to S3 (the archiver the coordinator configures; WalArchivingFailoverIT)
+command -v pgbackrest >/dev/null || missing+=(pgbackrest)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing+=(golang-go)
 # Real nodes of hack/local-cluster.sh: containerd 1.6 (CRI v1), runc, CNI plugins, kube-proxy's iptables (nft backend).

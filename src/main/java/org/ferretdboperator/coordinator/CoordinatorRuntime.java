@@ -28,6 +28,8 @@ import org.ferretdboperator.coordinator.postgres.PgConnections;
 import org.ferretdboperator.coordinator.process.ControlDirProcessRunner;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
+import org.ferretdboperator.coordinator.archive.ArchiveSettings;
+import org.ferretdboperator.coordinator.archive.PgBackRestArchiver;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,7 +66,13 @@ public class CoordinatorRuntime {
                 config.distribution(), config.tlsDir());
         PgConnections connections = new PgConnections(settings);
         InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos);
-        InstanceController instance = new InstanceController(settings, runner, connections);
+        // the archiver's settings are not part of CoordinatorConfig: only the pod's environment carries them
+        java.util.Optional<PgBackRestArchiver> archiver = ArchiveSettings.fromEnvironment(System.getenv())
+                .map(a -> new PgBackRestArchiver(a, config.postgresName(), config.pgdata(), config.socketDir(),
+                        config.pgPort(), superuser.username(), config.passfile().toAbsolutePath().getParent()));
+        archiver.ifPresent(a -> LOG.infof("WAL archiving to s3://%s%s at %s:%d with pgBackRest (stanza %s)",
+                a.settings().bucket(), a.settings().path(), a.settings().host(), a.settings().port(), a.stanza()));
+        InstanceController instance = new InstanceController(settings, runner, connections, archiver);
 
         client = new KubernetesClientBuilder().withConfig(clientConfig(config)).build();
         KubernetesLeaseStore leases = new KubernetesLeaseStore(client, config.namespace(), config.leaseName(),

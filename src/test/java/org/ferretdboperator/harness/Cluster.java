@@ -67,7 +67,7 @@ final class Cluster implements AutoCloseable {
     /** A fresh cluster for {@code scenario} in its own namespace and directory under target/harness (not started). */
     static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
             ClusterSpec.Timings timings) throws IOException {
-        return fresh(controlPlane, scenario, synchronous, maxLagBytes, timings, false);
+        return fresh(controlPlane, scenario, synchronous, maxLagBytes, timings, false, Map.of());
     }
 
     /**
@@ -77,6 +77,17 @@ final class Cluster implements AutoCloseable {
      */
     static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
             ClusterSpec.Timings timings, boolean tls) throws IOException {
+        return fresh(controlPlane, scenario, synchronous, maxLagBytes, timings, tls, Map.of());
+    }
+
+    /** {@link #fresh} with more environment for every coordinator (a pod template's optional settings). */
+    static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings, Map<String, String> extraEnvironment) throws IOException {
+        return fresh(controlPlane, scenario, synchronous, maxLagBytes, timings, false, extraEnvironment);
+    }
+
+    private static Cluster fresh(LocalControlPlane controlPlane, String scenario, boolean synchronous, long maxLagBytes,
+            ClusterSpec.Timings timings, boolean tls, Map<String, String> extraEnvironment) throws IOException {
         String namespace = ("ha-" + scenario + "-" + CLUSTERS.incrementAndGet()).replaceAll("[^a-z0-9-]", "-");
         if (namespace.length() > 63) {
             namespace = namespace.substring(0, 63).replaceAll("-+$", "");
@@ -86,16 +97,16 @@ final class Cluster implements AutoCloseable {
         Path root = projectDir.resolve("target").resolve("harness").resolve(namespace);
         Harness.deleteTree(root);
         Harness.log("%s: cluster in namespace %s, files in %s", scenario, namespace, root);
-        return create(controlPlane, spec, root, projectDir, tls);
+        return create(controlPlane, spec, root, projectDir, tls, extraEnvironment);
     }
 
     /** Creates the namespace, RBAC, Lease, pods and members (not yet started). */
     static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir) throws IOException {
-        return create(controlPlane, spec, root, projectDir, false);
+        return create(controlPlane, spec, root, projectDir, false, Map.of());
     }
 
-    static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir, boolean tls)
-            throws IOException {
+    static Cluster create(LocalControlPlane controlPlane, ClusterSpec spec, Path root, Path projectDir, boolean tls,
+            Map<String, String> extraEnvironment) throws IOException {
         KubernetesClient admin = controlPlane.admin();
         Files.createDirectories(root);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(spec.namespace()).endMetadata().build())
@@ -129,6 +140,7 @@ final class Cluster implements AutoCloseable {
             // a coordinator must never crash: every exit the harness did not cause becomes a failed check of the run
             Map<String, String> environment = new LinkedHashMap<>(CoordinatorBinary.environment(spec, memberSpec, authDir, replDir));
             cluster.tlsDir.ifPresent(tlsDir -> environment.put(PostgresTls.ENV_DIR, tlsDir.toString()));
+            environment.putAll(extraEnvironment);
             cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits::add));
             cluster.createPod(name, i);
         }

@@ -44,10 +44,16 @@ public final class InstanceController implements PostgresControl {
     private final PostgresFiles files;
 
     public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections) {
+        this(settings, runner, connections, java.util.Optional.empty());
+    }
+
+    /** With continuous WAL archiving when {@code archiver} is present (its settings go into every config write). */
+    public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections,
+            java.util.Optional<org.ferretdboperator.coordinator.archive.PgBackRestArchiver> archiver) {
         this.settings = settings;
         this.runner = runner;
         this.connections = connections;
-        this.files = new PostgresFiles(settings, runner);
+        this.files = new PostgresFiles(settings, runner, archiver);
     }
 
     public PostgresFiles files() {

@@ -8,7 +8,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ferretdboperator.contract.PostgresDistribution;
+import org.ferretdboperator.coordinator.archive.PgBackRestArchiver;
 import org.ferretdboperator.coordinator.decision.Slots;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
 
@@ -20,10 +22,17 @@ public final class PostgresFiles {
 
     private final InstanceSettings settings;
     private final ProcessRunner runner;
+    private final Optional<PgBackRestArchiver> archiver;
 
     public PostgresFiles(InstanceSettings settings, ProcessRunner runner) {
+        this(settings, runner, Optional.empty());
+    }
+
+    /** With continuous WAL archiving when {@code archiver} is present. */
+    public PostgresFiles(InstanceSettings settings, ProcessRunner runner, Optional<PgBackRestArchiver> archiver) {
         this.settings = settings;
         this.runner = runner;
+        this.archiver = archiver;
     }
 
     public String postgresqlConf() {
@@ -57,6 +66,7 @@ public final class PostgresFiles {
             lines.addAll(lines.size() - 1, DocumentDb.configuration());
         }
         settings.tlsDir().ifPresent(dir -> lines.addAll(lines.size() - 1, TlsConfiguration.postgresqlConf(dir)));
+        archiver.ifPresent(a -> lines.addAll(lines.size() - 1, a.postgresqlLines()));
         lines.add("");
         return String.join("\n", lines);
     }
@@ -107,6 +117,20 @@ public final class PostgresFiles {
     public void writeConfig() throws IOException {
         write(settings.pgdata().resolve("postgresql.conf"), postgresqlConf(), "rw-------");
         write(settings.pgdata().resolve("pg_hba.conf"), pgHbaConf(), "rw-------");
+        if (archiver.isPresent()) {
+            writeArchiverConfig(archiver.get());
+        }
+    }
+
+    private void writeArchiverConfig(PgBackRestArchiver a) throws IOException {
+        Files.createDirectories(a.confDir());
+        for (Path dir : List.of(a.confDir().resolve("pgbackrest-lock"), a.confDir().resolve("pgbackrest-spool"))) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            runner.handOver(dir);
+        }
+        write(a.configFile(), a.configuration(), "rw-------");
+        write(a.pushScript(), a.pushScriptContent(), "rw-------");
     }
 
     /** The password file of the replication role (pg_basebackup, pg_rewind, the WAL receiver). */
