@@ -1,0 +1,86 @@
+package org.ferretdboperator.coordinator.decision;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
+
+/**
+ * What a Lease holder does at once when its PostgreSQL is gone, instead of holding the Lease until it expires. Pure;
+ * called by {@link HaDecision} for a member whose postmaster is not running while the API is reachable.
+ *
+ * <p>Cases:
+ * <ul>
+ * <li><b>Crash</b> (a former primary's pg_control does not say "shut down", Synchronous mode): the crashed primary's
+ * end of WAL is not known. pg_control's checkpoint and minimum-recovery-end are not it (WAL past the last checkpoint
+ * was flushed and possibly acknowledged), and no standby can wait for it as after a graceful handover. The proof
+ * comes from the recorded synchronous set instead: with {@code ANY k (S)} the primary acknowledged a commit only
+ * after k members of S flushed it, and a dead postmaster acknowledges nothing more (a backend waiting for
+ * synchronous replication that sees the postmaster gone cancels the wait without answering its client). So a member
+ * of S whose position is at or past the positions of |S|-k other members of S, each final (its WAL receiver
+ * stopped after the Lease changed), holds every acknowledged commit: the k members holding any acknowledged commit
+ * cannot all lie outside those |S|-k+1 members. That is {@link CandidateProof#evaluate}'s Synchronous rule, and the
+ * standbys can only publish final positions against a vacant Lease; so the crashed holder releases the Lease vacant
+ * (recording no final position) when |S|-k+1 members of S run as standbys of its timeline, enough for one to prove
+ * itself, and the first standby that proves itself takes it. When too few run, no standby could prove itself and
+ * the holder keeps today's course (restart as primary, bounded by primaryStartTimeout). Asynchronous mode keeps it
+ * too: there the crashed primary's own WAL end is the bound on loss, and only its restart keeps it.</li>
+ * </ul>
+ */
+final class CrashedLeader {
+
+    private CrashedLeader() {
+    }
+
+    /**
+     * The release, when this member holds the Lease, its postmaster is not running, and a case applies;
+     * empty otherwise.
+     */
+    static Optional<Decision> release(Observation o) {
+        LeaseView lease = o.lease();
+        LocalInstance local = o.local();
+        if (!lease.heldBy(o.self()) || local.postmasterAlive() || o.shuttingDown() || !o.apiReachable()) {
+            return Optional.empty();
+        }
+        if (!local.formerPrimary() || local.cleanShutdown() || !o.config().synchronous()) {
+            return Optional.empty();
+        }
+        return standbysThatCanProve(o).map(ready -> Decision.of("PostgreSQL crashed while this member held the Lease; "
+                + ready.size() + " members of the synchronous set " + describe(o.lease().record())
+                + " run as standbys " + ready + ", enough for one to prove it holds every acknowledged commit: "
+                + "releasing the Lease at once", new ReleaseLease(null)));
+    }
+
+    /**
+     * The members of the recorded synchronous set running as standbys of the recorded timeline, when there are at
+     * least |S|-k+1 of them (the fewest among which one can prove itself); empty otherwise.
+     */
+    static Optional<List<String>> standbysThatCanProve(Observation o) {
+        LeaderRecord rec = o.lease().record();
+        Set<String> set = rec.syncMembers();
+        int quorum = rec.syncQuorum();
+        if (set.isEmpty() || quorum < 1 || quorum > set.size()) {
+            return Optional.empty();
+        }
+        List<String> ready = new TreeSet<>(set).stream()
+                .filter(m -> !m.equals(o.self()))
+                .filter(m -> o.config().members().contains(m))
+                .filter(m -> {
+                    PeerView p = o.peers().get(m);
+                    if (p == null || p.state() == null) {
+                        return false;
+                    }
+                    MemberState s = p.state();
+                    return MemberState.STANDBY.equals(s.role()) && !s.shuttingDown() && s.timeline() == rec.timeline()
+                            && (rec.systemIdentifier() == 0 || s.systemIdentifier() == rec.systemIdentifier())
+                            && CandidateProof.fresh(o, p);
+                })
+                .toList();
+        return ready.size() >= set.size() - quorum + 1 ? Optional.of(ready) : Optional.empty();
+    }
+
+    private static String describe(LeaderRecord rec) {
+        return "ANY " + rec.syncQuorum() + " " + new TreeSet<>(rec.syncMembers());
+    }
+}
