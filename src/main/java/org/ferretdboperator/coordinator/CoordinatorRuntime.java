@@ -24,6 +24,7 @@ import org.ferretdboperator.coordinator.postgres.Credentials;
 import org.ferretdboperator.coordinator.postgres.InstanceController;
 import org.ferretdboperator.coordinator.postgres.InstanceObserver;
 import org.ferretdboperator.coordinator.postgres.InstanceSettings;
+import org.ferretdboperator.coordinator.postgres.KnownPostmaster;
 import org.ferretdboperator.coordinator.postgres.PgConnections;
 import org.ferretdboperator.coordinator.process.ControlDirProcessRunner;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
@@ -63,8 +64,9 @@ public class CoordinatorRuntime {
                 config.listenAddresses(), config.podName(), superuser, replication, config.passfile(), config.slotWalKeepSize(),
                 config.distribution());
         PgConnections connections = new PgConnections(settings);
-        InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos);
-        InstanceController instance = new InstanceController(settings, runner, connections);
+        KnownPostmaster postmaster = new KnownPostmaster();
+        InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos, postmaster);
+        InstanceController instance = new InstanceController(settings, runner, connections, postmaster);
 
         client = new KubernetesClientBuilder().withConfig(clientConfig(config)).build();
         KubernetesLeaseStore leases = new KubernetesLeaseStore(client, config.namespace(), config.leaseName(),

@@ -4,14 +4,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ferretdboperator.coordinator.decision.Action.Fence;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 
 /**
  * What a Lease holder does at once when its PostgreSQL is gone, instead of holding the Lease until it expires. Pure;
  * called by {@link HaDecision} for a member whose postmaster is not running while the API is reachable.
  *
- * <p>Cases:
+ * <p>Two cases:
  * <ul>
+ * <li><b>Data directory lost</b> (no {@code PG_VERSION} in a cluster that was bootstrapped): this member can neither
+ * restart as primary nor prove anything; holding the Lease only stops every other member. It fences what may still
+ * run of its server (found without its pid file, see the executor), then releases the Lease vacant, and the
+ * standbys elect whoever proves itself ({@link CandidateProof}), exactly as after an expiry.</li>
  * <li><b>Crash</b> (a former primary's pg_control does not say "shut down", Synchronous mode): the crashed primary's
  * end of WAL is not known. pg_control's checkpoint and minimum-recovery-end are not it (WAL past the last checkpoint
  * was flushed and possibly acknowledged), and no standby can wait for it as after a graceful handover. The proof
@@ -34,7 +39,7 @@ final class CrashedLeader {
     }
 
     /**
-     * The release, when this member holds the Lease, its postmaster is not running, and a case applies;
+     * The release, when this member holds the Lease, its postmaster is not running, and one of the two cases applies;
      * empty otherwise.
      */
     static Optional<Decision> release(Observation o) {
@@ -42,6 +47,16 @@ final class CrashedLeader {
         LocalInstance local = o.local();
         if (!lease.heldBy(o.self()) || local.postmasterAlive() || o.shuttingDown() || !o.apiReachable()) {
             return Optional.empty();
+        }
+        if (!local.dataDirInitialised()) {
+            if (lease.record().systemIdentifier() == 0) {
+                return Optional.empty(); // a cluster not yet bootstrapped: there is nothing a standby could hold
+            }
+            // its server may run on for seconds without the directory (and without a pid file): stopped first, so
+            // that it answers no more commits and the standbys' probe no longer finds it running
+            return Optional.of(Decision.of("holding the Lease without a data directory (PostgreSQL's data is gone): "
+                    + "stopping what still runs and releasing the Lease for a standby that can prove it holds every "
+                    + "acknowledged commit", new Fence("data directory gone"), new ReleaseLease(null)));
         }
         if (!local.formerPrimary() || local.cleanShutdown() || !o.config().synchronous()) {
             return Optional.empty();

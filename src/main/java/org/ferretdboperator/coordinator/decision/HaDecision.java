@@ -42,8 +42,8 @@ import org.ferretdboperator.coordinator.decision.Action.StopFast;
  * <li>A stopped member never starts as primary unless it still holds the Lease with its former primary data (then
  * nobody took over and its WAL is the newest); otherwise it starts read-only to publish its position.</li>
  * <li>A member with WAL the leader does not have rewinds, and re-clones when rewinding failed.</li>
- * <li>A Lease holder whose PostgreSQL crashed while enough members of the recorded synchronous set run as standbys
- * for one to prove itself (Synchronous) releases the Lease at once instead of
+ * <li>A Lease holder whose data directory is gone, or whose PostgreSQL crashed while enough members of the recorded
+ * synchronous set run as standbys for one to prove itself (Synchronous), releases the Lease at once instead of
  * holding it until it expires ({@link CrashedLeader}).</li>
  * </ol>
  */
@@ -375,7 +375,7 @@ public final class HaDecision {
     }
 
     /**
-     * A Lease holder whose PostgreSQL crashed lets go at once when the standbys can
+     * A Lease holder whose PostgreSQL crashed, or whose data directory is gone, lets go at once when the standbys can
      * take over safely, instead of holding the Lease until it expires (see {@link CrashedLeader}).
      */
     private static Optional<Decision> crashedLeaderRelease(Observation o) {

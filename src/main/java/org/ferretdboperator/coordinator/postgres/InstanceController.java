@@ -42,12 +42,20 @@ public final class InstanceController implements PostgresControl {
     private final ProcessRunner runner;
     private final PgConnections connections;
     private final PostgresFiles files;
+    private final KnownPostmaster postmaster;
 
     public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections) {
+        this(settings, runner, connections, new KnownPostmaster());
+    }
+
+    /** @param postmaster the postmaster the observer last saw running, for a fence after its pid file is gone */
+    public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections,
+            KnownPostmaster postmaster) {
         this.settings = settings;
         this.runner = runner;
         this.connections = connections;
         this.files = new PostgresFiles(settings, runner);
+        this.postmaster = postmaster;
     }
 
     public PostgresFiles files() {
@@ -141,12 +149,13 @@ public final class InstanceController implements PostgresControl {
 
     /**
      * Stops accepting writes now: SIGQUIT to the postmaster (immediate shutdown: every backend exits at once, open
-     * sessions are cut, nothing more is acknowledged), SIGKILL if it is still there after a second.
+     * sessions are cut, nothing more is acknowledged), SIGKILL if it is still there after a second. Without a pid
+     * file (the data directory removed under a running server) the postmaster last seen running is the one fenced.
      */
     @Override
     public void fence() throws IOException, InterruptedException {
         connections.closeLocal();
-        Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata());
+        Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata()).or(postmaster::stillRunning);
         if (pid.isEmpty() || !runner.alive(pid.get())) {
             return;
         }

@@ -11,6 +11,7 @@ import static org.ferretdboperator.coordinator.decision.Obs.record;
 
 import java.util.Set;
 import org.ferretdboperator.coordinator.decision.Action.AcquireLease;
+import org.ferretdboperator.coordinator.decision.Action.CloneFrom;
 import org.ferretdboperator.coordinator.decision.Action.Promote;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 import org.ferretdboperator.coordinator.decision.Action.StartPrimary;
@@ -154,6 +155,50 @@ class CrashedLeaderTest {
                     .finalPeer(P1, 5100, 2, "101");
             o.probe = LeaderProbe.UNREACHABLE;
             assertThat(o.decide().contains(Promote.class)).isFalse();
+        }
+    }
+
+    @Nested
+    class DataDirectoryLost {
+
+        @Test
+        void aHolderWithoutADataDirectoryReleasesInsteadOfRenewing() {
+            Decision d = Obs.of(P0).empty().liveLease(P0, REC).decide();
+            assertThat(d.kinds()).containsSubsequence("Fence", "ReleaseLease");
+            assertThat(d.first(ReleaseLease.class).handoverTo()).isNull();
+            assertThat(d.contains(CloneFrom.class)).isFalse();
+            assertThat(d.status()).contains("without a data directory");
+        }
+
+        @Test
+        void releasesEvenWithNoStandbyInSight() {
+            // holding it serves nobody: this member cannot start without data, and a later standby proves itself
+            Decision d = Obs.of(P0).empty().lease(P0, "100", 3, 0, -1, REC).decide();
+            assertThat(d.contains(ReleaseLease.class)).isTrue();
+        }
+
+        @Test
+        void beforeTheClusterWasBootstrappedNothingIsReleased() {
+            LeaderRecord unborn = new LeaderRecord(addr(P0), Lsn.UNKNOWN, 0, TimelineHistory.EMPTY, 0, Set.of(), 0, null,
+                    Lsn.UNKNOWN);
+            Decision d = Obs.of(P0).empty().lease(P0, "100", 1, 0, -1, unborn).decide();
+            assertThat(d.contains(ReleaseLease.class)).isFalse();
+        }
+
+        @Test
+        void aMemberThatDoesNotHoldTheLeaseClonesFromTheLiveLeaderAsBefore() {
+            Decision d = Obs.of(P0).empty().liveLease(P1, record(P1, 6000, 3, Set.of(P0, P2), 1)).decide();
+            assertThat(d.first(CloneFrom.class).leader()).isEqualTo(P1);
+            assertThat(d.contains(ReleaseLease.class)).isFalse();
+        }
+
+        @Test
+        void aPostmasterStillRunningIsLeftToTheStartingBranch() {
+            Obs o = Obs.of(P0);
+            o.local = new LocalInstance(false, false, true, false, false, 0, 0, Lsn.UNKNOWN, Lsn.UNKNOWN, Lsn.UNKNOWN, false, null, 0,
+                    Set.of(), SyncSetting.NONE, Set.of(), false, TimelineHistory.EMPTY);
+            o.liveLease(P0, REC);
+            assertThat(o.decide().contains(ReleaseLease.class)).isFalse();
         }
     }
 }
