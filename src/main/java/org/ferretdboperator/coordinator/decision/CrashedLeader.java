@@ -27,8 +27,8 @@ import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
  * stopped after the Lease changed), holds every acknowledged commit: the k members holding any acknowledged commit
  * cannot all lie outside those |S|-k+1 members. That is {@link CandidateProof#evaluate}'s Synchronous rule, and the
  * standbys can only publish final positions against a vacant Lease; so the crashed holder releases the Lease vacant
- * (recording no final position) when |S|-k+1 members of S run as standbys of its timeline, enough for one to prove
- * itself, and the first standby that proves itself takes it. When too few run, no standby could prove itself and
+ * (recording no final position), after fencing whatever of its server may still run, when |S|-k+1 members of S
+ * run as standbys of its timeline, enough for one to prove itself, and the first standby that proves itself takes it. When too few run, no standby could prove itself and
  * the holder keeps today's course (restart as primary, bounded by primaryStartTimeout). Asynchronous mode keeps it
  * too: there the crashed primary's own WAL end is the bound on loss, and only its restart keeps it.</li>
  * </ul>
@@ -61,10 +61,13 @@ final class CrashedLeader {
         if (!local.formerPrimary() || local.cleanShutdown() || !o.config().synchronous()) {
             return Optional.empty();
         }
+        // fenced first as well: a directory being removed can look crashed (PG_VERSION still there, the pid file
+        // gone) while its server runs on, and the standbys would wait for that server to stop
         return standbysThatCanProve(o).map(ready -> Decision.of("PostgreSQL crashed while this member held the Lease; "
                 + ready.size() + " members of the synchronous set " + describe(o.lease().record())
                 + " run as standbys " + ready + ", enough for one to prove it holds every acknowledged commit: "
-                + "releasing the Lease at once", new ReleaseLease(null)));
+                + "releasing the Lease at once", new Fence("PostgreSQL crashed; stopping whatever of it still runs"),
+                new ReleaseLease(null)));
     }
 
     /**

@@ -44,6 +44,7 @@ class CrashedLeaderTest {
         @Test
         void releasesAtOnceWhenEveryMemberOfTheSynchronousSetRunsAsStandby() {
             Decision d = crashedHolder(REC).peer(P1, standbyOf(P1, 5100, 2), 100).peer(P2, standbyOf(P2, 5050, 2), 100).decide();
+            assertThat(d.kinds()).containsSubsequence("Fence", "ReleaseLease");
             assertThat(d.first(ReleaseLease.class).handoverTo()).isNull();
             assertThat(d.contains(StartPrimary.class)).isFalse();
             assertThat(d.status()).contains("crashed").contains("ANY 1 [pg-1, pg-2]");
