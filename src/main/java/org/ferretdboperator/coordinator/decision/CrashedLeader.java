@@ -61,6 +61,11 @@ final class CrashedLeader {
         if (!local.formerPrimary() || local.cleanShutdown() || !o.config().synchronous()) {
             return Optional.empty();
         }
+        if (lease.sinceOwnRenewMillis() > o.config().renewDeadlineMillis()) {
+            // not a crash: this process stopped renewing and fenced its own server (a starved loop); it restarts as
+            // primary while it still holds the Lease, as before, rather than turning every late renewal into a failover
+            return Optional.empty();
+        }
         // fenced first as well: a directory being removed can look crashed (PG_VERSION still there, the pid file
         // gone) while its server runs on, and the standbys would wait for that server to stop
         return standbysThatCanProve(o).map(ready -> Decision.of("PostgreSQL crashed while this member held the Lease; "

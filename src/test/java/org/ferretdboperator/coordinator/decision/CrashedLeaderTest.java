@@ -100,6 +100,22 @@ class CrashedLeaderTest {
         }
 
         @Test
+        void aPrimaryThatFencedItselfForALateRenewalIsNoCrashAndRestartsAsPrimary() {
+            Obs o = crashedHolder(REC).peer(P1, standbyOf(P1, 5100, 2), 100).peer(P2, standbyOf(P2, 5050, 2), 100);
+            o.lease(P0, "100", 3, 1300, Obs.RENEW + 1, REC);
+            Decision d = o.decide();
+            assertThat(d.contains(ReleaseLease.class)).isFalse();
+            assertThat(d.contains(StartPrimary.class)).isTrue();
+        }
+
+        @Test
+        void aSurvivingCoordinatorThatStillRenewsReleases() {
+            Obs o = crashedHolder(REC).peer(P1, standbyOf(P1, 5100, 2), 100).peer(P2, standbyOf(P2, 5050, 2), 100);
+            o.lease(P0, "100", 3, 150, Obs.RENEW, REC);
+            assertThat(o.decide().contains(ReleaseLease.class)).isTrue();
+        }
+
+        @Test
         void withoutARecordedSynchronousSetRestartsAsPrimary() {
             Decision d = crashedHolder(record(P0, 5000, 2, Set.of(), 0)).peer(P1, standbyOf(P1, 5100, 2), 100)
                     .peer(P2, standbyOf(P2, 5050, 2), 100).decide();
