@@ -114,6 +114,12 @@ final class ActionExecutor {
             rewindFailedAgainst = null;
         });
         on(Action.Reclone.class, (a, o) -> {
+            // re-cloning stops this member's PostgreSQL first; against a leader that is not running it would only
+            // throw away a working standby, over and over (seen when the leader's data directory was removed)
+            if (!leaderAnswers.test(a.address())) {
+                throw new IllegalStateException("not re-cloning from " + a.leader() + ": its PostgreSQL at " + a.address()
+                        + " does not accept writes; keeping this data directory");
+            }
             fenced = false;
             instance.reclone(a.address());
         });

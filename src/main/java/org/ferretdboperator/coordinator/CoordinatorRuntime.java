@@ -24,6 +24,7 @@ import org.ferretdboperator.coordinator.postgres.Credentials;
 import org.ferretdboperator.coordinator.postgres.InstanceController;
 import org.ferretdboperator.coordinator.postgres.InstanceObserver;
 import org.ferretdboperator.coordinator.postgres.InstanceSettings;
+import org.ferretdboperator.coordinator.postgres.KnownPostmaster;
 import org.ferretdboperator.coordinator.postgres.PgConnections;
 import org.ferretdboperator.coordinator.process.ControlDirProcessRunner;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
@@ -65,14 +66,15 @@ public class CoordinatorRuntime {
                 config.listenAddresses(), config.podName(), superuser, replication, config.passfile(), config.slotWalKeepSize(),
                 config.distribution(), config.tlsDir());
         PgConnections connections = new PgConnections(settings);
-        InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos);
+        KnownPostmaster postmaster = new KnownPostmaster();
+        InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos, postmaster);
         // the archiver's settings are not part of CoordinatorConfig: only the pod's environment carries them
         java.util.Optional<PgBackRestArchiver> archiver = ArchiveSettings.fromEnvironment(System.getenv())
                 .map(a -> new PgBackRestArchiver(a, config.postgresName(), config.pgdata(), config.socketDir(),
                         config.pgPort(), superuser.username(), config.passfile().toAbsolutePath().getParent()));
         archiver.ifPresent(a -> LOG.infof("WAL archiving to s3://%s%s at %s:%d with pgBackRest (stanza %s)",
                 a.settings().bucket(), a.settings().path(), a.settings().host(), a.settings().port(), a.stanza()));
-        InstanceController instance = new InstanceController(settings, runner, connections, archiver);
+        InstanceController instance = new InstanceController(settings, runner, connections, postmaster, archiver);
 
         client = new KubernetesClientBuilder().withConfig(clientConfig(config)).build();
         KubernetesLeaseStore leases = new KubernetesLeaseStore(client, config.namespace(), config.leaseName(),

@@ -30,11 +30,15 @@ class ActionExecutorTest {
     private LeaseHolder leaseHolder;
 
     private ActionExecutor executor(CoordinatorConfig config) {
+        return executor(config, address -> false);
+    }
+
+    private ActionExecutor executor(CoordinatorConfig config, java.util.function.Predicate<String> leaderAnswers) {
         tracker = new LeaseTracker(config.podName(), clock::get);
         leaseHolder = new LeaseHolder(config.podName(), store, tracker, clock::get);
         return new ActionExecutor(config, postgres, leaseHolder,
                 new FakeMembers(config.podName(), new HashMap<>()), new CoordinatorMetrics(new SimpleMeterRegistry()),
-                clock::get, address -> false);
+                clock::get, leaderAnswers);
     }
 
     private CoordinatorConfig config() {
@@ -114,5 +118,22 @@ class ActionExecutorTest {
         assertThat(executor.execute(Decision.of("fence", new Action.Fence("test")), o, clock.get())).isNull();
         assertThat(leaseHolder.holding()).isFalse();
         assertThat(executor.fenced()).isTrue();
+    }
+
+    @Test
+    void reclonesOnlyFromALeaderWhosePostgresAcceptsWrites() {
+        CoordinatorConfig config = config();
+        java.util.Set<String> writable = new java.util.HashSet<>();
+        ActionExecutor executor = executor(config, writable::contains);
+        Observation o = new Observation("pg-0", "pg-0.pods:5432", config.cluster(), LocalInstance.empty(),
+                org.ferretdboperator.coordinator.decision.LeaseView.absent(), Map.of(), null, null, null, false, true);
+        Decision reclone = Decision.of("reclone", new Action.Reclone("pg-1", "pg-1.pods:5432"));
+
+        assertThat(executor.execute(reclone, o, clock.get())).contains("not re-cloning from pg-1");
+        assertThat(postgres.calls).isEmpty();
+
+        writable.add("pg-1.pods:5432");
+        assertThat(executor.execute(reclone, o, clock.get())).isNull();
+        assertThat(postgres.calls).first().isEqualTo("reclone pg-1.pods:5432");
     }
 }

@@ -229,6 +229,80 @@ enum Scenario {
     },
 
     /**
+     * The primary's PostgreSQL killed (SIGKILL of the postmaster and its children) while its coordinator runs on, and
+     * free to start again: a crash the coordinator sees at once. With both synchronous standbys up, one of them takes
+     * over without waiting for the Lease to expire; the crashed member rejoins as a standby.
+     */
+    PRIMARY_POSTGRES_KILLED("primary-postgres-killed", "The primary's PostgreSQL killed, its coordinator running on", true) {
+        @Override
+        void inject(Experiment x) {
+            String primary = x.before().primary();
+            Member m = x.cluster().member(primary);
+            long postmaster = m.postmasterPid().orElseThrow();
+            List<Long> server = new java.util.ArrayList<>(List.of(postmaster));
+            ProcessHandle.of(postmaster).ifPresent(h -> h.descendants().forEach(d -> server.add(d.pid())));
+            x.fault("SIGKILL of " + primary + "'s PostgreSQL; its coordinator runs on");
+            Command.signal("KILL", server);
+            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            x.note("%s took over %.3f s after the crash", successor, Harness.seconds(System.nanoTime() - x.faultNanos()));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s's PostgreSQL crashed with both synchronous standbys up, "
+                    + "yet the primary did not move", o.primaryBefore());
+        }
+    },
+
+    /**
+     * The running primary's data directory removed (a wiped volume, an operator error): its PostgreSQL keeps going for
+     * a few seconds, then PANICs. Its coordinator must let the Lease go so a standby that proves it holds every
+     * acknowledged commit takes over, and must then rejoin by cloning from it; the standbys must not re-clone from the
+     * dead leader meanwhile.
+     */
+    PRIMARY_DATA_DIRECTORY_REMOVED("primary-data-directory-removed", "The running primary's data directory removed", true) {
+        @Override
+        void inject(Experiment x) {
+            String primary = x.before().primary();
+            Member m = x.cluster().member(primary);
+            java.nio.file.Path pgdata = m.spec().pgdata();
+            long postmaster = m.postmasterPid().orElseThrow();
+            x.fault("data directory of " + primary + " removed while its PostgreSQL runs");
+            // PostgreSQL writes files while they go: repeat until the directory itself is gone
+            org.awaitility.Awaitility.await(pgdata + " removed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        Harness.deleteTree(pgdata);
+                        return !java.nio.file.Files.exists(pgdata);
+                    });
+            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            x.note("%s took over %.1f s after the removal", successor, Harness.seconds(System.nanoTime() - x.faultNanos()));
+            // without its pid file nothing else knows the old server: it must have stopped on its own (PANIC)
+            boolean stopped = waitGone(postmaster, Duration.ofSeconds(60));
+            if (!stopped) {
+                Command.signal("KILL", List.of(postmaster));
+            }
+            x.check(stopped, "%s's PostgreSQL (pid %d) still ran 60 s after the new primary took over, without a data "
+                    + "directory", primary, postmaster);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s lost its data directory, yet the primary did not move",
+                    o.primaryBefore());
+        }
+
+        private boolean waitGone(long pid, Duration timeout) {
+            try {
+                org.awaitility.Awaitility.await("pid " + pid + " gone").atMost(timeout).pollInterval(Duration.ofMillis(50))
+                        .until(() -> !org.ferretdboperator.coordinator.process.Processes.alive(pid));
+                return true;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                return false;
+            }
+        }
+    },
+
+    /**
      * Asynchronous mode: one standby lags beyond maximumLagBeforeFailover (the primary's WAL sender to it frozen, so no
      * WAL waits for it even in socket buffers); the primary and the up-to-date standby crash. The lagging standby must not promote; when the others return, one of them leads.
      */

@@ -42,6 +42,9 @@ import org.ferretdboperator.coordinator.decision.Action.StopFast;
  * <li>A stopped member never starts as primary unless it still holds the Lease with its former primary data (then
  * nobody took over and its WAL is the newest); otherwise it starts read-only to publish its position.</li>
  * <li>A member with WAL the leader does not have rewinds, and re-clones when rewinding failed.</li>
+ * <li>A Lease holder whose data directory is gone, or whose PostgreSQL crashed while enough members of the recorded
+ * synchronous set run as standbys for one to prove itself (Synchronous), releases the Lease at once instead of
+ * holding it until it expires ({@link CrashedLeader}).</li>
  * </ol>
  */
 public final class HaDecision {
@@ -308,6 +311,10 @@ public final class HaDecision {
     }
 
     private Decision stoppedNext(Observation o, LeaseView lease, LocalInstance local, LeaderRecord rec, long leaseDuration) {
+        Optional<Decision> crashed = crashedLeaderRelease(o);
+        if (crashed.isPresent()) {
+            return crashed.get();
+        }
         boolean liveLeader = lease.liveHolderOtherThan(o.self(), leaseDuration);
         String leader = lease.holder();
         String address = rec.leaderAddress();
@@ -365,6 +372,14 @@ public final class HaDecision {
         }
         return Decision.of("no live leader: starting read-only to publish this member's position (never as primary)",
                 new StartStandby(null, null));
+    }
+
+    /**
+     * A Lease holder whose PostgreSQL crashed, or whose data directory is gone, lets go at once when the standbys can
+     * take over safely, instead of holding the Lease until it expires (see {@link CrashedLeader}).
+     */
+    private static Optional<Decision> crashedLeaderRelease(Observation o) {
+        return CrashedLeader.release(o);
     }
 
     /**

@@ -42,18 +42,29 @@ public final class InstanceController implements PostgresControl {
     private final ProcessRunner runner;
     private final PgConnections connections;
     private final PostgresFiles files;
+    private final KnownPostmaster postmaster;
 
     public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections) {
-        this(settings, runner, connections, java.util.Optional.empty());
+        this(settings, runner, connections, new KnownPostmaster(), java.util.Optional.empty());
     }
 
-    /** With continuous WAL archiving when {@code archiver} is present (its settings go into every config write). */
+    /** @param postmaster the postmaster the observer last saw running, for a fence after its pid file is gone */
     public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections,
-            java.util.Optional<org.ferretdboperator.coordinator.archive.PgBackRestArchiver> archiver) {
+            KnownPostmaster postmaster) {
+        this(settings, runner, connections, postmaster, java.util.Optional.empty());
+    }
+
+    /**
+     * @param postmaster the postmaster the observer last saw running, for a fence after its pid file is gone
+     * @param archiver continuous WAL archiving when present (its settings go into every config write)
+     */
+    public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections,
+            KnownPostmaster postmaster, java.util.Optional<org.ferretdboperator.coordinator.archive.PgBackRestArchiver> archiver) {
         this.settings = settings;
         this.runner = runner;
         this.connections = connections;
         this.files = new PostgresFiles(settings, runner, archiver);
+        this.postmaster = postmaster;
     }
 
     public PostgresFiles files() {
@@ -147,12 +158,13 @@ public final class InstanceController implements PostgresControl {
 
     /**
      * Stops accepting writes now: SIGQUIT to the postmaster (immediate shutdown: every backend exits at once, open
-     * sessions are cut, nothing more is acknowledged), SIGKILL if it is still there after a second.
+     * sessions are cut, nothing more is acknowledged), SIGKILL if it is still there after a second. Without a pid
+     * file (the data directory removed under a running server) the postmaster last seen running is the one fenced.
      */
     @Override
     public void fence() throws IOException, InterruptedException {
         connections.closeLocal();
-        Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata());
+        Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata()).or(postmaster::stillRunning);
         if (pid.isEmpty() || !runner.alive(pid.get())) {
             return;
         }

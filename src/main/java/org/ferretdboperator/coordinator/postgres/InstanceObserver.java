@@ -28,11 +28,19 @@ public final class InstanceObserver {
     private final ProcessRunner runner;
     private final LongSupplier nanoClock;
     private final ReceiverWatch receiver;
+    private final KnownPostmaster postmaster;
     private int historyTimeline = -1;
     private int lastReceivedTimeline;
     private TimelineHistory history = TimelineHistory.EMPTY;
 
     public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock) {
+        this(settings, connections, runner, nanoClock, new KnownPostmaster());
+    }
+
+    /** @param postmaster told of every postmaster seen running, for {@link InstanceController#fence} */
+    public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock,
+            KnownPostmaster postmaster) {
+        this.postmaster = postmaster;
         this.settings = settings;
         this.connections = connections;
         this.runner = runner;
@@ -46,6 +54,9 @@ public final class InstanceObserver {
         boolean standbySignal = Files.exists(pgdata.resolve("standby.signal"));
         Optional<Long> pid = postmasterPid(pgdata);
         boolean postmasterAlive = pid.map(runner::alive).orElse(false);
+        if (postmasterAlive) {
+            postmaster.seen(pid.get());
+        }
         if (initialised && postmasterAlive) {
             try {
                 return observeRunning(standbySignal);
