@@ -74,6 +74,19 @@ public final class LeaseSwitchover {
                 : Optional.of(lease.getSpec().getHolderIdentity());
     }
 
+    /** The request on the Lease, whoever wrote it. */
+    public Optional<SwitchoverRequest> onLease(String namespace, String postgres) {
+        Lease lease = lease(namespace, postgres);
+        return lease == null ? Optional.empty() : SwitchoverRequest.decode(lease.getMetadata().getAnnotations());
+    }
+
+    /** Removes the request of {@code uid} from the Lease, leaving another request alone. */
+    public void clearIfOwn(String namespace, String postgres, String uid) {
+        if (onLease(namespace, postgres).map(r -> r.uid().equals(uid)).orElse(false)) {
+            patchAnnotations(namespace, postgres, SwitchoverRequest.removal());
+        }
+    }
+
     /** Removes any request from the Lease (a finished or abandoned step must not move the primary later). */
     public void clear(String namespace, String postgres) {
         Lease lease = lease(namespace, postgres);
