@@ -95,9 +95,13 @@ public class FerretDBOpsRequestReconciler implements Reconciler<FerretDBOpsReque
             return null;
         }
         return switch (next) {
-            case RollingRestart.Delete d -> {
-                client.pods().inNamespace(namespace).withName(d.pod()).delete();
-                status.step("RestartPod--" + d.pod(), "PodDeleted", "deleted " + d.pod() + "; waiting for it to be Ready");
+            case RollingRestart.Evict d -> {
+                // an eviction honours the PodDisruptionBudget: refused (false) while it allows no disruption
+                if (!client.pods().inNamespace(namespace).withName(d.pod()).evict()) {
+                    status.progressing("waiting for the PodDisruptionBudget to allow evicting " + d.pod());
+                    yield PostgresOpsRequestReconciler.STEP_RECHECK;
+                }
+                status.step("RestartPod--" + d.pod(), "PodEvicted", "evicted " + d.pod() + "; waiting for it to be Ready");
                 status.progressing("restarting " + d.pod());
                 yield PostgresOpsRequestReconciler.STEP_RECHECK;
             }

@@ -121,9 +121,13 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
             return null;
         }
         return switch (next) {
-            case RollingRestart.Delete d -> {
-                context.getClient().pods().inNamespace(namespace).withName(d.pod()).delete();
-                status.step("RestartPod--" + d.pod(), "PodDeleted", "deleted " + d.pod() + "; waiting for it to be back in its role");
+            case RollingRestart.Evict d -> {
+                // an eviction honours the PodDisruptionBudget: refused (false) while it allows no disruption
+                if (!context.getClient().pods().inNamespace(namespace).withName(d.pod()).evict()) {
+                    status.progressing("waiting for the PodDisruptionBudget to allow evicting " + d.pod());
+                    yield STEP_RECHECK;
+                }
+                status.step("RestartPod--" + d.pod(), "PodEvicted", "evicted " + d.pod() + "; waiting for it to be back in its role");
                 status.progressing("restarting " + d.pod());
                 yield STEP_RECHECK;
             }
@@ -152,7 +156,7 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
 
     private static String describe(RollingRestart.Next next) {
         return switch (next) {
-            case RollingRestart.Delete d -> d.pod() + " was still to be restarted";
+            case RollingRestart.Evict d -> d.pod() + " was still to be restarted";
             case RollingRestart.HandOver h -> h.primary() + " did not hand over (no eligible standby?)";
             case RollingRestart.Wait w -> w.why();
             case RollingRestart.Done d -> d.message();

@@ -21,7 +21,7 @@ final class RollingRestart {
     sealed interface Next {
     }
 
-    record Delete(String pod) implements Next {
+    record Evict(String pod) implements Next {
     }
 
     /** Only the primary is left: ask it to hand over first. */
@@ -50,7 +50,7 @@ final class RollingRestart {
         }
         Optional<PodView> standby = pending.stream().filter(p -> !Labels.ROLE_PRIMARY.equals(p.role())).findFirst();
         if (standby.isPresent()) {
-            return new Delete(standby.get().name());
+            return new Evict(standby.get().name());
         }
         return new HandOver(pending.get(0).name());
     }
@@ -62,7 +62,7 @@ final class RollingRestart {
         }
         return servers.stream().map(s -> find(pods, s).orElseThrow())
                 .filter(p -> before(p.created(), requestCreated)).findFirst()
-                .<Next>map(p -> new Delete(p.name()))
+                .<Next>map(p -> new Evict(p.name()))
                 .orElseGet(() -> new Done("restarted " + String.join(", ", servers) + " one at a time"));
     }
 

@@ -20,9 +20,9 @@ class RollingRestartTest {
     @Test
     void standbysFirstLowestOrdinalFirst() {
         var pods = List.of(pod("pg-0", OLD, "secondary"), pod("pg-1", OLD, "primary"), pod("pg-2", OLD, "secondary"));
-        assertThat(RollingRestart.backend(REQUEST, MEMBERS, pods)).isEqualTo(new RollingRestart.Delete("pg-0"));
+        assertThat(RollingRestart.backend(REQUEST, MEMBERS, pods)).isEqualTo(new RollingRestart.Evict("pg-0"));
         var next = List.of(pod("pg-0", NEW, "secondary"), pod("pg-1", OLD, "primary"), pod("pg-2", OLD, "secondary"));
-        assertThat(RollingRestart.backend(REQUEST, MEMBERS, next)).isEqualTo(new RollingRestart.Delete("pg-2"));
+        assertThat(RollingRestart.backend(REQUEST, MEMBERS, next)).isEqualTo(new RollingRestart.Evict("pg-2"));
     }
 
     @Test
@@ -45,7 +45,7 @@ class RollingRestartTest {
         var onlyPrimary = List.of(pod("pg-0", NEW, "secondary"), pod("pg-1", OLD, "primary"), pod("pg-2", NEW, "secondary"));
         assertThat(RollingRestart.backend(REQUEST, MEMBERS, onlyPrimary)).isEqualTo(new RollingRestart.HandOver("pg-1"));
         var handedOver = List.of(pod("pg-0", NEW, "primary"), pod("pg-1", OLD, "secondary"), pod("pg-2", NEW, "secondary"));
-        assertThat(RollingRestart.backend(REQUEST, MEMBERS, handedOver)).isEqualTo(new RollingRestart.Delete("pg-1"));
+        assertThat(RollingRestart.backend(REQUEST, MEMBERS, handedOver)).isEqualTo(new RollingRestart.Evict("pg-1"));
         var done = List.of(pod("pg-0", NEW, "primary"), pod("pg-1", NEW, "secondary"), pod("pg-2", NEW, "secondary"));
         assertThat(RollingRestart.backend(REQUEST, MEMBERS, done)).isInstanceOf(RollingRestart.Done.class);
     }
@@ -54,11 +54,11 @@ class RollingRestartTest {
     void serversOneAtATimeEachReadyBeforeTheNext() {
         List<String> servers = List.of("fr-0", "fr-secondary-0");
         var start = List.of(pod("fr-0", OLD, null), pod("fr-secondary-0", OLD, null));
-        assertThat(RollingRestart.servers(REQUEST, servers, start)).isEqualTo(new RollingRestart.Delete("fr-0"));
+        assertThat(RollingRestart.servers(REQUEST, servers, start)).isEqualTo(new RollingRestart.Evict("fr-0"));
         var notReady = List.of(new PodView("fr-0", NEW, false, null, false), pod("fr-secondary-0", OLD, null));
         assertThat(RollingRestart.servers(REQUEST, servers, notReady)).isInstanceOf(RollingRestart.Wait.class);
         var second = List.of(pod("fr-0", NEW, null), pod("fr-secondary-0", OLD, null));
-        assertThat(RollingRestart.servers(REQUEST, servers, second)).isEqualTo(new RollingRestart.Delete("fr-secondary-0"));
+        assertThat(RollingRestart.servers(REQUEST, servers, second)).isEqualTo(new RollingRestart.Evict("fr-secondary-0"));
         var done = List.of(pod("fr-0", NEW, null), pod("fr-secondary-0", NEW, null));
         assertThat(RollingRestart.servers(REQUEST, servers, done)).isInstanceOf(RollingRestart.Done.class);
     }
