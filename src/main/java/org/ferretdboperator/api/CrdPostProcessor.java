@@ -32,7 +32,17 @@ public class CrdPostProcessor implements CRDPostProcessor {
             "FerretDBVersion", new Descriptions(
                     "A catalog entry: the images and PostgreSQL backend of one FerretDB version, named by FerretDB objects' spec.version.",
                     "The images of this version.",
-                    "Whether the entry is valid, written by the operator."));
+                    "Whether the entry is valid, written by the operator."),
+            "PostgresOpsRequest", new Descriptions(
+                    "A day-2 operation on a Postgres object (KubeDB's PostgresOpsRequest): Restart and a planned Switchover are "
+                            + "carried out; the other types are accepted and fail saying they are not supported yet.",
+                    "The database, the operation and its options, timeout and apply policy.",
+                    "Progress, written by the operator: phase, one condition per step."),
+            "FerretDBOpsRequest", new Descriptions(
+                    "A day-2 operation on a FerretDB object (KubeDB's FerretDBOpsRequest): Restart is carried out; the other "
+                            + "types are accepted and fail saying they are not supported yet.",
+                    "The database, the operation and its options, timeout and apply policy.",
+                    "Progress, written by the operator: phase, one condition per step."));
 
     private final PrinterColumnOrder printerColumns = new PrinterColumnOrder();
 

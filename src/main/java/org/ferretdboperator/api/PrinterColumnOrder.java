@@ -23,7 +23,9 @@ public class PrinterColumnOrder implements CRDPostProcessor {
     private static final Map<String, Class<?>> KINDS = Map.of(
             "FerretDB", FerretDB.class,
             "Postgres", Postgres.class,
-            "FerretDBVersion", FerretDBVersion.class);
+            "FerretDBVersion", FerretDBVersion.class,
+            "PostgresOpsRequest", org.ferretdboperator.api.ops.PostgresOpsRequest.class,
+            "FerretDBOpsRequest", org.ferretdboperator.api.ops.FerretDBOpsRequest.class);
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {

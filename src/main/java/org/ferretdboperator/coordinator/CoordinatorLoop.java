@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.ferretdboperator.contract.SwitchoverRequest;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
 import org.ferretdboperator.coordinator.decision.HaDecision;
@@ -16,6 +17,7 @@ import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Observation;
 import org.ferretdboperator.coordinator.decision.PeerView;
+import org.ferretdboperator.coordinator.decision.PlannedSwitchover;
 import org.ferretdboperator.coordinator.decision.Readiness;
 import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.coordinator.lease.LeaseSnapshot;
@@ -168,7 +170,9 @@ public final class CoordinatorLoop implements Runnable {
         if (apiReachable) {
             publish(o, ready, start);
         }
-        Decision d = decision.decide(o);
+        // a planned switchover the operator asked for on the Lease takes precedence over the ordinary leader tick
+        Decision d = PlannedSwitchover.decide(o, tracker.last().flatMap(l -> SwitchoverRequest.decode(l.annotations())))
+                .orElseGet(() -> decision.decide(o));
         if (!d.status().equals(lastStatus)) {
             LOG.infof("%s -> %s", d.status(), d.kinds());
             lastStatus = d.status();

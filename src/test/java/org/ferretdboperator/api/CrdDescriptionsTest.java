@@ -55,7 +55,9 @@ class CrdDescriptionsTest {
         Map<String, List<String>> categories = Map.of(
                 "ferretdbs.kubedb.com.yaml", List.of("datastore", "kubedb", "appscode", "all"),
                 "postgreses.kubedb.com.yaml", List.of("datastore", "kubedb", "appscode", "all"),
-                "ferretdbversions.catalog.kubedb.com.yaml", List.of("catalog", "kubedb", "appscode"));
+                "ferretdbversions.catalog.kubedb.com.yaml", List.of("catalog", "kubedb", "appscode"),
+                "postgresopsrequests.ops.kubedb.com.yaml", List.of("ops", "kubedb", "appscode"),
+                "ferretdbopsrequests.ops.kubedb.com.yaml", List.of("datastore", "kubedb", "appscode"));
         for (var entry : categories.entrySet()) {
             JsonNode crd = YAML.readTree(CRDS.resolve(entry.getKey()).toFile());
             List<String> actual = new ArrayList<>();

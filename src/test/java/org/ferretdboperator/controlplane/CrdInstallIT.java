@@ -59,7 +59,10 @@ class CrdInstallIT {
                 .peek(crd -> assertThat(ShippedManifests.established(crd)).as("%s is Established", crd.getMetadata().getName()).isTrue())
                 .collect(Collectors.toMap(crd -> crd.getSpec().getGroup() + "/" + crd.getSpec().getNames().getKind(),
                         crd -> crd.getSpec().getNames()));
-        assertThat(served).containsOnlyKeys("kubedb.com/FerretDB", "kubedb.com/Postgres", "catalog.kubedb.com/FerretDBVersion");
+        assertThat(served).containsOnlyKeys("kubedb.com/FerretDB", "kubedb.com/Postgres", "catalog.kubedb.com/FerretDBVersion",
+                "ops.kubedb.com/PostgresOpsRequest", "ops.kubedb.com/FerretDBOpsRequest");
+        assertThat(served.get("ops.kubedb.com/PostgresOpsRequest").getShortNames()).containsExactly("pgops");
+        assertThat(served.get("ops.kubedb.com/FerretDBOpsRequest").getShortNames()).containsExactly("frops");
         assertThat(served.get("kubedb.com/FerretDB").getShortNames()).contains("fr");
         assertThat(served.get("kubedb.com/Postgres").getShortNames()).contains("pg");
         assertThat(served.get("catalog.kubedb.com/FerretDBVersion").getPlural()).isEqualTo("ferretdbversions");

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import org.ferretdboperator.contract.SwitchoverRequest;
+import org.ferretdboperator.ops.LeaseSwitchover;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 
@@ -419,7 +423,67 @@ enum Scenario {
             assertNeverPrimary(x, lagging, "over the whole run");
             verifyBulk(x);
         }
+    },
+
+    // --- planned switchover (issue 14): the operator's request on the Lease, carried out by the coordinators ---------
+
+    /** Synchronous mode: a planned switchover to the coordinator's choice of standby, through the operator's requester. */
+    PLANNED_SWITCHOVER("planned-switchover", "Planned switchover (operator's Lease request), Synchronous", true) {
+        @Override
+        void inject(Experiment x) {
+            plannedSwitchover(x, null);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyPlannedSwitchover(x, o, null);
+        }
+    },
+
+    /** Asynchronous mode: a planned switchover to a named standby; no acknowledged write may be lost here either. */
+    PLANNED_SWITCHOVER_ASYNC("planned-switchover-async", "Planned switchover to a named standby, Asynchronous", false) {
+        @Override
+        void inject(Experiment x) {
+            plannedSwitchover(x, x.before().standbys().get(1));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyPlannedSwitchover(x, o, x.before().standbys().get(1));
+        }
     };
+
+    /** Writes the request as the ops reconciler does and waits until the Lease holder has handed over. */
+    static void plannedSwitchover(Experiment x, String target) {
+        String namespace = x.cluster().spec().namespace();
+        String postgres = x.cluster().spec().postgres();
+        LeaseSwitchover requester = new LeaseSwitchover(x.cluster().admin());
+        x.fault("planned switchover of " + x.before().primary() + (target == null ? "" : " to " + target)
+                + " requested on the Lease");
+        SwitchoverRequest request = requester.request(namespace, postgres, "harness-" + x.faultNanos(), target)
+                .orElseThrow(() -> new IllegalStateException("the Lease has no holder to ask"));
+        org.awaitility.Awaitility.await("the Lease handed over by " + request.from())
+                .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(20))
+                .until(() -> requester.progress(namespace, postgres, request) == LeaseSwitchover.Progress.HANDED_OVER);
+        x.note("Lease handed over by %s to %s %.3f s after the request", request.from(),
+                requester.holder(namespace, postgres).orElse("nobody"), Harness.seconds(System.nanoTime() - x.faultNanos()));
+        requester.clear(namespace, postgres);
+    }
+
+    static void verifyPlannedSwitchover(Experiment x, Outcome o, String target) {
+        x.check(!o.primaryAfter().equals(o.primaryBefore()), "a switchover was requested, yet %s is still the primary",
+                o.primaryBefore());
+        if (target != null) {
+            x.check(o.primaryAfter().equals(target), "the switchover to %s made %s the primary", target, o.primaryAfter());
+        }
+        // in both modes: the old primary stops before handing over and the target promotes only at its final position
+        x.check(o.lostAcknowledged() == 0, "a planned switchover lost %d acknowledged writes: %s", o.lostAcknowledged(),
+                o.lostSample());
+        String namespace = x.cluster().spec().namespace();
+        Lease lease = x.cluster().admin().leases().inNamespace(namespace).withName(Names.lease(x.cluster().spec().postgres())).get();
+        x.check(SwitchoverRequest.decode(lease.getMetadata().getAnnotations()).isEmpty(),
+                "the switchover request is still on the Lease after the step: %s", lease.getMetadata().getAnnotations());
+    }
 
     final String slug;
     final String title;

@@ -104,7 +104,8 @@ class HelmInstallIT {
             assertThat(client.resource(object).get()).as("%s %s installed by the chart", object.getKind(),
                     object.getMetadata().getName()).isNotNull();
         }
-        for (String crd : List.of("ferretdbs.kubedb.com", "postgreses.kubedb.com", "ferretdbversions.catalog.kubedb.com")) {
+        for (String crd : List.of("ferretdbs.kubedb.com", "postgreses.kubedb.com", "ferretdbversions.catalog.kubedb.com",
+                "postgresopsrequests.ops.kubedb.com", "ferretdbopsrequests.ops.kubedb.com")) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ShippedManifests.established(
                     client.apiextensions().v1().customResourceDefinitions().withName(crd).get()))
                     .as("CRD %s installed by the chart and Established", crd).isTrue());

@@ -65,7 +65,7 @@ class OlmBundleTest {
                         + crd.at("/spec/names/kind").asText());
             }
         }
-        assertThat(owned).isEqualTo(chart).hasSize(3);
+        assertThat(owned).isEqualTo(chart).hasSize(5);
         InstallPathsDriftTest.assertSameFiles(Path.of("kubernetes", "crds"), bundleCrdDir());
     }
 
@@ -124,6 +124,7 @@ class OlmBundleTest {
         List<String> kinds = new ArrayList<>();
         examples.forEach(e -> kinds.add(e.path("apiVersion").asText() + "/" + e.path("kind").asText()));
         assertThat(kinds).containsExactlyInAnyOrder("kubedb.com/v1alpha2/FerretDB", "kubedb.com/v1/Postgres",
+                "ops.kubedb.com/v1alpha1/PostgresOpsRequest", "ops.kubedb.com/v1alpha1/FerretDBOpsRequest",
                 "catalog.kubedb.com/v1alpha1/FerretDBVersion");
         // The FerretDB example is the KubeDB guide's object.
         JsonNode seed = Yaml.one(Path.of(System.getProperty("ferretdb.seed", "../shared/seed/ferretdb.yaml")));

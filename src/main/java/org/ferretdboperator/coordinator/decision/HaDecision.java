@@ -148,7 +148,7 @@ public final class HaDecision {
      * The standby a leaving leader hands over to: healthy, following this leader, not leaving itself, in the recorded
      * synchronous set (Synchronous), most advanced, lowest ordinal on ties.
      */
-    private Optional<String> handoverCandidate(Observation o) {
+    static Optional<String> handoverCandidate(Observation o) {
         Set<String> syncSet = o.lease().record().syncMembers();
         return o.peers().values().stream()
                 .filter(p -> p.state() != null)
