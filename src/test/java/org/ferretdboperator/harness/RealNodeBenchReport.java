@@ -164,7 +164,9 @@ public final class RealNodeBenchReport {
         md.append("\n## Where the time went\n\nPer case, the median over its runs of the moment (seconds after the "
                 + "fault) each step was first seen: from the API server through watches (pods, the Lease, role labels, "
                 + "the primary Service's EndpointSlices, nodes) and from the coordinators' own log lines (`kubectl logs "
-                + "--timestamps`, same clock). n = runs in which the step was seen. Kubelet logs are not read.\n");
+                + "--timestamps`, same clock; those times are the container runtime's, when it read the line, and "
+                + "may trail the API by a fraction of a second under load). n = runs in which the step was seen. "
+                + "Kubelet logs are not read.\n");
         stepMedians.forEach((scenario, medians) -> {
             md.append("\n### ").append(scenario).append("\n\n| step | median s after the fault | n |\n|---|---:|---:|\n");
             medians.forEach((step, median) -> md.append(String.format(Locale.ROOT, "| %s | %s | %d |%n", step,
@@ -230,7 +232,9 @@ public final class RealNodeBenchReport {
                 + "write outage = fault -> first insert acknowledged after the longest stretch without one (the stretch "
                 + "that overlaps the time from the fault until the roles are restored); gap = the length of that "
                 + "stretch (for a graceful delete it may start a little after the fault); "
-                + "roles restored = fault -> every backend pod Ready with one primary and two secondaries labelled.\n\n");
+                + "roles restored = fault -> every backend pod Ready with one primary and two secondaries labelled; for "
+                + "node-lost, fault -> a new primary labelled and Ready while the node is still down (the failover; the "
+                + "rejoin after the node returns is the step \"every member back in its role\" below).\n\n");
         md.append("| scenario | runs | passed | write outage p50 s | p95 s | max s | gap p50 s | roles restored "
                 + "p50 s | max s | acknowledged | lost | two primary labels |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

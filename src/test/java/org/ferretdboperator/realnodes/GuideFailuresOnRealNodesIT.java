@@ -37,8 +37,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The guide's failure cases on real pods: one three-node cluster (operator installed by Helm) and one FerretDB object
  * from the seed manifest (version 1.24.2, the catalog's PostgreSQL 17 backend) in a "restricted" namespace. Each case
  * runs a bounded writer of unique ids through the {@code ferret} Service (an id counts as acknowledged only when the
- * driver returned success) and watches the backend pods' role labels, applies the fault with kubectl (or, for a crash,
- * through the node's containerd), waits until every backend pod is Ready with one primary and two secondaries, and
+ * driver returned success) and a reader by id through {@code ferret-secondary}, watches the backend pods' role labels
+ * and the steps of the failover ({@link FailoverTimeline}), applies the fault with kubectl (for a crash, through the
+ * node's containerd; for a lost node, hack/local-cluster.sh node-stop), waits until every backend pod is Ready with one
+ * primary and two secondaries, and
  * checks the set read back through {@code ferret}: no acknowledged insert missing, no duplicate, no phantom, never two
  * primary labels at once, and writes acknowledged again after the recovery. In the test command each case runs once;
  * {@code hack/failover-bench.sh --real-nodes} repeats them ({@code -Drealnodes.bench.runs}) and writes the report
