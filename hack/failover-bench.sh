@@ -36,9 +36,10 @@
 # cluster of hack/local-cluster.sh with the operator installed by Helm, a MongoDB writer through the `ferret` Service):
 # writes target/real-nodes-bench/results.json, report.md and gaps.png, rewritten after every run. Scenario slugs:
 # case1-delete-primary, case1-force-delete-primary, case2-delete-primary-and-secondary,
-# case3-delete-both-secondaries, case4-delete-every-pod, crash-primary-postgres-container (default: all). --runs
-# defaults to 10. Needs the images hack/test.sh builds (hack/images.sh) and root. --runs 10 took 37 min on 2 cores at
-# load average 7-43 (2026-12-06: about 1.5 min to start the cluster, then about 35 s per run).
+# case3-delete-both-secondaries, case4-delete-every-pod, crash-primary-postgres-container, node-lost (default: all). --runs
+# defaults to 10. Needs the images hack/test.sh builds (hack/images.sh) and root. --runs 10 of the first six took 37 min
+# on 2 cores at load average 7-43 (2026-12-06: about 1.5 min to start the cluster, then about 35 s per run); a
+# node-lost run takes about 1 min more (the node stays down through the failover, then rejoins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,7 +75,7 @@ if [[ -n $real_nodes ]]; then
   declare -A method=([case1-delete-primary]=case1DeletePrimary [case1-force-delete-primary]=case1ForceDeletePrimary
     [case2-delete-primary-and-secondary]=case2DeletePrimaryAndASecondary
     [case3-delete-both-secondaries]=case3DeleteBothSecondaries [case4-delete-every-pod]=case4DeleteEveryBackendPod
-    [crash-primary-postgres-container]=primaryPostgresContainerCrash)
+    [crash-primary-postgres-container]=primaryPostgresContainerCrash [node-lost]=nodeLost)
   selected=GuideFailuresOnRealNodesIT
   if [[ -n $scenarios && $scenarios != "case1-delete-primary,case1-kill-primary,case1-node-lost" ]]; then
     methods=()

@@ -1061,6 +1061,14 @@ cmd_node_stop() {
   # One SIGKILL pass over everything in the node's mount namespace and cgroups: kubelet, kube-proxy, containerd, the
   # shims and the containers all die together, as at a power loss.
   kill_node_processes "$i"
+  # What a lost node means, checked rather than assumed: no agent left, the link down.
+  local c sw
+  for c in kubelet kube-proxy containerd; do
+    ! alive "node-$i-$c" || die "node-$i's $c survived node-stop"
+  done
+  sw=$(pid_of switch)
+  nsenter -t "$sw" -n ip -o link show "lc${NET_INDEX}n$i" | grep -q 'state DOWN' \
+    || die "node-$i's link lc${NET_INDEX}n$i is not down"
   log "node-$i stopped: network cut, every process killed"
 }
 

@@ -14,7 +14,8 @@ import org.ferretdboperator.support.Names;
  * for list and watch only when the request has a {@code metadata.name} field selector, so coordinators must watch the
  * Lease with {@code fieldSelector=metadata.name=<lease>};</li>
  * <li>pods: read in the namespace (peers publish their state in an annotation), patch only the StatefulSet's own pod
- * names (the role label and member-state annotation of its own pod);</li>
+ * names (the role label and member-state annotation of its own pod; as Lease holder, the removal of a primary
+ * label left on another member's pod, see StalePrimaryLabels);</li>
  * <li>events: create.</li>
  * </ul>
  * No Secrets: the credentials are mounted.

@@ -18,6 +18,7 @@ import org.ferretdboperator.coordinator.decision.Memory;
 import org.ferretdboperator.coordinator.decision.Observation;
 import org.ferretdboperator.coordinator.decision.ReleasePosition;
 import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.decision.StalePrimaryLabels;
 import org.ferretdboperator.coordinator.lease.LeaseConflictException;
 import org.ferretdboperator.coordinator.member.MemberDirectory;
 import org.ferretdboperator.coordinator.postgres.ControlFile;
@@ -138,8 +139,28 @@ final class ActionExecutor {
             instance.ensureRoles(appUsers);
             appUsersEnsuredTerm = a.term();
         });
-        on(Action.PublishRole.class, (a, o) -> members.setRole(a.role()));
+        on(Action.PublishRole.class, (a, o) -> {
+            if (a.role() == Role.PRIMARY) {
+                clearStalePrimaryLabels(o);
+            }
+            members.setRole(a.role());
+        });
         on(Action.Wait.class, (a, o) -> { });
+    }
+
+    /**
+     * Before this member labels itself primary: the primary labels the Lease holder finds on other pods (a primary
+     * lost with its node), removed on their observed uid and resourceVersion, so the primary Service never selects
+     * two pods. Whether this member holds the Lease is its own last Lease write: the AcquireLease of this same
+     * decision is not in the tick's observation yet. A refused removal fails the action; the next tick observes again.
+     */
+    private void clearStalePrimaryLabels(Observation o) {
+        for (StalePrimaryLabels.LabelledPod stale : StalePrimaryLabels.toClear(o.self(), lease.holding(),
+                members.roleLabels())) {
+            members.clearRoleLabel(stale);
+            LOG.infof("removed the primary label of %s (uid %s, resourceVersion %s): this member holds the Lease",
+                    stale.name(), stale.uid(), stale.resourceVersion());
+        }
     }
 
     private <A extends Action> void on(Class<A> kind, Handler<A> handler) {

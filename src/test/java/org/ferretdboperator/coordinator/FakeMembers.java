@@ -1,8 +1,11 @@
 package org.ferretdboperator.coordinator;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.decision.StalePrimaryLabels.LabelledPod;
 import org.ferretdboperator.coordinator.member.MemberDirectory;
 
 /** The members' pods in memory: the test publishes peers' states, the loop publishes its own and sets its role label. */
@@ -40,6 +43,17 @@ final class FakeMembers implements MemberDirectory {
     @Override
     public synchronized void setRole(Role role) {
         ownLabel = role.label();
+    }
+
+    /** Only this member's own pod is known here; other members' labels live in their own FakeMembers. */
+    @Override
+    public synchronized List<LabelledPod> roleLabels() {
+        return new ArrayList<>(List.of(new LabelledPod(self, self, "1", ownLabel)));
+    }
+
+    @Override
+    public void clearRoleLabel(LabelledPod pod) {
+        throw new IllegalStateException("FakeMembers knows no other pod than " + self + ": asked to clear " + pod);
     }
 
     MemberState own() {

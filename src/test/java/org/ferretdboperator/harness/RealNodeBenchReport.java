@@ -37,10 +37,21 @@ public final class RealNodeBenchReport {
      * @param duplicates         documents counted beyond the distinct ids read back
      * @param dualPrimaries      moments with two pods labelled primary
      * @param load1              the 1-minute load average when the run started
+     * @param readOutageSeconds  the same as writeOutageSeconds for reads by id (of inserts acknowledged before the
+     *                           case) through the {@code ferret-secondary} Service: fault to the first successful read
+     *                           after the longest stretch without one
+     * @param steps              where the time went: step -> seconds after the fault, first occurrence, as observed
+     *                           from the API (pods, Lease, role labels, the primary Service's endpoints, nodes) and in
+     *                           the coordinators' logs; empty when not observed
      */
     public record Run(String scenario, int index, boolean passed, String failure, double writeOutageSeconds,
             double gapSeconds, double restoredSeconds, long acknowledged, long lost, long phantoms,
-            long duplicates, int dualPrimaries, String primaryBefore, String primaryAfter, double load1) {
+            long duplicates, int dualPrimaries, String primaryBefore, String primaryAfter, double load1,
+            double readOutageSeconds, Map<String, Double> steps) {
+
+        public Run {
+            steps = steps == null ? Map.of() : Map.copyOf(steps);
+        }
     }
 
     private RealNodeBenchReport() {
@@ -62,6 +73,8 @@ public final class RealNodeBenchReport {
             List<String> scenarios = runs.stream().map(Run::scenario).distinct().toList();
             List<BenchReport.Row> rows = new ArrayList<>();
             List<Map<String, Object>> summary = new ArrayList<>();
+            Map<String, List<Double>> readOutages = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> stepMedians = new LinkedHashMap<>();
             for (String scenario : scenarios) {
                 List<Run> of = runs.stream().filter(r -> r.scenario().equals(scenario)).toList();
                 List<Double> outages = sorted(of, Run::writeOutageSeconds);
@@ -94,7 +107,13 @@ public final class RealNodeBenchReport {
                 s.put("phantoms", of.stream().mapToLong(Run::phantoms).sum());
                 s.put("duplicates", of.stream().mapToLong(Run::duplicates).sum());
                 s.put("twoPrimaryLabelMoments", dual);
+                List<Double> reads = sorted(of, Run::readOutageSeconds);
+                s.put("readOutageP50", BenchReport.percentile(reads, 50));
+                s.put("readOutageMax", max(reads));
+                s.put("stepsMedianSeconds", medianSteps(of));
                 summary.add(s);
+                readOutages.put(scenario, reads);
+                stepMedians.put(scenario, medianSteps(of));
             }
             List<Double> loads = runs.stream().map(Run::load1).filter(d -> !d.isNaN()).sorted().toList();
             Map<String, Object> machine = BenchReport.machine();
@@ -115,10 +134,46 @@ public final class RealNodeBenchReport {
                     json);
             boolean plotted = GapPlot.write(dir.resolve("gaps.png"), rows);
             Files.writeString(dir.resolve("report.md"), markdown(rows, targets, machine, loads, elapsedSeconds, command,
-                    plotted));
+                    plotted) + readsAndSteps(readOutages, stepMedians, runs));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Per step, the median of its seconds after the fault over the runs that observed it, in order of that median. */
+    static Map<String, Double> medianSteps(List<Run> runs) {
+        Map<String, List<Double>> byStep = new LinkedHashMap<>();
+        runs.forEach(r -> r.steps().forEach((step, t) -> byStep.computeIfAbsent(step, k -> new ArrayList<>()).add(t)));
+        Map<String, Double> out = new LinkedHashMap<>();
+        byStep.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), BenchReport.percentile(e.getValue().stream().sorted().toList(), 50)))
+                .sorted(Map.Entry.comparingByValue()).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** The read outage per case and "where the time went": the median of each observed step per case. */
+    static String readsAndSteps(Map<String, List<Double>> readOutages, Map<String, Map<String, Double>> stepMedians,
+            List<Run> runs) {
+        StringBuilder md = new StringBuilder("\n## Read outage through `ferret-secondary`\n\n"
+                + "A reader finds documents by id (inserts acknowledged before the case) through the `ferret-secondary` "
+                + "Service every 100 ms. read outage = fault -> first successful read after the longest stretch "
+                + "without one. Measured, not asserted.\n\n| scenario | runs measured | read outage p50 s | max s |\n"
+                + "|---|---:|---:|---:|\n");
+        readOutages.forEach((scenario, reads) -> md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s |%n",
+                scenario, reads.size(), fmt(BenchReport.percentile(reads, 50)), fmt(max(reads)))));
+        md.append("\n## Where the time went\n\nPer case, the median over its runs of the moment (seconds after the "
+                + "fault) each step was first seen: from the API server through watches (pods, the Lease, role labels, "
+                + "the primary Service's EndpointSlices, nodes) and from the coordinators' own log lines (`kubectl logs "
+                + "--timestamps`, same clock; those times are the container runtime's, when it read the line, and "
+                + "may trail the API by a fraction of a second under load). n = runs in which the step was seen. "
+                + "Kubelet logs are not read.\n");
+        stepMedians.forEach((scenario, medians) -> {
+            md.append("\n### ").append(scenario).append("\n\n| step | median s after the fault | n |\n|---|---:|---:|\n");
+            medians.forEach((step, median) -> md.append(String.format(Locale.ROOT, "| %s | %s | %d |%n", step,
+                    fmt(median), runs.stream().filter(r -> r.scenario().equals(scenario)
+                            && r.steps().containsKey(step)).count())));
+        });
+        return md.toString();
     }
 
     private static List<Double> sorted(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
@@ -177,7 +232,9 @@ public final class RealNodeBenchReport {
                 + "write outage = fault -> first insert acknowledged after the longest stretch without one (the stretch "
                 + "that overlaps the time from the fault until the roles are restored); gap = the length of that "
                 + "stretch (for a graceful delete it may start a little after the fault); "
-                + "roles restored = fault -> every backend pod Ready with one primary and two secondaries labelled.\n\n");
+                + "roles restored = fault -> every backend pod Ready with one primary and two secondaries labelled; for "
+                + "node-lost, fault -> a new primary labelled and Ready while the node is still down (the failover; the "
+                + "rejoin after the node returns is the step \"every member back in its role\" below).\n\n");
         md.append("| scenario | runs | passed | write outage p50 s | p95 s | max s | gap p50 s | roles restored "
                 + "p50 s | max s | acknowledged | lost | two primary labels |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

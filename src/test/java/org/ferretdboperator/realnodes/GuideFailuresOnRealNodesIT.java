@@ -37,8 +37,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The guide's failure cases on real pods: one three-node cluster (operator installed by Helm) and one FerretDB object
  * from the seed manifest (version 1.24.2, the catalog's PostgreSQL 17 backend) in a "restricted" namespace. Each case
  * runs a bounded writer of unique ids through the {@code ferret} Service (an id counts as acknowledged only when the
- * driver returned success) and watches the backend pods' role labels, applies the fault with kubectl (or, for a crash,
- * through the node's containerd), waits until every backend pod is Ready with one primary and two secondaries, and
+ * driver returned success) and a reader by id through {@code ferret-secondary}, watches the backend pods' role labels
+ * and the steps of the failover ({@link FailoverTimeline}), applies the fault with kubectl (for a crash, through the
+ * node's containerd; for a lost node, hack/local-cluster.sh node-stop), waits until every backend pod is Ready with one
+ * primary and two secondaries, and
  * checks the set read back through {@code ferret}: no acknowledged insert missing, no duplicate, no phantom, never two
  * primary labels at once, and writes acknowledged again after the recovery. In the test command each case runs once;
  * {@code hack/failover-bench.sh --real-nodes} repeats them ({@code -Drealnodes.bench.runs}) and writes the report
@@ -68,8 +70,16 @@ class GuideFailuresOnRealNodesIT {
     static final Map<String, String> TITLES = new java.util.LinkedHashMap<>();
     static final List<RealNodeBenchReport.Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    static final String SECONDARY_SERVICE = FERRETDB + "-secondary";
+    /** Documents inserted (and acknowledged) at set-up, read back by id through ferret-secondary during every case. */
+    static final String READS = "reads";
+    static final int READ_DOCUMENTS = 100;
+    static final Duration READ_INTERVAL = Duration.ofMillis(100);
+
     static RealNodeCluster cluster;
     static MongoClient client;
+    static MongoClient readClient;
+    static final List<Object> readIds = new ArrayList<>();
     static long classStart;
     static final List<String> summary = new ArrayList<>();
 
@@ -96,12 +106,30 @@ class GuideFailuresOnRealNodesIT {
         log("setup", "every pod Ready %.1f s after kubectl apply (cluster start and operator install %.1f s)",
                 seconds(applied), (applied - classStart) / 1e9);
         client = cluster.mongo(NAMESPACE, FERRETDB, FERRETDB, "&socketTimeoutMS=15000");
+        // Before any client reaches a secondary FerretDB server: FerretDB 1.x loads its collection catalogue once per
+        // process, so the collection must exist before the secondary servers first serve (see README).
+        insertReadDocuments(client.getDatabase("guide").getCollection(READS));
+        readClient = cluster.mongo(NAMESPACE, SECONDARY_SERVICE, FERRETDB, "&socketTimeoutMS=5000");
+    }
+
+    private static void insertReadDocuments(MongoCollection<Document> reads) {
+        await("the documents for the readers inserted through " + FERRETDB).atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                    for (long id = readIds.size() + 1; id <= READ_DOCUMENTS; id++) {
+                        reads.insertOne(new Document("_id", id).append("for", "readers"));
+                        readIds.add(id);
+                    }
+                    return true;
+                });
     }
 
     @AfterAll
     static void stopCluster() {
         if (client != null) {
             client.close();
+        }
+        if (readClient != null) {
+            readClient.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -159,6 +187,48 @@ class GuideFailuresOnRealNodesIT {
                 }));
     }
 
+    /**
+     * The node holding the primary lost at once (hack/local-cluster.sh node-stop: link cut, kubelet, containerd, shims
+     * and containers SIGKILLed), down until the failover is over, then back, and its member rejoins. Clients go through
+     * a surviving node (the host's own route to the Service CIDR goes through node-1). The pod on the lost node is not
+     * deleted by anyone: failover must not wait for it, and the new Lease holder removes its primary label.
+     */
+    @Test
+    @Order(7)
+    void nodeLost() {
+        repeat("node-lost", "a lost node: the primary's node stops at once (network cut, kubelet, containerd and every "
+                + "container killed) until the failover is over, then comes back", (n, m) -> {
+                    awayFromTheFerretDbServer(n);
+                    runCase(n, m, false, roles -> List.of(roles.primary()), pods -> { }, true);
+                });
+    }
+
+    /**
+     * With one primary FerretDB server, a lost node that also runs it stops every write until it returns, whatever
+     * the backend does (its StatefulSet pod is not replaced while the node is down). That is not what this case
+     * measures, so the backend's primary is first moved off that node by a graceful delete of the primary pod.
+     */
+    private static void awayFromTheFerretDbServer(String name) {
+        await(name + ": the backend settled").atMost(RECOVERY).pollInterval(Duration.ofMillis(500))
+                .until(() -> settled(p -> true));
+        String serverNode = ferretServers().get(0).getSpec().getNodeName();
+        Pod primary = backendPods().stream().filter(p -> p.getMetadata().getName().equals(roles().primary()))
+                .findFirst().orElseThrow();
+        if (!serverNode.equals(primary.getSpec().getNodeName())) {
+            return;
+        }
+        log(name, "the primary %s shares %s with the FerretDB server: moving the primary off it first",
+                primary.getMetadata().getName(), serverNode);
+        try {
+            delete(List.of(primary));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        await(name + ": the primary moved off " + serverNode).atMost(RECOVERY).pollInterval(Duration.ofMillis(500))
+                .until(() -> settled(p -> !p.getMetadata().getUid().equals(primary.getMetadata().getUid()))
+                        && !roles().primary().equals(primary.getMetadata().getName()));
+    }
+
     interface Case {
         void run(String name, RealNodeBenchReport.Run[] measured);
     }
@@ -181,7 +251,7 @@ class GuideFailuresOnRealNodesIT {
                 String failure = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
                 runs.add(measured[0] != null ? withRun(measured[0], name, i, load, false, failure)
                         : new RealNodeBenchReport.Run(name, i, false, failure, Double.NaN, Double.NaN, Double.NaN, 0, 0,
-                                0, 0, 0, null, null, load));
+                                0, 0, 0, null, null, load, Double.NaN, Map.of()));
                 if (first == null) {
                     first = e;
                 }
@@ -197,7 +267,7 @@ class GuideFailuresOnRealNodesIT {
             boolean passed, String failure) {
         return new RealNodeBenchReport.Run(name, index, passed, failure, m.writeOutageSeconds(), m.gapSeconds(),
                 m.restoredSeconds(), m.acknowledged(), m.lost(), m.phantoms(), m.duplicates(), m.dualPrimaries(),
-                m.primaryBefore(), m.primaryAfter(), load);
+                m.primaryBefore(), m.primaryAfter(), load, m.readOutageSeconds(), m.steps());
     }
 
     private static void writeReport() {
@@ -257,6 +327,17 @@ class GuideFailuresOnRealNodesIT {
      */
     private static void runCase(String name, RealNodeBenchReport.Run[] measured, boolean primaryMustStay,
             java.util.function.Function<Roles, List<String>> targets, Fault fault) {
+        runCase(name, measured, primaryMustStay, targets, fault, false);
+    }
+
+    /**
+     * {@code nodeLost}: the fault is the loss of the primary's node ({@code fault} is not used); recovered means a new
+     * primary labelled and Ready while the node is still down (the failover), then writes acknowledged while it is
+     * still down; then the node comes back and every member must be back in its role before the checks.
+     */
+    private static void runCase(String name, RealNodeBenchReport.Run[] measured, boolean primaryMustStay,
+            java.util.function.Function<Roles, List<String>> targets, Fault fault, boolean nodeLost) {
+        List<MongoClient> ownClients = new ArrayList<>();
         try {
             await(name + ": the backend settled before the fault").atMost(RECOVERY).pollInterval(Duration.ofMillis(500))
                     .until(() -> settled(p -> true));
@@ -269,37 +350,81 @@ class GuideFailuresOnRealNodesIT {
             victims.forEach(p -> restartsBefore.put(p.getMetadata().getName(), postgresRestarts(p)));
             boolean crash = name.startsWith("crash");
             String collectionName = name.replace(" #", "-run-");
+            Pod oldPrimary = pods.get(before.primary());
+            int lostNode = nodeLost ? RealNodeCluster.nodeNumber(oldPrimary) : 0;
+            MongoClient writeVia = client;
+            MongoClient readVia = readClient;
+            if (nodeLost) {
+                // clients whose path (relay, kube-proxy) is on a node that stays up
+                int through = lostNode % RealNodeCluster.NODES + 1;
+                writeVia = cluster.mongoThrough(through, NAMESPACE, FERRETDB, FERRETDB, "&socketTimeoutMS=15000");
+                ownClients.add(writeVia);
+                readVia = cluster.mongoThrough(through, NAMESPACE, SECONDARY_SERVICE, FERRETDB, "&socketTimeoutMS=5000");
+                ownClients.add(readVia);
+            }
             // Recovered: the deleted pods replaced (or the killed container restarted), all Ready, roles complete.
             Predicate<Pod> recovered = crash
                     ? p -> !restartsBefore.containsKey(p.getMetadata().getName())
                             || postgresRestarts(p) > restartsBefore.get(p.getMetadata().getName())
                     : p -> !victimUids.contains(p.getMetadata().getUid());
-            MongoCollection<Document> collection = client.getDatabase("guide").getCollection(collectionName);
+            MongoCollection<Document> collection = writeVia.getDatabase("guide").getCollection(collectionName);
             List<String> notListing = createOnEveryServer(collectionName);
 
-            try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND)) {
+            try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND);
+                    FailoverTimeline timeline = new FailoverTimeline(cluster.admin(), NAMESPACE, BACKEND)) {
                 await(name + ": the label watcher sees the three backend pods").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(100)).until(() -> labels.now().roles().size() == 3);
-                MongoWorkload writer = new MongoWorkload(collection, 2, Duration.ofMillis(50), null, List.of(),
-                        Duration.ofSeconds(1)).start(WRITER_BOUND);
+                MongoWorkload writer = new MongoWorkload(collection, 2, Duration.ofMillis(50),
+                        readVia.getDatabase("guide").getCollection(READS), readIds, READ_INTERVAL).start(WRITER_BOUND);
                 try {
                     await(name + ": inserts acknowledged through " + FERRETDB + " before the fault")
                             .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                             .until(() -> writer.acks().size() >= 20);
+                    java.time.Instant faultWall = java.time.Instant.now();
                     long faultAt = System.nanoTime();
-                    fault.apply(victims);
+                    timeline.markFault(faultAt, victims, oldPrimary, nodeLost ? "node-" + lostNode : null);
+                    if (nodeLost) {
+                        cluster.nodeStop(lostNode);
+                    } else {
+                        fault.apply(victims);
+                    }
                     long faultApplied = System.nanoTime();
-                    await(name + ": every backend pod Ready with one primary and two secondaries").atMost(RECOVERY)
-                            .pollInterval(Duration.ofMillis(250)).until(() -> settled(recovered));
-                    long restored = System.nanoTime();
+                    Map<String, Double> extraSteps = new TreeMap<>();
+                    String oldPodWhileDown = null;
+                    long restored;
+                    if (nodeLost) {
+                        await(name + ": a new primary labelled and Ready while " + oldPrimary.getSpec().getNodeName()
+                                + " is down").atMost(RECOVERY).pollInterval(Duration.ofMillis(250))
+                                .until(() -> failedOverFrom(before.primary()));
+                        restored = System.nanoTime();
+                        await(name + ": inserts acknowledged through " + FERRETDB + " while the node is down")
+                                .atMost(WRITES_RESUME).pollInterval(Duration.ofMillis(100))
+                                .until(() -> writer.acks().stream().filter(a -> a.sentNanos() > restored).count() >= 10);
+                        Pod stillThere = cluster.admin().pods().inNamespace(NAMESPACE).withName(before.primary()).get();
+                        oldPodWhileDown = stillThere == null ? "gone" : "uid " + (stillThere.getMetadata().getUid()
+                                .equals(oldPrimary.getMetadata().getUid()) ? "unchanged" : "changed") + ", role label "
+                                + stillThere.getMetadata().getLabels().get(Labels.ROLE);
+                        extraSteps.put("writes acknowledged again (10) with the node down", (System.nanoTime() - faultAt) / 1e9);
+                        cluster.nodeStart(lostNode);
+                        extraSteps.put("lost node started again", (System.nanoTime() - faultAt) / 1e9);
+                        await(name + ": every backend pod Ready with one primary and two secondaries after the node "
+                                + "returned").atMost(RECOVERY).pollInterval(Duration.ofMillis(250))
+                                .until(() -> settled(p -> true));
+                        extraSteps.put("every member back in its role", (System.nanoTime() - faultAt) / 1e9);
+                    } else {
+                        await(name + ": every backend pod Ready with one primary and two secondaries").atMost(RECOVERY)
+                                .pollInterval(Duration.ofMillis(250)).until(() -> settled(recovered));
+                        restored = System.nanoTime();
+                    }
+                    long settledAt = System.nanoTime();
                     Roles after = roles();
                     try {
                         await(name + ": inserts acknowledged through " + FERRETDB + " after the recovery")
                                 .atMost(WRITES_RESUME).pollInterval(Duration.ofMillis(100))
-                                .until(() -> writer.acks().stream().filter(a -> a.sentNanos() > restored).count() >= 10);
+                                .until(() -> writer.acks().stream().filter(a -> a.sentNanos() > settledAt).count() >= 10);
                     } catch (org.awaitility.core.ConditionTimeoutException e) {
                         List<MongoWorkload.Failure> recent = writer.writeFailures().stream()
-                                .filter(f -> f.atNanos() > restored).toList();
+                                .filter(f -> f.atNanos() > settledAt).toList();
                         throw new AssertionError(e.getMessage() + "; " + recent.size() + " insert(s) failed since the "
                                 + "recovery, by kind " + MongoWorkload.kinds(recent), e);
                     }
@@ -309,6 +434,16 @@ class GuideFailuresOnRealNodesIT {
                     List<Long> ackTimes = acks.stream().map(MongoWorkload.Ack::ackedNanos).toList();
                     long[] outageEndAndGap = outage(ackTimes, faultAt, restored);
                     long outage = outageEndAndGap[0] - faultAt;
+                    List<Long> readTimes = writer.reads().stream().filter(MongoWorkload.Read::ok)
+                            .map(MongoWorkload.Read::doneNanos).toList();
+                    long readOutage = outage(readTimes, faultAt, restored)[0] - faultAt;
+                    long readFailuresAfter = writer.readFailures().stream().filter(f -> f.atNanos() >= faultAt).count();
+                    Map<String, Double> steps = new TreeMap<>(timeline.steps());
+                    steps.putAll(FailoverTimeline.coordinatorSteps(coordinatorLogs(faultWall), faultWall));
+                    steps.putAll(extraSteps);
+                    String stepLine = steps.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                            .map(e -> String.format("%s %+.2f", e.getKey(), e.getValue()))
+                            .collect(Collectors.joining("; "));
                     List<MongoWorkload.Failure> failures = writer.writeFailures();
                     long failedBefore = failures.stream().filter(f -> f.atNanos() < faultAt).count();
                     long failedAfter = failures.stream().filter(f -> f.atNanos() > restored).count();
@@ -331,22 +466,28 @@ class GuideFailuresOnRealNodesIT {
                             .allMatch(s -> s.primaries().equals(List.of(before.primary())));
 
                     String line = String.format("%s: primary %s -> %s; fault applied in %.1f s; write outage %.2f s; "
-                            + "roles restored %.1f s after the fault; "
+                            + "read outage (" + SECONDARY_SERVICE + ") %.2f s, " + readFailuresAfter + " failed read(s) "
+                            + "after the fault; roles restored %.1f s after the fault; "
                             + "acknowledged %d, attempted %d, present %d, lost %d, phantom %d, duplicates %d, "
                             + "unacknowledged but present %d; per FerretDB pod (present/lost) %s; two primary labels %d time(s); "
                             + "write failures %d before the fault, %d after the recovery, by kind %s",
                             name, before.primary(), after.primary(), (faultApplied - faultAt) / 1e9, outage / 1e9,
-                            (restored - faultAt) / 1e9, check.acknowledged(),
+                            readOutage / 1e9, (restored - faultAt) / 1e9, check.acknowledged(),
                             writer.attempted().size(), check.present(), check.lost().size(), check.unexpected().size(),
                             documents - present.size(), check.recovered(), perServer.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().present()
                                     + "/" + e.getValue().lost().size()).toList(), dual.size(),
                             failedBefore, failedAfter, MongoWorkload.kinds(failures));
                     log(name, "%s", line);
+                    log(name, "where the time went (s after the fault): %s", stepLine);
+                    if (nodeLost) {
+                        log(name, "the old primary's pod %s while %s was down: %s", before.primary(),
+                                oldPrimary.getSpec().getNodeName(), oldPodWhileDown);
+                    }
                     summary.add(line);
                     measured[0] = new RealNodeBenchReport.Run(name, 0, true, null, outage / 1e9,
                             outageEndAndGap[1] / 1e9, (restored - faultAt) / 1e9, check.acknowledged(),
                             check.lost().size(), check.unexpected().size(), documents - present.size(), dual.size(),
-                            before.primary(), after.primary(), Double.NaN);
+                            before.primary(), after.primary(), Double.NaN, readOutage / 1e9, steps);
 
                     SoftAssertions soft = new SoftAssertions();
                     soft.assertThat(notListing).as(name + ": FerretDB pods that did not list the case's collection "
@@ -365,6 +506,14 @@ class GuideFailuresOnRealNodesIT {
                     soft.assertThat(dual.stream().map(d -> String.format("%s from %+.2f s after the fault for %.2f s",
                             d.members(), (d.fromNanos() - faultAt) / 1e9, d.seconds())).toList())
                             .as(name + ": moments with two pods labelled primary").isEmpty();
+                    if (nodeLost) {
+                        soft.assertThat(oldPodWhileDown).as(name + ": the old primary's pod when the failover was over "
+                                + "and writes were acknowledged again, its node still down (failover did not wait for "
+                                + "it to be deleted or replaced, and its primary label was taken away)")
+                                .isEqualTo("uid unchanged, role label null");
+                        soft.assertThat(after.secondaries()).as(name + ": the lost node's member rejoined as a secondary")
+                                .contains(before.primary());
+                    }
                     if (primaryMustStay) {
                         soft.assertThat(after.primary()).as(name + ": the primary stays the same pod").isEqualTo(before.primary());
                         soft.assertThat(backendPods().stream().filter(p -> p.getMetadata().getName().equals(before.primary()))
@@ -382,12 +531,33 @@ class GuideFailuresOnRealNodesIT {
                 }
             }
         } catch (AssertionError | RuntimeException e) {
-            summary.add(name + ": FAILED: " + e.getMessage().lines().findFirst().orElse(""));
+            summary.add(name + ": FAILED: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
         } catch (Exception e) {
             summary.add(name + ": FAILED: " + e);
             throw new AssertionError(name + ": " + e + "\n" + diagnostics(), e);
+        } finally {
+            ownClients.forEach(MongoClient::close);
         }
+    }
+
+    /** A pod other than {@code oldPrimary} labelled primary and Ready, and no other pod labelled primary. */
+    private static boolean failedOverFrom(String oldPrimary) {
+        List<Pod> primaries = backendPods().stream()
+                .filter(p -> Labels.ROLE_PRIMARY.equals(p.getMetadata().getLabels().get(Labels.ROLE))).toList();
+        return primaries.size() == 1 && !primaries.get(0).getMetadata().getName().equals(oldPrimary)
+                && RealNodeCluster.ready(primaries.get(0));
+    }
+
+    /** Every backend pod's coordinator log since the fault, with timestamps (for where the time went). */
+    private static List<String> coordinatorLogs(java.time.Instant since) {
+        List<String> out = new ArrayList<>();
+        for (Pod pod : backendPods()) {
+            Command.Result r = cluster.controlPlane().kubectl("logs", "-n", NAMESPACE, pod.getMetadata().getName(),
+                    "-c", "pg-coordinator", "--timestamps", "--since-time=" + since.minusSeconds(1));
+            out.add(r.stdout());
+        }
+        return out;
     }
 
     private static void delete(List<Pod> pods, String... flags) throws Exception {

@@ -193,7 +193,25 @@ final class RealNodeCluster implements AutoCloseable {
         if (route.stdout().contains(" dev " + ownVeth + " ") && !Boolean.getBoolean("realnodes.relay")) {
             return clusterIp + ":" + port;
         }
-        return forwarded.computeIfAbsent(clusterIp + ":" + port, k -> startForwarder(clusterIp, port, route.stdout()));
+        return forwarded.computeIfAbsent("1/" + clusterIp + ":" + port,
+                k -> startForwarder(1, clusterIp, port,
+                        "the host routes the Service CIDR elsewhere (" + route.stdout().strip() + ")"));
+    }
+
+    /**
+     * host:port at which this host reaches port {@code port} of a Service through node {@code node}'s kube-proxy,
+     * always by a relay in that node's network namespace: for a client that must not depend on another node (the
+     * host's route to the Service CIDR goes through node-1).
+     */
+    String serviceAddressThrough(int node, String namespace, String service, int port) {
+        String clusterIp = admin().services().inNamespace(namespace).withName(service).get().getSpec().getClusterIP();
+        return forwarded.computeIfAbsent(node + "/" + clusterIp + ":" + port,
+                k -> startForwarder(node, clusterIp, port, "a client through node-" + node));
+    }
+
+    /** Like {@link #mongo}, through node {@code node} only (see {@link #serviceAddressThrough}). */
+    MongoClient mongoThrough(int node, String namespace, String service, String ferretdb, String options) {
+        return mongoAt(serviceAddressThrough(node, namespace, service, 27017), namespace, ferretdb, options);
     }
 
     private String netIndex() {
@@ -206,10 +224,11 @@ final class RealNodeCluster implements AutoCloseable {
         }
     }
 
-    private String startForwarder(String clusterIp, int port, String hostRoute) {
+    private String startForwarder(int node, String clusterIp, int port, String hostRoute) {
         try {
-            String holder = Files.readString(cluster.stateDir().resolve("pids").resolve("node-1-ns.pid")).strip();
-            String nodeIp = "10." + (100 + Integer.parseInt(netIndex())) + ".0.11";
+            String holder = Files.readString(cluster.stateDir().resolve("pids").resolve("node-" + node + "-ns.pid"))
+                    .strip();
+            String nodeIp = "10." + (100 + Integer.parseInt(netIndex())) + ".0." + (10 + node);
             int listen = 20000 + forwarders.size();
             Path source = cluster.stateDir().resolve("ServiceForwarder.java");
             try (var in = RealNodeCluster.class.getResourceAsStream("/realnodes/ServiceForwarder.java")) {
@@ -223,13 +242,41 @@ final class RealNodeCluster implements AutoCloseable {
             forwarders.add(p);
             String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
-            assertThat(first).as("the Service relay in node-1's network namespace").startsWith("listening");
-            LocalControlPlane.log("the host routes the Service CIDR elsewhere (%s); reaching %s:%d through a relay at "
-                    + "%s:%d in node-1", hostRoute.strip(), clusterIp, port, nodeIp, listen);
+            assertThat(first).as("the Service relay in node-" + node + "'s network namespace").startsWith("listening");
+            LocalControlPlane.log("%s; reaching %s:%d through a relay at %s:%d in node-%d", hostRoute.strip(),
+                    clusterIp, port, nodeIp, listen, node);
             return nodeIp + ":" + listen;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Node {@code node} lost at once ({@code hack/local-cluster.sh node-stop}): its link to the switch down, then its
+     * kubelet, kube-proxy, containerd, shims and containers SIGKILLed together. The API objects stay as they are.
+     */
+    void nodeStop(int node) {
+        localCluster("node-stop", String.valueOf(node));
+    }
+
+    /** Node {@code node} back ({@code hack/local-cluster.sh node-start}): network up, containerd, kubelet, kube-proxy. */
+    void nodeStart(int node) {
+        localCluster("node-start", String.valueOf(node));
+    }
+
+    /** The node number of a pod's node ("node-2" is 2). */
+    static int nodeNumber(Pod pod) {
+        String name = pod.getSpec().getNodeName();
+        assertThat(name).as("the node of " + pod.getMetadata().getName()).matches("node-[1-9][0-9]*");
+        return Integer.parseInt(name.substring("node-".length()));
+    }
+
+    private void localCluster(String... args) {
+        List<String> command = new ArrayList<>(List.of("hack/local-cluster.sh"));
+        command.addAll(List.of(args));
+        Command.Result r = Command.run(cluster.projectDir(), Map.of("LOCAL_CLUSTER_DIR", cluster.stateDir().toString()),
+                Duration.ofMinutes(4), command);
+        assertThat(r.exitCode()).as(String.join(" ", command) + "\n" + r.describe()).isZero();
     }
 
     /** Like {@link #mongo}, to one address (a Service's ClusterIP or one FerretDB pod's IP; host or host:port). */

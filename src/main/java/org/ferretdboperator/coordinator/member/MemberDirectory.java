@@ -1,10 +1,15 @@
 package org.ferretdboperator.coordinator.member;
 
+import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.decision.StalePrimaryLabels.LabelledPod;
 
-/** The members' pods: this member publishes its state and role label; it reads its peers' states. */
+/**
+ * The members' pods: this member publishes its state and role label; it reads its peers' states and role labels, and,
+ * as Lease holder, removes a primary label left on another pod (see StalePrimaryLabels).
+ */
 public interface MemberDirectory {
 
     /** Published member states by pod name (pods without a readable state are absent). */
@@ -18,4 +23,13 @@ public interface MemberDirectory {
 
     /** Sets (or, for NONE, removes) this pod's kubedb.com/role label. */
     void setRole(Role role);
+
+    /** Every member pod's role label as observed, with its uid and resourceVersion. */
+    List<LabelledPod> roleLabels();
+
+    /**
+     * Removes the role label of another member's pod, on condition that the pod still has the uid and resourceVersion
+     * observed; throws when the API server refuses (the pod changed meanwhile).
+     */
+    void clearRoleLabel(LabelledPod pod);
 }

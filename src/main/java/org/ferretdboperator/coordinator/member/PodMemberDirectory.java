@@ -9,9 +9,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.decision.StalePrimaryLabels.LabelledPod;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.contract.PodContract;
 
@@ -24,6 +26,10 @@ import org.ferretdboperator.contract.PodContract;
  * meanwhile. Given the pod's uid, every patch carries it ({@code metadata.uid}), which the API server checks against
  * the object's uid and refuses on a mismatch, so the old coordinator can neither label the new pod primary nor
  * overwrite its state; and the role label it reads as its own is the one of its own incarnation only.
+ *
+ * <p>The one write on another member's pod is the Lease holder's removal of a primary label left there (its
+ * coordinator died with its node); it names that pod's uid and resourceVersion, so it can only touch the pod as
+ * observed.
  */
 public final class PodMemberDirectory implements MemberDirectory, AutoCloseable {
 
@@ -103,6 +109,21 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
     public void setRole(Role role) {
         String value = role.label() == null ? "null" : "\"" + role.label() + "\"";
         patch("\"labels\":{\"" + Labels.ROLE + "\":" + value + "}");
+    }
+
+    @Override
+    public List<LabelledPod> roleLabels() {
+        return informer.getStore().list().stream().map(p -> new LabelledPod(p.getMetadata().getName(),
+                p.getMetadata().getUid(), p.getMetadata().getResourceVersion(),
+                p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(Labels.ROLE))).toList();
+    }
+
+    @Override
+    public void clearRoleLabel(LabelledPod pod) {
+        // uid and resourceVersion in a merge patch are preconditions: a mismatch is a 409, nothing is written
+        client.pods().inNamespace(namespace).withName(pod.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"uid\":\"" + pod.uid() + "\",\"resourceVersion\":\"" + pod.resourceVersion()
+                        + "\",\"labels\":{\"" + Labels.ROLE + "\":null}}}");
     }
 
     /** A merge patch of the pod's metadata ({@code fields}), with the uid precondition when the uid is known. */
