@@ -451,6 +451,74 @@ enum Scenario {
         void verify(Experiment x, Outcome o) {
             verifyPlannedSwitchover(x, o, x.before().standbys().get(1));
         }
+    },
+
+    // --- the election record lost with the Lease ----------------------------------------------------------------------
+
+    /**
+     * Synchronous mode: the Lease deleted under a running cluster with writes ({@code kubectl delete lease}, a GitOps
+     * prune) and recreated empty at once, as the operator's Lease dependent does. The record (synchronous set, last
+     * leader's position) is gone; the primary, away from the bootstrap member, loses the Lease and fences. Only a member
+     * that proves it holds every acknowledged commit may take the recreated Lease: the same primary or one as complete.
+     */
+    LEASE_DELETED("lease-deleted-under-healthy-cluster", "The Lease deleted and recreated empty under a healthy cluster",
+            true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = primaryAwayFromBootstrapMember(x);
+            x.note("primary %s (not the bootstrap member %s)", primary, x.cluster().spec().memberName(0));
+            awaitWriterAcks(x, 50);
+            x.fault("Lease deleted under the healthy cluster and recreated empty, as the operator does");
+            deleteLease(x);
+            recreateLease(x);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            x.note("primary after the Lease was recreated: %s", o.primaryAfter());
+        }
+    },
+
+    /**
+     * Synchronous mode: Halt then resume, as the operator does them, with a stale former primary on pod 0. Pod 0, the
+     * primary, is lost (its node) and stays away while another member takes over and acknowledges writes pod 0 never
+     * received; then Halt: the StatefulSet's pods stop gracefully and the Lease is deleted (PostgresDeletion,
+     * deletionPolicy Halt; the PVCs stay). On resume the operator recreates the Lease empty and the StatefulSet, whose
+     * pods (Parallel) all start on their volumes, pod 0 first. Nothing acknowledged may be lost: the member with the
+     * newest data leads and pod 0 rewinds onto it.
+     */
+    HALT_THEN_RESUME("halt-then-resume", "Halt then resume with a stale former primary on pod 0", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String stale = x.cluster().spec().memberName(0);
+            x.check(stale.equals(x.before().primary()), "pod 0 (%s) is not the primary after bootstrap but %s", stale,
+                    x.before().primary());
+            long lost = System.nanoTime();
+            x.note("%s (primary) lost with its node; it stays away", stale);
+            x.cluster().deletePods(List.of(stale), false, () -> {
+            }, () -> {
+            }, List.of());
+            String successor = awaitOtherPrimaryAcknowledging(x, stale, lost);
+            awaitWriterAcks(x, 100);
+            x.note("%s took over and acknowledged writes %s never received", successor, stale);
+            List<String> running = x.cluster().members().stream().map(Member::name).filter(n -> !n.equals(stale)).toList();
+            x.cluster().deletePods(running, true, () -> {
+                x.fault("Halt: pods " + running + " terminated and the Lease deleted");
+                deleteLease(x);
+            }, () -> {
+            }, List.of());
+            x.note("halted; resuming: Lease recreated empty, every pod started, %s first", stale);
+            recreateLease(x);
+            for (Member m : x.cluster().members()) {
+                x.cluster().recreatePod(m.name());
+            }
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            String stale = x.cluster().spec().memberName(0);
+            x.check(!o.primaryAfter().equals(stale), "the stale former primary %s became primary after resume", stale);
+        }
     };
 
     /** Writes the request as the ops reconciler does and waits until the Lease holder has handed over. */
@@ -568,6 +636,43 @@ enum Scenario {
         double bound = (t.leaseDurationMillis() - t.retryPeriodMillis()) / 1000.0;
         x.check(stoppedAfter < bound, "the cut-off primary %s acknowledged writes %.3f s after the cut, later than the "
                 + "earliest possible takeover (%.3f s)", old, stoppedAfter, bound);
+    }
+
+    /** {@code kubectl delete lease}: the election record goes with it. */
+    static void deleteLease(Experiment x) {
+        Cluster c = x.cluster();
+        c.admin().leases().inNamespace(c.spec().namespace()).withName(Names.lease(c.spec().postgres())).delete();
+        org.awaitility.Awaitility.await("Lease deleted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> c.admin().leases().inNamespace(c.spec().namespace()).withName(Names.lease(c.spec().postgres()))
+                        .get() == null);
+    }
+
+    /** The Lease as the operator's Lease dependent creates it: labelled, empty holder, no annotations. */
+    static void recreateLease(Experiment x) {
+        Cluster c = x.cluster();
+        c.admin().leases().inNamespace(c.spec().namespace()).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                .withNewMetadata().withName(Names.lease(c.spec().postgres())).withLabels(Cluster.owned(c.spec().postgres()))
+                .endMetadata()
+                .withNewSpec().endSpec()
+                .build()).create();
+    }
+
+    /**
+     * Moves the primary off the bootstrap member (pod 0) by deleting its pod gracefully, so that a lost Lease cannot be
+     * re-taken through the bootstrap path by chance; returns the primary once the cluster settled again.
+     */
+    static String primaryAwayFromBootstrapMember(Experiment x) {
+        String bootstrap = x.cluster().spec().memberName(0);
+        if (!x.before().primary().equals(bootstrap)) {
+            return x.before().primary();
+        }
+        x.cluster().deletePods(List.of(bootstrap), true, () -> {
+        }, () -> {
+        }, List.of(bootstrap));
+        org.awaitility.Awaitility.await("a primary other than " + bootstrap).atMost(Experiment.SETTLE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> Settling.await(x.cluster(), Experiment.SETTLE_TIMEOUT).primary(), p -> !p.equals(bootstrap));
+        return Settling.await(x.cluster(), Experiment.SETTLE_TIMEOUT).primary();
     }
 
     /** Whether a new connection to {@code member} fails with {@code sqlState}. */

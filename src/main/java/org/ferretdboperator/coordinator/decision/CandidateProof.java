@@ -36,6 +36,9 @@ final class CandidateProof {
         if (!Lsn.known(mine)) {
             return Verdict.no("own WAL position unknown");
         }
+        if (lease.recordMissing()) {
+            return withoutRecord(o, mine, myTimeline);
+        }
         if (rec.systemIdentifier() != 0 && local.systemIdentifier() != 0
                 && rec.systemIdentifier() != local.systemIdentifier()) {
             return Verdict.no("data directory belongs to another cluster (system identifier differs)");
@@ -160,6 +163,100 @@ final class CandidateProof {
                     + Lsn.format(better.get().state().lsn()) + " vs " + Lsn.format(mine) + ") or same position and lower ordinal");
         }
         return Verdict.yes("most advanced of " + (compared.size() + 1) + " members within maximumLagBeforeFailover");
+    }
+
+    /**
+     * The election record is gone (an empty or recreated Lease), so neither the synchronous set nor the last leader's
+     * position can be read from it. Whatever was acknowledged is still on some member's disk, so the proof is taken
+     * from every configured member instead of a quorum: each one either published that it has no data directory, or
+     * published a final position for this very Lease version (its WAL receiver stopped, its WAL replayed). The member
+     * on the newest timeline with the furthest position, lowest ordinal on ties, holds everything any member holds,
+     * hence every acknowledged commit, in either mode. Being merely the first to start proves nothing, so one member
+     * that has not reported blocks the election; a person can bring it back or remove it from the configuration.
+     */
+    private static Verdict withoutRecord(Observation o, long mine, int myTimeline) {
+        ClusterConfig config = o.config();
+        String version = o.lease().resourceVersion();
+        List<String> missing = new ArrayList<>();
+        int compared = 0;
+        for (String member : config.members()) {
+            if (member.equals(o.self())) {
+                continue;
+            }
+            PeerView peer = o.peers().get(member);
+            if (hasNoData(o, peer)) {
+                continue;
+            }
+            if (peer != null && peer.state() != null && peer.state().systemIdentifier() != 0 && o.local().systemIdentifier() != 0
+                    && peer.state().systemIdentifier() != o.local().systemIdentifier()) {
+                return Verdict.no("election record lost: " + member + " holds another cluster's data (system identifier "
+                        + Long.toUnsignedString(peer.state().systemIdentifier()) + "); a person must resolve it");
+            }
+            if (peer == null || !peer.finalFor(version)) {
+                missing.add(member);
+                continue;
+            }
+            MemberState theirs = peer.state();
+            boolean ahead = theirs.timeline() > myTimeline || (theirs.timeline() == myTimeline && theirs.lsn() > mine);
+            if (ahead) {
+                return Verdict.no("election record lost: defer to " + member + " (timeline " + theirs.timeline() + " at "
+                        + Lsn.format(theirs.lsn()) + ", ours timeline " + myTimeline + " at " + Lsn.format(mine) + ")");
+            }
+            if (theirs.timeline() == myTimeline && theirs.lsn() == mine && config.ordinal(member) < config.ordinal(o.self())) {
+                return Verdict.no("election record lost: defer to " + member + ": same final position, lower ordinal");
+            }
+            compared++;
+        }
+        if (!missing.isEmpty()) {
+            return Verdict.no("failover blocked: the election record was lost (empty Lease); waiting for the final "
+                    + "position of every configured member, missing " + missing);
+        }
+        return Verdict.yes("election record lost: most advanced of all " + (compared + 1) + " members holding data "
+                + "(timeline " + myTimeline + " at " + Lsn.format(mine) + ")");
+    }
+
+    /**
+     * Whether this member may start the cluster as its first primary (initdb, or take the Lease with the data directory
+     * it just initialised): only while no election record exists and every other configured member has reported a
+     * fresh state without a data directory. A recreated Lease looks exactly like a new cluster's, so only the members'
+     * own reports tell the two apart.
+     */
+    static Verdict mayBootstrap(Observation o) {
+        if (!o.lease().recordMissing()) {
+            return Verdict.no("the Lease carries an election record: the cluster was bootstrapped already");
+        }
+        List<String> withData = new ArrayList<>();
+        List<String> unreported = new ArrayList<>();
+        for (String member : o.config().members()) {
+            if (member.equals(o.self())) {
+                continue;
+            }
+            PeerView peer = o.peers().get(member);
+            if (hasNoData(o, peer)) {
+                continue;
+            }
+            if (peer == null || !fresh(o, peer)) {
+                unreported.add(member);
+            } else {
+                withData.add(member);
+            }
+        }
+        if (!withData.isEmpty()) {
+            return Verdict.no("members " + withData + " hold data directories: this is not a new cluster");
+        }
+        if (!unreported.isEmpty()) {
+            return Verdict.no("waiting for " + unreported + " to report that they hold no data directory");
+        }
+        return Verdict.yes("no member holds a data directory and no election record exists");
+    }
+
+    /** The peer recently reported a member without a data directory (no system identifier, PostgreSQL not running). */
+    private static boolean hasNoData(Observation o, PeerView peer) {
+        if (peer == null || peer.state() == null || !fresh(o, peer)) {
+            return false;
+        }
+        MemberState s = peer.state();
+        return s.systemIdentifier() == 0 && !MemberState.PRIMARY.equals(s.role()) && !MemberState.STANDBY.equals(s.role());
     }
 
     static boolean fresh(Observation o, PeerView peer) {

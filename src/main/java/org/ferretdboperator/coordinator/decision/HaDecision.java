@@ -323,7 +323,7 @@ public final class HaDecision {
                 return Decision.of("empty data directory: cloning from " + leader, new CloneFrom(leader, address));
             }
             if (neverBootstrapped(lease) && o.config().isBootstrapMember(o.self())) {
-                return Decision.of("bootstrap: initialising the cluster", new InitDb());
+                return initialise(o);
             }
             if (rec.systemIdentifier() != 0 && !liveLeader) {
                 return Decision.blocked("empty data directory and no live leader to clone from");
@@ -365,7 +365,8 @@ public final class HaDecision {
             }
             return Decision.of("starting as standby of " + leader, new StartStandby(leader, address));
         }
-        if (neverBootstrapped(lease) && o.config().isBootstrapMember(o.self()) && local.formerPrimary()) {
+        if (neverBootstrapped(lease) && o.config().isBootstrapMember(o.self()) && local.formerPrimary()
+                && CandidateProof.mayBootstrap(o).eligible()) {
             return Decision.of("bootstrap: taking the Lease for the new cluster",
                     new AcquireLease(1, leaderRecord(o, local.flushLsn(), local.timeline(), TimelineHistory.EMPTY, Set.of(), 0)),
                     new StartPrimary());
@@ -380,6 +381,18 @@ public final class HaDecision {
      */
     private static Optional<Decision> crashedLeaderRelease(Observation o) {
         return CrashedLeader.release(o);
+    }
+
+    /**
+     * initdb only for a new cluster: an empty or recreated Lease looks the same as a new one, and a member whose
+     * volume was replaced must not start a second cluster that the members holding data would be re-cloned from.
+     */
+    private static Decision initialise(Observation o) {
+        CandidateProof.Verdict bootstrap = CandidateProof.mayBootstrap(o);
+        if (!bootstrap.eligible()) {
+            return Decision.waiting("empty data directory, not initialising: " + bootstrap.reason());
+        }
+        return Decision.of("bootstrap: initialising the cluster (" + bootstrap.reason() + ")", new InitDb());
     }
 
     /**

@@ -40,6 +40,16 @@ public record LeaseView(boolean exists, String holder, String resourceVersion, i
         return hasHolder() && !heldBy(self) && unchangedForMillis < leaseDurationMillis;
     }
 
+    /**
+     * The Lease carries no election record: it does not exist, or it was (re)created empty (Halt deletes it, a person
+     * may delete it). Every leader writes its cluster's system identifier into the record, so a record without one was
+     * never written by a leader. What the record proved (the synchronous set, the last leader's position) is then lost,
+     * and {@link CandidateProof} falls back to every configured member's own published position.
+     */
+    public boolean recordMissing() {
+        return !exists || record.systemIdentifier() == 0;
+    }
+
     /** Nobody holds it, or its holder has not renewed it for a whole leaseDuration as observed here. */
     public boolean vacant(String self, long leaseDurationMillis) {
         return !hasHolder() || (!heldBy(self) && unchangedForMillis >= leaseDurationMillis);

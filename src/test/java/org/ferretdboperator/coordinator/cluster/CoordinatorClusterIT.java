@@ -84,8 +84,9 @@ class CoordinatorClusterIT {
                 PORTS[i] = s.getLocalPort();
             }
         }
+        // all at once, as the StatefulSet (Parallel) starts them: the bootstrap member initialises only once every
+        // other member has reported that it holds no data directory
         start(0);
-        awaitRoles(Map.of(0, "primary"));
         start(1);
         start(2);
         awaitRoles(Map.of(0, "primary", 1, "secondary", 2, "secondary"));

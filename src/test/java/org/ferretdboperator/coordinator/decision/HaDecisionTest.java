@@ -669,8 +669,8 @@ class HaDecisionTest {
 
         @Test
         void onlyTheFirstMemberInitialisesANewCluster() {
-            assertThat(Obs.of(P0).empty().decide().kinds()).containsExactly("InitDb");
-            assertThat(Obs.of(P1).empty().decide().kinds()).containsExactly("Wait");
+            assertThat(Obs.of(P0).empty().othersEmpty().decide().kinds()).containsExactly("InitDb");
+            assertThat(Obs.of(P1).empty().othersEmpty().decide().kinds()).containsExactly("Wait");
         }
 
         @Test
@@ -683,7 +683,7 @@ class HaDecisionTest {
 
         @Test
         void bootstrapMemberTakesTheLeaseThenStartsPrimary() {
-            Decision d = Obs.of(P0).stopped(false, 100, 1).decide();
+            Decision d = Obs.of(P0).stopped(false, 100, 1).othersEmpty().decide();
             assertThat(d.kinds()).containsExactly("AcquireLease", "StartPrimary");
             assertThat(d.first(AcquireLease.class).term()).isEqualTo(1);
             assertThat(d.first(AcquireLease.class).record().systemIdentifier()).isEqualTo(SYSID);

@@ -156,6 +156,18 @@ final class Obs {
                 100);
     }
 
+    /** A member that recently reported no data directory (its PostgreSQL stopped, no system identifier). */
+    Obs emptyPeer(String name) {
+        return peer(name, new MemberState(MemberState.STOPPED, 0, Lsn.UNKNOWN, false, null, false, addr(name), false, null, 0, 1),
+                100);
+    }
+
+    /** Every configured member other than this one reported no data directory: a new cluster. */
+    Obs othersEmpty() {
+        members.stream().filter(m -> !m.equals(self)).forEach(this::emptyPeer);
+        return this;
+    }
+
     Obs streamingPeer(String name, long lsn, int timeline, String upstreamMember) {
         return peer(name, new MemberState(MemberState.STANDBY, timeline, lsn, true, addr(upstreamMember), true, addr(name), false,
                 null, SYSID, 1), 100);
