@@ -72,9 +72,14 @@ class WalArchivingFailoverIT {
                         "--no-archive-mode-check"));
                 acknowledged.addAll(write(cluster, 300));
 
+                // As a lost node: the killed primary comes back only after a standby took over. Restarted at once, its
+                // coordinator can be up within the Lease on a quiet machine and keep it, and then nothing failed over.
                 cluster.deletePods(List.of(before.primary()), false, () -> Harness.log("SIGKILL of %s", before.primary()),
-                        () -> {
-                        }, List.of(before.primary()));
+                        () -> org.awaitility.Awaitility.await("a standby labelled primary after " + before.primary() + " was lost")
+                                .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(java.time.Duration.ofMillis(100))
+                                .until(() -> cluster.labels().primaries(),
+                                        primaries -> primaries.size() == 1 && !primaries.contains(before.primary())),
+                        List.of(before.primary()));
                 Settling.Settled after = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
                 assertThat(after.primary()).as("a standby took over").isNotEqualTo(before.primary());
                 acknowledged.addAll(write(cluster, 300));
