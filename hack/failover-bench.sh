@@ -42,6 +42,8 @@
 # node-lost run takes about 1 min more (the node stays down through the failover, then rejoins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck disable=SC1091  # hack/java25.sh: checked on its own
+source hack/java25.sh
 
 systems=ours,patroni-default,patroni-fast
 scenarios=case1-delete-primary,case1-kill-primary,case1-node-lost
