@@ -151,6 +151,11 @@ public final class CoordinatorLoop implements Runnable {
         try {
             peerViews = peers.update(members.states(), config.members(), config.podName());
             label = members.ownRoleLabel();
+            if (!shuttingDown && members.ownPodLeaving()) {
+                // the kubelet's SIGTERM follows the mark only once the kubelet has noticed it: leave now
+                LOG.info("own pod marked for deletion: leaving the cluster gracefully ahead of the SIGTERM");
+                shuttingDown = true;
+            }
         } catch (RuntimeException e) {
             apiReachable = false;
         }

@@ -190,4 +190,46 @@ class CoordinatorLoopTest {
         assertThat(pg1.postgres.get().isPrimary()).as(pg1.why()).isTrue();
         assertThat(store.current().orElseThrow().holder()).isEqualTo("pg-1");
     }
+
+    @Test
+    void aPrimaryWhosePodIsMarkedForDeletionHandsOverBeforeAnySigterm() {
+        Member pg0 = bootstrappedPrimary();
+        Member pg1 = new Member("pg-1");
+        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
+            round(pg0, pg1);
+            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
+        }
+        assertThat(pg1.loop.readiness().ready()).as(pg1.why()).isTrue();
+
+        pg0.directory.markOwnPodForDeletion();
+        round(pg0);
+
+        assertThat(pg0.postgres.calls).as(pg0.why()).endsWith("stopFast");
+        assertThat(store.current().orElseThrow().holder()).as("handed over, not left to expire").isEqualTo("pg-1");
+        assertThat(store.lastWrite().record().handoverTo()).isEqualTo("pg-1");
+        assertThat(pg0.directory.own().shuttingDown()).as("peers see it leaving").isTrue();
+        for (int i = 0; i < 5 && !pg1.postgres.get().isPrimary(); i++) {
+            round(pg0, pg1);
+        }
+        assertThat(pg1.postgres.get().isPrimary()).as(pg1.why()).isTrue();
+        assertThat(pg0.postgres.get().running()).as(pg0.why()).isFalse();
+    }
+
+    @Test
+    void aStandbyWhosePodIsMarkedForDeletionStopsAndTheLeaderKeepsTheLease() {
+        Member pg0 = bootstrappedPrimary();
+        Member pg1 = new Member("pg-1");
+        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
+            round(pg0, pg1);
+            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
+        }
+
+        pg1.directory.markOwnPodForDeletion();
+        round(pg0, pg1);
+
+        assertThat(pg1.postgres.get().running()).as(pg1.why()).isFalse();
+        assertThat(pg1.loop.readiness().ready()).isFalse();
+        assertThat(store.current().orElseThrow().holder()).isEqualTo("pg-0");
+        assertThat(pg0.postgres.get().isPrimary()).isTrue();
+    }
 }

@@ -14,6 +14,7 @@ final class FakeMembers implements MemberDirectory {
     private final String self;
     private final Map<String, MemberState> states;
     private String ownLabel;
+    private volatile boolean ownPodLeaving;
 
     /** @param states every member's published state, shared by the members of one test cluster */
     FakeMembers(String self, Map<String, MemberState> states) {
@@ -54,6 +55,16 @@ final class FakeMembers implements MemberDirectory {
     @Override
     public void clearRoleLabel(LabelledPod pod) {
         throw new IllegalStateException("FakeMembers knows no other pod than " + self + ": asked to clear " + pod);
+    }
+
+    @Override
+    public boolean ownPodLeaving() {
+        return ownPodLeaving;
+    }
+
+    /** As if this member's pod were marked for deletion in the API. */
+    void markOwnPodForDeletion() {
+        ownPodLeaving = true;
     }
 
     MemberState own() {

@@ -38,6 +38,7 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
     private final String self;
     private final String selfUid;
     private final SharedIndexInformer<Pod> informer;
+    private volatile boolean ownPodLeaving;
 
     /** {@code selfUid}: the uid of this coordinator's pod, or null for no precondition (a local process). */
     public PodMemberDirectory(KubernetesClient client, String namespace, String postgres, String self, String selfUid,
@@ -51,16 +52,19 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
         informer.addEventHandler(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Pod pod) {
+                        noteOwnPod(pod, false);
                         onChange.run();
                     }
 
                     @Override
                     public void onUpdate(Pod before, Pod after) {
+                        noteOwnPod(after, false);
                         onChange.run();
                     }
 
                     @Override
                     public void onDelete(Pod pod, boolean unknownFinalState) {
+                        noteOwnPod(pod, true);
                         onChange.run();
                     }
                 });
@@ -81,6 +85,29 @@ public final class PodMemberDirectory implements MemberDirectory, AutoCloseable 
                     .ifPresent(s -> out.put(pod.getMetadata().getName(), s));
         }
         return out;
+    }
+
+    /**
+     * A pod marked for deletion is always stopped by its kubelet (finalizers hold only the API object), and a deletion
+     * cannot be withdrawn, so the mark is as final as the SIGTERM that follows it. Only this incarnation counts: the
+     * StatefulSet's replacement of the same name has another uid.
+     */
+    static boolean leaving(String selfUid, Pod pod, boolean deleted) {
+        if (selfUid == null || pod == null || pod.getMetadata() == null || !selfUid.equals(pod.getMetadata().getUid())) {
+            return false;
+        }
+        return deleted || pod.getMetadata().getDeletionTimestamp() != null;
+    }
+
+    private void noteOwnPod(Pod pod, boolean deleted) {
+        if (leaving(selfUid, pod, deleted)) {
+            ownPodLeaving = true;
+        }
+    }
+
+    @Override
+    public boolean ownPodLeaving() {
+        return ownPodLeaving;
     }
 
     @Override
