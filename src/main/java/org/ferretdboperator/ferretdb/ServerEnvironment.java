@@ -66,14 +66,26 @@ public final class ServerEnvironment {
     }
 
     /**
-     * {@code postgres://<backend service>.<namespace>.svc:5432/<database>}: the primary Service for primary servers,
-     * the standby Service for secondary servers. 1.x keeps its data in database {@code ferretdb}; 2.x must use the
-     * database DocumentDB is installed in.
+     * Seconds FerretDB may spend opening one connection to PostgreSQL (pgx's {@code connect_timeout}, dial, TLS and
+     * authentication). Without it a connection opened during a failover can hang for minutes: kube-proxy keeps sending
+     * new connections to a terminating endpoint that still serves, and once that pod's network is gone, the SYNs of a
+     * connection already mapped to it by conntrack go nowhere until the kernel gives up (about two minutes), and the
+     * client's insert with them. Bounded, FerretDB answers with an error, the client retries, and the retry opens a
+     * new connection through the updated rules.
+     */
+    static final int POSTGRES_CONNECT_TIMEOUT_SECONDS = 3;
+
+    /**
+     * {@code postgres://<backend service>.<namespace>.svc:5432/<database>?connect_timeout=3[&TLS]}: the primary Service
+     * for primary servers, the standby Service for secondary servers. 1.x keeps its data in database
+     * {@code ferretdb}; 2.x must use the database DocumentDB is installed in.
      */
     static String postgresUrl(FerretDB ferretdb, ServerGroup group, int major) {
         String database = major == 1 ? FerretDBDefaults.DATABASE : FerretDBDefaults.DOCUMENTDB_DATABASE;
+        String tls = ServerTls.postgresUrlQuery(ferretdb);
         return "postgres://" + group.backendServiceName(ferretdb) + "." + ferretdb.getMetadata().getNamespace()
-                + ".svc:" + PodContract.POSTGRES_PORT + "/" + database + ServerTls.postgresUrlQuery(ferretdb);
+                + ".svc:" + PodContract.POSTGRES_PORT + "/" + database + "?connect_timeout="
+                + POSTGRES_CONNECT_TIMEOUT_SECONDS + (tls.isEmpty() ? "" : "&" + tls);
     }
 
     private static EnvVar plain(String name, String value) {

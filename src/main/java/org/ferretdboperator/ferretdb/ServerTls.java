@@ -58,9 +58,9 @@ public final class ServerTls {
     }
 
     /** Query of the PostgreSQL URL: verify the backend against its CA. */
+    /** The TLS parameters of FerretDB's PostgreSQL URL (without a leading separator), or "" without TLS. */
     static String postgresUrlQuery(FerretDB ferretdb) {
-        return required(ferretdb)
-                ? "?" + PostgresTls.verifyFullUrlParameters(BACKEND_CA_DIR + "/" + PostgresTls.CA_FILE) : "";
+        return required(ferretdb) ? PostgresTls.verifyFullUrlParameters(BACKEND_CA_DIR + "/" + PostgresTls.CA_FILE) : "";
     }
 
     static List<Volume> volumes(FerretDB ferretdb) {

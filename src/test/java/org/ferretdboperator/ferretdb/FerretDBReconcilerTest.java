@@ -93,9 +93,9 @@ class FerretDBReconcilerTest {
         var container = primary.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getName()).isEqualTo("ferretdb");
         assertThat(container.getImage()).isEqualTo("ghcr.io/ferretdb/ferretdb:2.0.0");
-        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).isEqualTo("postgres://ferret-pg-backend.demo.svc:5432/postgres");
+        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).isEqualTo("postgres://ferret-pg-backend.demo.svc:5432/postgres?connect_timeout=3");
         assertThat(env(secondary, "FERRETDB_POSTGRESQL_URL"))
-                .isEqualTo("postgres://ferret-pg-backend-standby.demo.svc:5432/postgres");
+                .isEqualTo("postgres://ferret-pg-backend-standby.demo.svc:5432/postgres?connect_timeout=3");
 
         for (String name : List.of("ferret", "ferret-secondary", "ferret-pods", "ferret-secondary-pods")) {
             Service service = await().atMost(TIMEOUT).until(() -> cluster.service("demo", name), s -> s != null);
@@ -225,7 +225,7 @@ class FerretDBReconcilerTest {
         assertThat(cluster.statefulSet(ns, "ferret-secondary")).isNull();
         assertThat(cluster.service(ns, "ferret-secondary")).isNull();
         assertThat(env(primary, "FERRETDB_HANDLER")).isEqualTo("postgresql");
-        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).isEqualTo("postgres://ferret-pg-backend.secondary.svc:5432/ferretdb");
+        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).isEqualTo("postgres://ferret-pg-backend.secondary.svc:5432/ferretdb?connect_timeout=3");
 
         cluster.patch(ns, "ferret", "{\"spec\":{\"server\":{\"secondary\":{}}}}");
         await().atMost(TIMEOUT).until(() -> cluster.statefulSet(ns, "ferret-secondary") != null

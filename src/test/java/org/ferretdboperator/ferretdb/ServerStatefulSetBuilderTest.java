@@ -100,9 +100,9 @@ class ServerStatefulSetBuilderTest {
 
         assertThat(primary.getName()).isEqualTo("ferretdb");
         assertThat(primary.getImage()).isEqualTo("ghcr.io/ferretdb/ferretdb:2.0.0");
-        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).contains("postgres://ferret-pg-backend.demo.svc:5432/postgres");
+        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).contains("postgres://ferret-pg-backend.demo.svc:5432/postgres?connect_timeout=3");
         assertThat(env(secondary, "FERRETDB_POSTGRESQL_URL"))
-                .contains("postgres://ferret-pg-backend-standby.demo.svc:5432/postgres");
+                .contains("postgres://ferret-pg-backend-standby.demo.svc:5432/postgres?connect_timeout=3");
         assertThat(env(primary, "FERRETDB_HANDLER")).as("2.x has no --handler").isEmpty();
         assertThat(primary.getEnv()).filteredOn(e -> e.getName().equals("PGPASSWORD")).singleElement()
                 .satisfies(e -> {
@@ -119,7 +119,7 @@ class ServerStatefulSetBuilderTest {
         Container primary = container(ServerStatefulSetBuilder.build(ferret, ServerGroup.PRIMARY, Fixtures.v1()));
 
         assertThat(env(primary, "FERRETDB_HANDLER")).contains("postgresql");
-        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).contains("postgres://ferret-pg-backend.demo.svc:5432/ferretdb");
+        assertThat(env(primary, "FERRETDB_POSTGRESQL_URL")).contains("postgres://ferret-pg-backend.demo.svc:5432/ferretdb?connect_timeout=3");
         assertThat(primary.getEnv()).extracting(EnvVar::getName).doesNotContain("PGUSER", "PGPASSWORD");
         assertThat(env(primary, "FERRETDB_LISTEN_ADDR")).contains(":27017");
         assertThat(env(primary, "FERRETDB_DEBUG_ADDR")).contains(":8088");
