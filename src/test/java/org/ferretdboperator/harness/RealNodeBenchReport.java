@@ -68,6 +68,12 @@ public final class RealNodeBenchReport {
 
     public static void write(Path dir, List<Run> runs, Map<String, String> titles, double elapsedSeconds,
             String command) {
+        write(dir, runs, titles, elapsedSeconds, command, null);
+    }
+
+    /** {@code foreign}: CPU used by processes outside the benchmark meanwhile, or null when not measured. */
+    public static void write(Path dir, List<Run> runs, Map<String, String> titles, double elapsedSeconds,
+            String command, ForeignCpu.Share foreign) {
         try {
             Files.createDirectories(dir);
             List<String> scenarios = runs.stream().map(Run::scenario).distinct().toList();
@@ -121,6 +127,16 @@ public final class RealNodeBenchReport {
             machine.put("loadAverage1mAtRunStart", Map.of("min", loads.isEmpty() ? "unknown" : loads.get(0),
                     "p50", loads.isEmpty() ? "unknown" : BenchReport.percentile(loads, 50),
                     "max", loads.isEmpty() ? "unknown" : loads.get(loads.size() - 1)));
+            if (foreign != null) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("cpuSeconds", Math.round(foreign.foreignCpuSeconds() * 10) / 10.0);
+                f.put("wallSeconds", Math.round(foreign.wallSeconds()));
+                f.put("percentOfMachine", Math.round(foreign.percentOfMachine() * 100) / 100.0);
+                f.put("busiestPeriodPercent", Math.round(foreign.busiestWindowPercent() * 10) / 10.0);
+                f.put("topCommandsCpuSeconds", foreign.topForeign());
+                f.put("quiet", foreign.quiet());
+                machine.put("cpuOutsideTheBenchmark", f);
+            }
             List<Map<String, Object>> targets = targets(rows);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("generated", Instant.now().toString());
@@ -134,7 +150,7 @@ public final class RealNodeBenchReport {
                     json);
             boolean plotted = GapPlot.write(dir.resolve("gaps.png"), rows);
             Files.writeString(dir.resolve("report.md"), markdown(rows, targets, machine, loads, elapsedSeconds, command,
-                    plotted) + readsAndSteps(readOutages, stepMedians, runs));
+                    plotted, foreign) + readsAndSteps(readOutages, stepMedians, runs));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -216,15 +232,27 @@ public final class RealNodeBenchReport {
     }
 
     static String markdown(List<BenchReport.Row> rows, List<Map<String, Object>> targets, Map<String, Object> machine,
-            List<Double> loads, double elapsedSeconds, String command, boolean plotted) {
+            List<Double> loads, double elapsedSeconds, String command, boolean plotted, ForeignCpu.Share foreign) {
         StringBuilder md = new StringBuilder("# The guide's failure cases on real pods\n\n");
         md.append(String.format(Locale.ROOT, "Generated %s in %.0f s by `%s` on %s CPU(s) (%s), %s.%n%n", Instant.now(),
                 elapsedSeconds, command, machine.get("cores"), machine.get("cpuModel"), machine.get("os")));
         md.append(String.format(Locale.ROOT, "1-minute load average at the start of the runs: min %s, median %s, max %s "
-                + "(load average when the report was written: %s). The machine was shared with other builds and "
-                + "tests: not a quiet machine.%n%n", loads.isEmpty() ? "?" : fmt(loads.get(0)),
+                + "(load average when the report was written: %s); most of it is the benchmark's own three-node "
+                + "cluster. ", loads.isEmpty() ? "?" : fmt(loads.get(0)),
                 loads.isEmpty() ? "?" : fmt(BenchReport.percentile(loads, 50)),
                 loads.isEmpty() ? "?" : fmt(loads.get(loads.size() - 1)), machine.get("loadAverage")));
+        if (foreign == null) {
+            md.append("CPU used by other processes was not measured: whether the machine was quiet is unknown.\n\n");
+        } else {
+            md.append(String.format(Locale.ROOT, "CPU used by processes outside the benchmark (every process sampled "
+                    + "every %d s; the benchmark is its build, its JVM, the cluster's nodes and containers): %.1f "
+                    + "CPU-seconds in %.0f s, %.2f %% of the machine, at most %.1f %% in one period%s. %s%n%n",
+                    ForeignCpu.PERIOD_MILLIS / 1000, foreign.foreignCpuSeconds(), foreign.wallSeconds(),
+                    foreign.percentOfMachine(), foreign.busiestWindowPercent(),
+                    foreign.topForeign().isEmpty() ? "" : " (most: " + foreign.topForeign() + ")",
+                    foreign.quiet() ? "A quiet machine (under 5 % overall and 25 % in any period)."
+                            : "Not a quiet machine (5 % overall or 25 % in a period exceeded)."));
+        }
         md.append("Three real nodes (kubelet, containerd, kube-proxy), the operator installed by its Helm chart, the "
                 + "guide's FerretDB object (FerretDB 1.24.2 on PostgreSQL 17, Synchronous mode, CRD-default Lease "
                 + "timings). A MongoDB Java driver inserts unique ids through the `ferret` Service (2 writers, one "

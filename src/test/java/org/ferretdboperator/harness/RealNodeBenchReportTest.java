@@ -39,4 +39,20 @@ class RealNodeBenchReportTest {
         String json = Files.readString(dir.resolve("results.json"));
         assertThat(json).contains("\"readOutageP50\" : 6.5").contains("\"stepsMedianSeconds\"");
     }
+
+    @Test
+    void theReportSaysWhetherTheMachineWasQuietFromWhatOtherProcessesUsed(@TempDir Path dir) throws Exception {
+        List<RealNodeBenchReport.Run> runs = List.of(run(1, 6.5, Map.of()));
+        RealNodeBenchReport.write(dir.resolve("quiet"), runs, Map.of(), 100, "bench",
+                new ForeignCpu.Share(3.0, 600, 2, 4.0, Map.of("sshd", 3.0)));
+        RealNodeBenchReport.write(dir.resolve("busy"), runs, Map.of(), 100, "bench",
+                new ForeignCpu.Share(3.0, 600, 2, 40.0, Map.of("javac", 3.0)));
+        RealNodeBenchReport.write(dir.resolve("unknown"), runs, Map.of(), 100, "bench", null);
+
+        assertThat(Files.readString(dir.resolve("quiet/report.md"))).contains("0.25 % of the machine")
+                .contains("A quiet machine");
+        assertThat(Files.readString(dir.resolve("busy/report.md"))).contains("Not a quiet machine");
+        assertThat(Files.readString(dir.resolve("unknown/report.md"))).contains("whether the machine was quiet is unknown");
+        assertThat(Files.readString(dir.resolve("quiet/results.json"))).contains("\"percentOfMachine\" : 0.25");
+    }
 }

@@ -23,6 +23,7 @@ import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.harness.RealNodeBenchReport;
 import org.ferretdboperator.harness.RoleLabels;
 import org.ferretdboperator.harness.ferretdb.Gaps;
+import org.ferretdboperator.harness.ForeignCpu;
 import org.ferretdboperator.harness.ferretdb.MongoWorkload;
 import org.ferretdboperator.harness.ferretdb.SetChecker;
 import org.ferretdboperator.support.Labels;
@@ -81,12 +82,17 @@ class GuideFailuresOnRealNodesIT {
     static MongoClient readClient;
     static final List<Object> readIds = new ArrayList<>();
     static long classStart;
+    /** The benchmark only: CPU that went to other processes meanwhile (whether the machine was quiet). */
+    static ForeignCpu foreignCpu;
     static final List<String> summary = new ArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
         classStart = System.nanoTime();
         cluster = RealNodeCluster.start("real-nodes-failures");
+        if (!BENCH_DIR.isEmpty()) {
+            foreignCpu = ForeignCpu.start(cluster.ownProcesses());
+        }
         var cp = cluster.controlPlane();
         cp.kubectl("create", "namespace", NAMESPACE).requireSuccess();
         cp.kubectl("label", "namespace", NAMESPACE, "pod-security.kubernetes.io/enforce=restricted").requireSuccess();
@@ -125,6 +131,9 @@ class GuideFailuresOnRealNodesIT {
 
     @AfterAll
     static void stopCluster() {
+        if (foreignCpu != null) {
+            foreignCpu.close();
+        }
         if (client != null) {
             client.close();
         }
@@ -273,7 +282,7 @@ class GuideFailuresOnRealNodesIT {
     private static void writeReport() {
         if (!BENCH_DIR.isEmpty()) {
             RealNodeBenchReport.write(java.nio.file.Path.of(BENCH_DIR), List.copyOf(runs), TITLES, seconds(classStart),
-                    "hack/failover-bench.sh --real-nodes --runs " + RUNS);
+                    "hack/failover-bench.sh --real-nodes --runs " + RUNS, foreignCpu == null ? null : foreignCpu.share());
         }
     }
 

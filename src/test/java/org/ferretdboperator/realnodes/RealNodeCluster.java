@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.ferretdboperator.harness.ForeignCpu;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.Helm;
 import org.ferretdboperator.testsupport.ImagesDir;
@@ -212,6 +213,14 @@ final class RealNodeCluster implements AutoCloseable {
     /** Like {@link #mongo}, through node {@code node} only (see {@link #serviceAddressThrough}). */
     MongoClient mongoThrough(int node, String namespace, String service, String ferretdb, String options) {
         return mongoAt(serviceAddressThrough(node, namespace, service, 27017), namespace, ferretdb, options);
+    }
+
+    /**
+     * The benchmark's processes outside the test JVM's family: in this cluster's node cgroups (kubelet puts every
+     * container there) or with its state directory on their command line (the node agents, the control plane).
+     */
+    java.util.function.Predicate<ForeignCpu.Proc> ownProcesses() {
+        return ForeignCpu.clusterProcesses("/ferretdb-lc" + netIndex() + "-node-", cluster.stateDir());
     }
 
     private String netIndex() {
