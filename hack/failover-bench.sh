@@ -37,9 +37,10 @@
 # writes target/real-nodes-bench/results.json, report.md and gaps.png, rewritten after every run. Scenario slugs:
 # case1-delete-primary, case1-force-delete-primary, case2-delete-primary-and-secondary,
 # case3-delete-both-secondaries, case4-delete-every-pod, crash-primary-postgres-container, node-lost (default: all). --runs
-# defaults to 10. Needs the images hack/test.sh builds (hack/images.sh) and root. --runs 10 of the first six took 37 min
-# on 2 cores at load average 7-43 (2026-12-06: about 1.5 min to start the cluster, then about 35 s per run); a
-# node-lost run takes about 1 min more (the node stays down through the failover, then rejoins).
+# defaults to 10. Needs the images hack/test.sh builds (hack/images.sh) and root. --runs 10 of all seven took 33 min on
+# 2 cores with nothing else running (2026-12-06: about 1.5 min to start the cluster, then 20-30 s per run; a node-lost
+# run takes about 1 min more: the node stays down through the failover, then rejoins). The report says how much CPU
+# other processes used meanwhile, and so whether the machine was quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck disable=SC1091  # hack/java25.sh: checked on its own
