@@ -97,6 +97,17 @@ class CoordinatorLoopTest {
         return pg0;
     }
 
+    /** A new member that clones from the primary and follows it, ticking with it until it is ready (or 10 rounds). */
+    private Member cloneAndFollow(Member primary, String name) {
+        Member standby = new Member(name);
+        for (int i = 0; i < 10 && !standby.loop.readiness().ready(); i++) {
+            round(primary, standby);
+            primary.postgres.streamingStandbys = standby.postgres.get().walReceiverStreaming() ? java.util.Set.of(name)
+                    : java.util.Set.of();
+        }
+        return standby;
+    }
+
     @Test
     void theBootstrapMemberInitialisesTakesTheLeaseAndServesAsPrimary() {
         Member pg0 = bootstrappedPrimary();
@@ -113,12 +124,7 @@ class CoordinatorLoopTest {
     @Test
     void aSecondMemberClonesFromTheLeaderAndFollowsIt() {
         Member pg0 = bootstrappedPrimary();
-        Member pg1 = new Member("pg-1");
-
-        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
-            round(pg0, pg1);
-            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
-        }
+        Member pg1 = cloneAndFollow(pg0, "pg-1");
 
         assertThat(pg1.loop.readiness().ready()).as(pg1.why()).isTrue();
         assertThat(pg1.loop.readiness().reason()).isEqualTo("standby of pg-0");
@@ -167,11 +173,7 @@ class CoordinatorLoopTest {
     @Test
     void aPrimaryThatCannotStartReleasesItsLeaseAfterPrimaryStartTimeoutAndAStandbyTakesOver() {
         Member pg0 = bootstrappedPrimary();
-        Member pg1 = new Member("pg-1");
-        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
-            round(pg0, pg1);
-            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
-        }
+        Member pg1 = cloneAndFollow(pg0, "pg-1");
         assertThat(pg1.loop.readiness().ready()).as(pg1.why()).isTrue();
         // pg-0's PostgreSQL crashes and cannot start again; its coordinator runs on
         pg0.postgres.running = false;
@@ -194,11 +196,7 @@ class CoordinatorLoopTest {
     @Test
     void aPrimaryWhosePodIsMarkedForDeletionHandsOverBeforeAnySigterm() {
         Member pg0 = bootstrappedPrimary();
-        Member pg1 = new Member("pg-1");
-        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
-            round(pg0, pg1);
-            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
-        }
+        Member pg1 = cloneAndFollow(pg0, "pg-1");
         assertThat(pg1.loop.readiness().ready()).as(pg1.why()).isTrue();
 
         pg0.directory.markOwnPodForDeletion();
@@ -218,11 +216,7 @@ class CoordinatorLoopTest {
     @Test
     void aStandbyWhosePodIsMarkedForDeletionStopsAndTheLeaderKeepsTheLease() {
         Member pg0 = bootstrappedPrimary();
-        Member pg1 = new Member("pg-1");
-        for (int i = 0; i < 10 && !pg1.loop.readiness().ready(); i++) {
-            round(pg0, pg1);
-            pg0.postgres.streamingStandbys = pg1.postgres.get().walReceiverStreaming() ? java.util.Set.of("pg-1") : java.util.Set.of();
-        }
+        Member pg1 = cloneAndFollow(pg0, "pg-1");
 
         pg1.directory.markOwnPodForDeletion();
         round(pg0, pg1);
