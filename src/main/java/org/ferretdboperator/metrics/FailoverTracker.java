@@ -83,7 +83,10 @@ public final class FailoverTracker {
                 // The previous new holder never served: one outage, measured from its true start, ends with this holder.
                 pending = new Pending(started.from(), lease.holder(), lease.transitions(), started.reason(), started.startNanos());
             } else {
-                boolean switchover = released || Objects.equals(handoverTo, lease.holder());
+                // The leaving holder writes the new holder and handover-to in one update (LeaseHolder#release), so
+                // the handover is named in this update as often as in an earlier one.
+                boolean switchover = released || Objects.equals(handoverTo, lease.holder())
+                        || Objects.equals(lease.handoverTo(), lease.holder());
                 Long start = holderRenewSeen ? lastWriteFromHolderNanos : null;
                 pending = new Pending(holder, lease.holder(), lease.transitions(),
                         switchover ? LeaderChange.Reason.SWITCHOVER : LeaderChange.Reason.FAILOVER, start);

@@ -75,6 +75,18 @@ class FailoverTrackerTest {
         });
     }
 
+    /** As the coordinator hands over on SIGTERM: one Lease update with the new holder, the next term and handover-to. */
+    @Test
+    void handoverWrittenTogetherWithTheNewHolderIsASwitchover() {
+        steadyState();
+        tracker.lease(900 * MS, handover("db-1", 2, "db-1"));
+        assertThat(tracker.member(1000 * MS, primary("db-1"))).hasValueSatisfying(c -> {
+            assertThat(c.reason()).isEqualTo(Reason.SWITCHOVER);
+            assertThat(c.from()).isEqualTo("db-0");
+            assertThat(c.duration()).contains(Duration.ofMillis(400));
+        });
+    }
+
     @Test
     void handoverNamingSomeoneElseIsStillAFailoverWhenAnotherMemberTakesOver() {
         steadyState();
