@@ -55,18 +55,11 @@ public class FerretDBOpsRequestReconciler implements Reconciler<FerretDBOpsReque
                 request.getMetadata().getName(), namespace, spec, spec.getType().displayName(), SUPPORTED, Optional.empty(),
                 ferretdb != null, dbPhase, status.phase(), OpsQueue.entries(context.getPrimaryCache()
                         .list(namespace).filter(r -> OpsQueue.sameDatabase(r.getSpec(), name)))));
-        Duration timeout;
-        switch (verdict) {
-            case OpsAdmission.Refuse r -> {
-                status.failed(r.reason(), r.message());
-                return null;
-            }
-            case OpsAdmission.Queue q -> {
-                status.pending(q.message());
-                return PostgresOpsRequestReconciler.PENDING_RECHECK;
-            }
-            case OpsAdmission.Run run -> timeout = run.timeout();
+        Optional<Duration> admitted = OpsAdmission.record(verdict, status);
+        if (admitted.isEmpty()) {
+            return status.phase() == OpsRequestPhase.PENDING ? PostgresOpsRequestReconciler.PENDING_RECHECK : null;
         }
+        Duration timeout = admitted.get();
         EventRecorder events = new EventRecorder(client);
         if (status.phase() != OpsRequestPhase.PROGRESSING) {
             status.progressing("Restart of FerretDB " + name + " started");

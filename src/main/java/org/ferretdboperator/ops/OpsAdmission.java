@@ -91,4 +91,19 @@ final class OpsAdmission {
         }
         return new Run(timeout, starting);
     }
+
+    /** Records a refusal (Failed) or a wait (Pending) in {@code status}; the request's timeout when it may run. */
+    static Optional<Duration> record(Verdict verdict, OpsStatus status) {
+        return switch (verdict) {
+            case Refuse r -> {
+                status.failed(r.reason(), r.message());
+                yield Optional.empty();
+            }
+            case Queue q -> {
+                status.pending(q.message());
+                yield Optional.empty();
+            }
+            case Run run -> Optional.of(run.timeout());
+        };
+    }
 }

@@ -31,8 +31,9 @@ import org.ferretdboperator.support.Names;
  * Carries out PostgresOpsRequests one at a time per Postgres object, admitted by {@link OpsAdmission}.
  * {@code Switchover} asks the Lease holder to hand over ({@link LeaseSwitchover}, judged by {@link SwitchoverStep});
  * {@code Restart} deletes the members' pods one at a time, standbys first, the primary after it handed over
- * ({@link RollingRestart}); every other type fails at once with a condition saying it is not supported yet, and
- * changes nothing.
+ * ({@link RollingRestart}); {@code HorizontalScaling} changes the member count with the synchronous set kept valid
+ * ({@link BackendScaling}, judged by {@link HorizontalScale}); every other type fails at once with a condition saying
+ * it is not supported yet, and changes nothing.
  */
 @ControllerConfiguration(name = "postgresopsrequest")
 public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsRequest> {
@@ -42,7 +43,7 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
 
     /** The types carried out here, as KubeDB spells them; every other type is refused by {@link OpsAdmission}. */
     static final List<String> SUPPORTED = List.of(PostgresOpsRequestType.SWITCHOVER.displayName(),
-            PostgresOpsRequestType.RESTART.displayName());
+            PostgresOpsRequestType.RESTART.displayName(), PostgresOpsRequestType.HORIZONTAL_SCALING.displayName());
 
     @Override
     public UpdateControl<PostgresOpsRequest> reconcile(PostgresOpsRequest request, Context<PostgresOpsRequest> context) {
@@ -70,22 +71,17 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         String postgresName = spec.getDatabaseRef().getName();
         String namespace = request.getMetadata().getNamespace();
         Phase dbPhase = postgres == null || postgres.getStatus() == null ? null : postgres.getStatus().getPhase();
+        Optional<String> typeProblem = postgres != null && spec.getType() == PostgresOpsRequestType.HORIZONTAL_SCALING
+                ? BackendScaling.problem(request, postgres) : Optional.empty();
         OpsAdmission.Verdict verdict = OpsAdmission.judge(new OpsAdmission.Facts("PostgresOpsRequest", "Postgres",
-                request.getMetadata().getName(), namespace, spec, spec.getType().displayName(), SUPPORTED, Optional.empty(),
+                request.getMetadata().getName(), namespace, spec, spec.getType().displayName(), SUPPORTED, typeProblem,
                 postgres != null, dbPhase, status.phase(), OpsQueue.entries(context.getPrimaryCache()
                         .list(namespace).filter(r -> OpsQueue.sameDatabase(r.getSpec(), postgresName)))));
-        Duration timeout;
-        switch (verdict) {
-            case OpsAdmission.Refuse r -> {
-                status.failed(r.reason(), r.message());
-                return null;
-            }
-            case OpsAdmission.Queue q -> {
-                status.pending(q.message());
-                return PENDING_RECHECK;
-            }
-            case OpsAdmission.Run run -> timeout = run.timeout();
+        Optional<Duration> admitted = OpsAdmission.record(verdict, status);
+        if (admitted.isEmpty()) {
+            return status.phase() == OpsRequestPhase.PENDING ? PENDING_RECHECK : null;
         }
+        Duration timeout = admitted.get();
         if (status.phase() != OpsRequestPhase.PROGRESSING) {
             status.progressing(spec.getType().displayName() + " of Postgres " + postgresName + " started");
             new EventRecorder(context.getClient()).normal(postgres, "OpsRequestStarted", "PostgresOpsRequest "
@@ -95,6 +91,7 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         return switch (spec.getType()) {
             case RESTART -> restart(request, context, lease, postgres, status, pastDeadline);
             case SWITCHOVER -> switchover(request, context, lease, postgres, status, pastDeadline);
+            case HORIZONTAL_SCALING -> new BackendScaling(context.getClient()).step(request, postgres, status, pastDeadline);
             default -> throw new IllegalStateException("OpsAdmission admitted " + spec.getType().displayName());
         };
     }
@@ -224,7 +221,8 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
 
     private static void clearOwnRequest(LeaseSwitchover lease, String namespace, String postgres, PostgresOpsRequest request) {
         PostgresOpsRequestType type = request.getSpec().getType();
-        if (type == PostgresOpsRequestType.SWITCHOVER || type == PostgresOpsRequestType.RESTART) {
+        if (type == PostgresOpsRequestType.SWITCHOVER || type == PostgresOpsRequestType.RESTART
+                || type == PostgresOpsRequestType.HORIZONTAL_SCALING) {
             lease.clearIfOwn(namespace, postgres, request.getMetadata().getUid());
         }
     }

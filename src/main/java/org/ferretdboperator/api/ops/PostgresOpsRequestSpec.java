@@ -20,8 +20,8 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
     @JsonPropertyDescription("Options of a planned Switchover: the member to promote (optional).")
     private SwitchoverSpec switchover;
 
-    @JsonPropertyDescription("HorizontalScaling: replicas, standbyMode, streamingMode. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode horizontalScaling;
+    @JsonPropertyDescription("HorizontalScaling: the number of backend members (replicas). standbyMode and streamingMode are KubeDB's too; they are accepted, and a request that sets them fails naming the field (change them on the Postgres object).")
+    private PostgresHorizontalScalingSpec horizontalScaling;
 
     @JsonPropertyDescription("VolumeExpansion: postgres, arbiter, mode. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode volumeExpansion;
@@ -57,11 +57,11 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
         this.switchover = switchover;
     }
 
-    public JsonNode getHorizontalScaling() {
+    public PostgresHorizontalScalingSpec getHorizontalScaling() {
         return horizontalScaling;
     }
 
-    public void setHorizontalScaling(JsonNode horizontalScaling) {
+    public void setHorizontalScaling(PostgresHorizontalScalingSpec horizontalScaling) {
         this.horizontalScaling = horizontalScaling;
     }
 
