@@ -144,8 +144,10 @@ final class BackendScaling {
      */
     private String setReplicas(Postgres postgres, int replicas) {
         String namespace = postgres.getMetadata().getNamespace();
+        // the FerretDB reconciler's owner reference does not set controller: the kind and group identify it
         Optional<OwnerReference> owner = postgres.getMetadata().getOwnerReferences().stream()
-                .filter(o -> "FerretDB".equals(o.getKind()) && Boolean.TRUE.equals(o.getController())).findFirst();
+                .filter(o -> "FerretDB".equals(o.getKind()) && o.getApiVersion() != null
+                        && o.getApiVersion().startsWith("kubedb.com/")).findFirst();
         if (owner.isPresent()) {
             client.resources(FerretDB.class).inNamespace(namespace).withName(owner.get().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(
