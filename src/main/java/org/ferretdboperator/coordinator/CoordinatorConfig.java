@@ -103,8 +103,13 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
 
     /** Member names: the StatefulSet's pods, in ordinal order. */
     public List<String> members() {
+        return members(replicas);
+    }
+
+    /** The first {@code count} pod names, for a member count announced on the Lease ({@code contract.MemberCount}). */
+    public List<String> members(int count) {
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < replicas; i++) {
+        for (int i = 0; i < count; i++) {
             out.add(Names.pod(Names.primaryService(postgresName), i));
         }
         return out;
@@ -115,7 +120,12 @@ public record CoordinatorConfig(String podName, String namespace, String postgre
     }
 
     public ClusterConfig cluster() {
-        return new ClusterConfig(members(), synchronous, maxLagBytes, leaseDurationMillis, renewDeadlineMillis, retryPeriodMillis,
+        return cluster(replicas);
+    }
+
+    /** The cluster with {@code count} members (see {@link #members(int)}). */
+    public ClusterConfig cluster(int count) {
+        return new ClusterConfig(members(count), synchronous, maxLagBytes, leaseDurationMillis, renewDeadlineMillis, retryPeriodMillis,
                 recloneAfterMillis, primaryStartTimeoutMillis);
     }
 }

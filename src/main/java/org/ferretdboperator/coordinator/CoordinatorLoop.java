@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.SwitchoverRequest;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
@@ -146,10 +147,13 @@ public final class CoordinatorLoop implements Runnable {
         LocalInstance local = observer.get();
         boolean apiReachable = readLease();
         LeaseView lease = tracker.view();
+        // a HorizontalScaling announces the new member count on the Lease before the StatefulSet changes
+        int memberCount = tracker.last().flatMap(l -> MemberCount.decode(l.annotations())).map(MemberCount::replicas)
+                .orElse(config.replicas());
         Map<String, PeerView> peerViews = Map.of();
         String label = null;
         try {
-            peerViews = peers.update(members.states(), config.members(), config.podName());
+            peerViews = peers.update(members.states(), config.members(memberCount), config.podName());
             label = members.ownRoleLabel();
             if (!shuttingDown && members.ownPodLeaving()) {
                 // the kubelet's SIGTERM follows the mark only once the kubelet has noticed it: leave now
@@ -167,7 +171,7 @@ public final class CoordinatorLoop implements Runnable {
                 lease, apiReachable)) {
             probe = prober.apply(lease.record().leaderAddress());
         }
-        Observation o = new Observation(config.podName(), config.advertiseAddress(), config.cluster(), local, lease, peerViews, label,
+        Observation o = new Observation(config.podName(), config.advertiseAddress(), config.cluster(memberCount), local, lease, peerViews, label,
                 probe, executor.memory(), shuttingDown, apiReachable, primaryDownMillis(local, lease, start));
         Readiness ready = readiness(o);
         readiness = ready;

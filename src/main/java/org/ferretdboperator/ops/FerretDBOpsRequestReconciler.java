@@ -22,13 +22,15 @@ import org.ferretdboperator.status.StatusWriter;
 import org.ferretdboperator.support.Names;
 
 /**
- * Carries out FerretDBOpsRequests one at a time per FerretDB object, with the checks of
- * {@link PostgresOpsRequestReconciler}. {@code Restart} restarts the FerretDB server pods (primary servers, then
- * secondary servers) one at a time, each Ready before the next ({@link RollingRestart}); the backend is restarted by
- * a PostgresOpsRequest. Every other type fails at once with a condition saying it is not supported yet.
+ * Carries out FerretDBOpsRequests one at a time per FerretDB object, admitted by {@link OpsAdmission}.
+ * {@code Restart} restarts the FerretDB server pods (primary servers, then secondary servers) one at a time, each
+ * Ready before the next ({@link RollingRestart}); the backend is restarted by a PostgresOpsRequest. Every other type
+ * fails at once with a condition saying it is not supported yet.
  */
 @ControllerConfiguration(name = "ferretdbopsrequest")
 public class FerretDBOpsRequestReconciler implements Reconciler<FerretDBOpsRequest> {
+
+    static final List<String> SUPPORTED = List.of(FerretDBOpsRequestType.RESTART.displayName());
 
     @Override
     public UpdateControl<FerretDBOpsRequest> reconcile(FerretDBOpsRequest request, Context<FerretDBOpsRequest> context) {
@@ -48,38 +50,18 @@ public class FerretDBOpsRequestReconciler implements Reconciler<FerretDBOpsReque
         String name = spec.getDatabaseRef().getName();
         KubernetesClient client = context.getClient();
         FerretDB ferretdb = client.resources(FerretDB.class).inNamespace(namespace).withName(name).get();
-        if (ferretdb == null) {
-            status.failed(OpsStatus.REASON_DATABASE_NOT_FOUND, "spec.databaseRef.name: there is no FerretDB " + name
-                    + " in namespace " + namespace + "; nothing was changed");
-            return null;
+        Phase dbPhase = ferretdb == null || ferretdb.getStatus() == null ? null : ferretdb.getStatus().getPhase();
+        OpsAdmission.Verdict verdict = OpsAdmission.judge(new OpsAdmission.Facts("FerretDBOpsRequest", "FerretDB",
+                request.getMetadata().getName(), namespace, spec, spec.getType().displayName(), SUPPORTED, Optional.empty(),
+                ferretdb != null, dbPhase, status.phase(), OpsQueue.entries(context.getPrimaryCache()
+                        .list(namespace).filter(r -> OpsQueue.sameDatabase(r.getSpec(), name)))));
+        Optional<Duration> admitted = OpsAdmission.record(verdict, status);
+        if (admitted.isEmpty()) {
+            return status.phase() == OpsRequestPhase.PENDING ? PostgresOpsRequestReconciler.PENDING_RECHECK : null;
         }
-        if (spec.getType() != FerretDBOpsRequestType.RESTART) {
-            status.failed(OpsStatus.REASON_NOT_SUPPORTED, "spec.type: " + spec.getType().displayName() + " is not supported "
-                    + "yet by this operator (supported: Restart); nothing was changed");
-            return null;
-        }
-        Duration timeout;
-        try {
-            timeout = OpsStatus.timeout(spec);
-        } catch (IllegalArgumentException e) {
-            status.failed(OpsStatus.REASON_INVALID, "spec.timeout: " + e.getMessage() + "; nothing was changed");
-            return null;
-        }
-        Optional<OpsQueue.Entry> blocker = OpsQueue.blocker(request.getMetadata().getName(), sameDatabase(context, request));
-        if (blocker.isPresent()) {
-            status.pending("waiting for FerretDBOpsRequest " + blocker.get().name() + " on FerretDB " + name
-                    + " to finish (one request at a time per database)");
-            return PostgresOpsRequestReconciler.PENDING_RECHECK;
-        }
+        Duration timeout = admitted.get();
         EventRecorder events = new EventRecorder(client);
         if (status.phase() != OpsRequestPhase.PROGRESSING) {
-            Phase dbPhase = ferretdb.getStatus() == null ? null : ferretdb.getStatus().getPhase();
-            if (OpsStatus.ifReady(spec) && dbPhase != Phase.READY) {
-                status.failed(OpsStatus.REASON_NOT_READY, "spec.apply: IfReady, and FerretDB " + name + " is "
-                        + (dbPhase == null ? "not reporting a phase" : dbPhase.displayName())
-                        + "; nothing was changed (apply: Always starts on a database that is not Ready)");
-                return null;
-            }
             status.progressing("Restart of FerretDB " + name + " started");
             events.normal(ferretdb, "OpsRequestStarted", "FerretDBOpsRequest " + request.getMetadata().getName()
                     + ": Restart started");
@@ -129,15 +111,5 @@ public class FerretDBOpsRequestReconciler implements Reconciler<FerretDBOpsReque
             }
         }
         return pods;
-    }
-
-    private static List<OpsQueue.Entry> sameDatabase(Context<FerretDBOpsRequest> context, FerretDBOpsRequest request) {
-        String database = request.getSpec().getDatabaseRef().getName();
-        return context.getPrimaryCache().list(request.getMetadata().getNamespace())
-                .filter(r -> r.getSpec() != null && r.getSpec().getDatabaseRef() != null
-                        && database.equals(r.getSpec().getDatabaseRef().getName()))
-                .map(r -> new OpsQueue.Entry(r.getMetadata().getName(), r.getMetadata().getCreationTimestamp(),
-                        r.getStatus() == null ? null : r.getStatus().getPhase()))
-                .toList();
     }
 }

@@ -96,11 +96,19 @@ public final class LeaseSwitchover {
     }
 
     private Lease lease(String namespace, String postgres) {
+        return lease(client, namespace, postgres);
+    }
+
+    static Lease lease(KubernetesClient client, String namespace, String postgres) {
         return client.leases().inNamespace(namespace).withName(Names.lease(postgres)).get();
     }
 
     private void patchAnnotations(String namespace, String postgres, Map<String, String> annotations) {
-        // a JSON merge patch touches only these keys; null removes one
+        patchAnnotations(client, namespace, postgres, annotations);
+    }
+
+    /** A JSON merge patch of the backend Lease's annotations: touches only these keys; a null value removes one. */
+    static void patchAnnotations(KubernetesClient client, String namespace, String postgres, Map<String, String> annotations) {
         String patch = Serialization.asJson(Map.of("metadata", Map.of("annotations", annotations)));
         client.leases().inNamespace(namespace).withName(Names.lease(postgres))
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch);

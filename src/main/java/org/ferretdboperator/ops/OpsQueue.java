@@ -3,7 +3,11 @@ package org.ferretdboperator.ops;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import io.fabric8.kubernetes.client.CustomResource;
 import org.ferretdboperator.api.ops.OpsRequestPhase;
+import org.ferretdboperator.api.ops.OpsRequestSpecBase;
+import org.ferretdboperator.api.ops.OpsRequestStatus;
 
 /**
  * One request at a time per database: a request that is already Progressing goes on; otherwise the oldest unfinished
@@ -16,6 +20,17 @@ final class OpsQueue {
     }
 
     private OpsQueue() {
+    }
+
+    /** Whether a listed request's spec names {@code database}. */
+    static boolean sameDatabase(OpsRequestSpecBase spec, String database) {
+        return spec != null && spec.getDatabaseRef() != null && database.equals(spec.getDatabaseRef().getName());
+    }
+
+    /** The entries of listed requests of either kind. */
+    static List<Entry> entries(Stream<? extends CustomResource<? extends OpsRequestSpecBase, OpsRequestStatus>> requests) {
+        return requests.map(r -> new Entry(r.getMetadata().getName(), r.getMetadata().getCreationTimestamp(),
+                r.getStatus() == null ? null : r.getStatus().getPhase())).toList();
     }
 
     /** The request {@code self} waits for, or empty when it may run. */

@@ -28,16 +28,22 @@ import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
 
 /**
- * Carries out PostgresOpsRequests one at a time per Postgres object. {@code Switchover} asks the Lease holder to hand
- * over ({@link LeaseSwitchover}, judged by {@link SwitchoverStep}); {@code Restart} deletes the members' pods one at a
- * time, standbys first, the primary after it handed over ({@link RollingRestart}); every other type fails at once
- * with a condition saying it is not supported yet, and changes nothing.
+ * Carries out PostgresOpsRequests one at a time per Postgres object, admitted by {@link OpsAdmission}.
+ * {@code Switchover} asks the Lease holder to hand over ({@link LeaseSwitchover}, judged by {@link SwitchoverStep});
+ * {@code Restart} deletes the members' pods one at a time, standbys first, the primary after it handed over
+ * ({@link RollingRestart}); {@code HorizontalScaling} changes the member count with the synchronous set kept valid
+ * ({@link BackendScaling}, judged by {@link HorizontalScale}); every other type fails at once with a condition saying
+ * it is not supported yet, and changes nothing.
  */
 @ControllerConfiguration(name = "postgresopsrequest")
 public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsRequest> {
 
     static final Duration PENDING_RECHECK = Duration.ofSeconds(5);
     static final Duration STEP_RECHECK = Duration.ofSeconds(1);
+
+    /** The types carried out here, as KubeDB spells them; every other type is refused by {@link OpsAdmission}. */
+    static final List<String> SUPPORTED = List.of(PostgresOpsRequestType.SWITCHOVER.displayName(),
+            PostgresOpsRequestType.RESTART.displayName(), PostgresOpsRequestType.HORIZONTAL_SCALING.displayName());
 
     @Override
     public UpdateControl<PostgresOpsRequest> reconcile(PostgresOpsRequest request, Context<PostgresOpsRequest> context) {
@@ -64,44 +70,30 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         PostgresOpsRequestSpec spec = request.getSpec();
         String postgresName = spec.getDatabaseRef().getName();
         String namespace = request.getMetadata().getNamespace();
-        if (postgres == null) {
-            status.failed(OpsStatus.REASON_DATABASE_NOT_FOUND, "spec.databaseRef.name: there is no Postgres " + postgresName
-                    + " in namespace " + namespace + "; nothing was changed");
-            return null;
+        Phase dbPhase = postgres == null || postgres.getStatus() == null ? null : postgres.getStatus().getPhase();
+        Optional<String> typeProblem = postgres != null && spec.getType() == PostgresOpsRequestType.HORIZONTAL_SCALING
+                ? BackendScaling.problem(request, postgres) : Optional.empty();
+        OpsAdmission.Verdict verdict = OpsAdmission.judge(new OpsAdmission.Facts("PostgresOpsRequest", "Postgres",
+                request.getMetadata().getName(), namespace, spec, spec.getType().displayName(), SUPPORTED, typeProblem,
+                postgres != null, dbPhase, status.phase(), OpsQueue.entries(context.getPrimaryCache()
+                        .list(namespace).filter(r -> OpsQueue.sameDatabase(r.getSpec(), postgresName)))));
+        Optional<Duration> admitted = OpsAdmission.record(verdict, status);
+        if (admitted.isEmpty()) {
+            return status.phase() == OpsRequestPhase.PENDING ? PENDING_RECHECK : null;
         }
-        if (spec.getType() != PostgresOpsRequestType.SWITCHOVER && spec.getType() != PostgresOpsRequestType.RESTART) {
-            status.failed(OpsStatus.REASON_NOT_SUPPORTED, "spec.type: " + spec.getType().displayName() + " is not supported "
-                    + "yet by this operator (supported: Switchover, Restart); nothing was changed");
-            return null;
-        }
-        Duration timeout;
-        try {
-            timeout = OpsStatus.timeout(spec);
-        } catch (IllegalArgumentException e) {
-            status.failed(OpsStatus.REASON_INVALID, "spec.timeout: " + e.getMessage() + "; nothing was changed");
-            return null;
-        }
-        Optional<OpsQueue.Entry> blocker = OpsQueue.blocker(request.getMetadata().getName(), sameDatabase(context, request));
-        if (blocker.isPresent()) {
-            status.pending("waiting for PostgresOpsRequest " + blocker.get().name() + " on Postgres " + postgresName
-                    + " to finish (one request at a time per database)");
-            return PENDING_RECHECK;
-        }
+        Duration timeout = admitted.get();
         if (status.phase() != OpsRequestPhase.PROGRESSING) {
-            Phase dbPhase = postgres.getStatus() == null ? null : postgres.getStatus().getPhase();
-            if (OpsStatus.ifReady(spec) && dbPhase != Phase.READY) {
-                status.failed(OpsStatus.REASON_NOT_READY, "spec.apply: IfReady, and Postgres " + postgresName + " is "
-                        + (dbPhase == null ? "not reporting a phase" : dbPhase.displayName())
-                        + "; nothing was changed (apply: Always starts on a database that is not Ready)");
-                return null;
-            }
             status.progressing(spec.getType().displayName() + " of Postgres " + postgresName + " started");
             new EventRecorder(context.getClient()).normal(postgres, "OpsRequestStarted", "PostgresOpsRequest "
                     + request.getMetadata().getName() + ": " + spec.getType().displayName() + " started");
         }
         boolean pastDeadline = OpsStatus.deadline(request.getStatus(), timeout).map(Instant.now()::isAfter).orElse(false);
-        return spec.getType() == PostgresOpsRequestType.RESTART ? restart(request, context, lease, postgres, status, pastDeadline)
-                : switchover(request, context, lease, postgres, status, pastDeadline);
+        return switch (spec.getType()) {
+            case RESTART -> restart(request, context, lease, postgres, status, pastDeadline);
+            case SWITCHOVER -> switchover(request, context, lease, postgres, status, pastDeadline);
+            case HORIZONTAL_SCALING -> new BackendScaling(context.getClient()).step(request, postgres, status, pastDeadline);
+            default -> throw new IllegalStateException("OpsAdmission admitted " + spec.getType().displayName());
+        };
     }
 
     private Duration restart(PostgresOpsRequest request, Context<PostgresOpsRequest> context, LeaseSwitchover lease,
@@ -227,19 +219,10 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         };
     }
 
-    private static List<OpsQueue.Entry> sameDatabase(Context<PostgresOpsRequest> context, PostgresOpsRequest request) {
-        String database = request.getSpec().getDatabaseRef().getName();
-        return context.getPrimaryCache().list(request.getMetadata().getNamespace())
-                .filter(r -> r.getSpec() != null && r.getSpec().getDatabaseRef() != null
-                        && database.equals(r.getSpec().getDatabaseRef().getName()))
-                .map(r -> new OpsQueue.Entry(r.getMetadata().getName(), r.getMetadata().getCreationTimestamp(),
-                        r.getStatus() == null ? null : r.getStatus().getPhase()))
-                .toList();
-    }
-
     private static void clearOwnRequest(LeaseSwitchover lease, String namespace, String postgres, PostgresOpsRequest request) {
-        if (request.getSpec().getType() == PostgresOpsRequestType.SWITCHOVER
-                || request.getSpec().getType() == PostgresOpsRequestType.RESTART) {
+        PostgresOpsRequestType type = request.getSpec().getType();
+        if (type == PostgresOpsRequestType.SWITCHOVER || type == PostgresOpsRequestType.RESTART
+                || type == PostgresOpsRequestType.HORIZONTAL_SCALING) {
             lease.clearIfOwn(namespace, postgres, request.getMetadata().getUid());
         }
     }

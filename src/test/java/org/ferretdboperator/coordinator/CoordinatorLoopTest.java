@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.coordinator.decision.LeaderProbe;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
+import org.ferretdboperator.coordinator.decision.Slots;
+import org.ferretdboperator.coordinator.decision.SyncSetting;
 import org.ferretdboperator.coordinator.lease.LeaseTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +50,12 @@ class CoordinatorLoopTest {
         final CoordinatorLoop loop;
 
         Member(String name) {
+            this(name, 3, false);
+        }
+
+        Member(String name, int replicas, boolean synchronous) {
             this.name = name;
-            CoordinatorConfig config = new CoordinatorConfig(name, "ns", "pg", 3, false, LEASE_MS, RENEW_DEADLINE_MS, RETRY_MS,
+            CoordinatorConfig config = new CoordinatorConfig(name, "ns", "pg", replicas, synchronous, LEASE_MS, RENEW_DEADLINE_MS, RETRY_MS,
                     1 << 20, 60_000, address(name), dir.resolve(name), 5432, dir, "*", Optional.of(dir), dir, "postgres",
                     dir.resolve(name + ".log"), dir.resolve(name + ".pgpass"), dir, dir, "1GB", List.of(), 300_000);
             directory = new FakeMembers(name, states);
@@ -83,9 +90,13 @@ class CoordinatorLoopTest {
      * directory; they are stopped once pg-0 holds the Lease (the tests add members of their own).
      */
     private Member bootstrappedPrimary() {
-        Member pg0 = new Member("pg-0");
-        Member pg1 = new Member("pg-1");
-        Member pg2 = new Member("pg-2");
+        return bootstrappedPrimary(false);
+    }
+
+    private Member bootstrappedPrimary(boolean synchronous) {
+        Member pg0 = new Member("pg-0", 3, synchronous);
+        Member pg1 = new Member("pg-1", 3, synchronous);
+        Member pg2 = new Member("pg-2", 3, synchronous);
         for (int i = 0; i < 10 && !pg0.loop.readiness().ready(); i++) {
             if (store.current().map(l -> l.holder().isEmpty()).orElse(true)) {
                 round(pg1, pg2, pg0);
@@ -225,5 +236,57 @@ class CoordinatorLoopTest {
         assertThat(pg1.loop.readiness().ready()).isFalse();
         assertThat(store.current().orElseThrow().holder()).isEqualTo("pg-0");
         assertThat(pg0.postgres.get().isPrimary()).isTrue();
+    }
+
+    @Test
+    void aMemberCountAnnouncedOnTheLeaseGivesNewMembersSlotsWithoutARestartAndCountsThemOnlyOnceTheyStream() {
+        // started with REPLICAS=3, as the StatefulSet's template said before a HorizontalScaling to 5
+        Member pg0 = bootstrappedPrimary(true);
+        pg0.postgres.streamingStandbys = new java.util.HashSet<>(java.util.Set.of("pg-1", "pg-2"));
+        for (int i = 0; i < 5; i++) {
+            round(pg0);
+        }
+        assertThat(pg0.postgres.slots).as(pg0.why()).doesNotContain(Slots.nameFor("pg-3"));
+        assertThat(pg0.postgres.sync).isEqualTo(new SyncSetting(1, java.util.Set.of("pg-1", "pg-2")));
+
+        store.annotate(new MemberCount("scale-up", 5).encode());
+        round(pg0);
+        assertThat(pg0.postgres.slots).as(pg0.why()).contains(Slots.nameFor("pg-3"), Slots.nameFor("pg-4"));
+        assertThat(pg0.postgres.sync.names()).as("not streaming yet: not counted").containsExactlyInAnyOrder("pg-1", "pg-2");
+
+        pg0.postgres.streamingStandbys.add("pg-3");
+        for (int i = 0; i < 3; i++) {
+            round(pg0);
+        }
+        assertThat(pg0.postgres.sync.names()).as(pg0.why()).containsExactlyInAnyOrder("pg-1", "pg-2", "pg-3");
+        assertThat(store.lastWrite().record().syncMembers()).containsExactlyInAnyOrder("pg-1", "pg-2", "pg-3");
+        assertThat(store.current().orElseThrow().annotations()).as("the renewals carry the announcement along")
+                .containsEntry(MemberCount.REPLICAS, "5");
+    }
+
+    @Test
+    void aSmallerMemberCountAnnouncedOnTheLeaseNarrowsPostgresFirstThenTheRecordedSetAndDropsTheSlot() {
+        Member pg0 = bootstrappedPrimary(true);
+        pg0.postgres.streamingStandbys = new java.util.HashSet<>(java.util.Set.of("pg-1", "pg-2"));
+        for (int i = 0; i < 5; i++) {
+            round(pg0);
+        }
+        assertThat(store.lastWrite().record().syncMembers()).containsExactlyInAnyOrder("pg-1", "pg-2");
+
+        store.annotate(new MemberCount("scale-down", 2).encode());
+        round(pg0);
+        // pg-2 still streams, but it is leaving: PostgreSQL stops counting it, while the record still names it
+        assertThat(pg0.postgres.sync).as(pg0.why()).isEqualTo(new SyncSetting(1, java.util.Set.of("pg-1")));
+        assertThat(store.lastWrite().record().syncMembers()).containsExactlyInAnyOrder("pg-1", "pg-2");
+        round(pg0);
+        assertThat(store.lastWrite().record().syncMembers()).as(pg0.why()).containsExactly("pg-1");
+        pg0.postgres.streamingStandbys.remove("pg-2");
+        round(pg0);
+        assertThat(pg0.postgres.slots).doesNotContain(Slots.nameFor("pg-2"));
+
+        store.annotate(MemberCount.removal());
+        round(pg0);
+        assertThat(pg0.postgres.slots).as("withdrawn: the REPLICAS it was started with count again")
+                .contains(Slots.nameFor("pg-2"));
     }
 }

@@ -62,10 +62,26 @@ final class FakeLeaseStore implements LeaseStore {
             if (!java.util.Objects.equals(expectedVersion, currentVersion)) {
                 throw new LeaseConflictException("resourceVersion " + expectedVersion + " is now " + currentVersion);
             }
-            current = new LeaseSnapshot(holder, Long.toString(++version), transitions, annotations, null);
+            // as KubernetesLeaseStore: annotations outside the coordinators' prefix (the operator's) are carried along
+            Map<String, String> all = new java.util.HashMap<>(LeaseAnnotations.foreign(current == null ? null : current.annotations()));
+            all.putAll(annotations);
+            current = new LeaseSnapshot(holder, Long.toString(++version), transitions, all, null);
             writes.add(new Write(Thread.currentThread().getName(), holder, transitions, LeaseAnnotations.decode(annotations)));
             return current;
         }
+    }
+
+    /** A merge patch of annotations by someone else (the operator): null removes a key; the version moves. */
+    synchronized void annotate(Map<String, String> patch) {
+        Map<String, String> all = new java.util.HashMap<>(current.annotations());
+        patch.forEach((k, v) -> {
+            if (v == null) {
+                all.remove(k);
+            } else {
+                all.put(k, v);
+            }
+        });
+        current = new LeaseSnapshot(current.holder(), Long.toString(++version), current.transitions(), all, null);
     }
 
     /** The next write waits inside the store until {@link #letHeldWriteFinish()}. */

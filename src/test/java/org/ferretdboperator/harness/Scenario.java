@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.SwitchoverRequest;
+import org.ferretdboperator.ops.LeaseMemberCount;
 import org.ferretdboperator.ops.LeaseSwitchover;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.support.Names;
@@ -450,6 +453,65 @@ enum Scenario {
         @Override
         void verify(Experiment x, Outcome o) {
             verifyPlannedSwitchover(x, o, x.before().standbys().get(1));
+        }
+    },
+
+    /**
+     * Synchronous mode, the contract of a scale-down (issue 14): the operator's {@code LeaseMemberCount} announces two
+     * members, and the primary must take the leaving third member out of its synchronous set, PostgreSQL's setting and
+     * then the recorded set, before anything removes it. Then the leaving member and the primary are killed together:
+     * with the set narrowed, the remaining standby alone proves that it holds every acknowledged commit and takes over;
+     * had the record still named the leaving member, the failover would wait for it for ever.
+     */
+    SCALE_DOWN_NARROWS_SYNC_SET("scale-down-narrows-sync-set",
+            "Scale-down: the announced member count narrows the synchronous set before a member leaves", true) {
+        @Override
+        void inject(Experiment x) {
+            String namespace = x.cluster().spec().namespace();
+            String postgres = x.cluster().spec().postgres();
+            String leaving = x.cluster().spec().memberName(2);
+            LeaseSwitchover switchover = new LeaseSwitchover(x.cluster().admin());
+            if (x.before().primary().equals(leaving)) {
+                String to = x.cluster().spec().memberName(0);
+                SwitchoverRequest r = switchover.request(namespace, postgres, "harness-handover", to).orElseThrow();
+                org.awaitility.Awaitility.await(leaving + " handing over before it leaves").atMost(Experiment.SETTLE_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> switchover.progress(namespace, postgres, r) == LeaseSwitchover.Progress.HANDED_OVER);
+                switchover.clear(namespace, postgres);
+                awaitWriterAcks(x, 50);
+            }
+            String primary = switchover.holder(namespace, postgres).orElseThrow();
+            LeaseMemberCount members = new LeaseMemberCount(x.cluster().admin());
+            members.announce(namespace, postgres, new MemberCount("harness-scale-down", 2));
+            long announced = System.nanoTime();
+            org.awaitility.Awaitility.await(primary + " taking " + leaving + " out of the recorded synchronous set")
+                    .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        Lease lease = x.cluster().admin().leases().inNamespace(namespace).withName(Names.lease(postgres)).get();
+                        var sync = LeaseAnnotations.decode(lease.getMetadata().getAnnotations()).syncMembers();
+                        return !sync.isEmpty() && !sync.contains(leaving);
+                    });
+            x.note("%s left the recorded synchronous set %.3f s after the announcement", leaving,
+                    Harness.seconds(System.nanoTime() - announced));
+            awaitWriterAcks(x, 50);
+            x.deletePods(List.of(leaving, primary), false, () -> {
+                String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+                x.note("%s took over alone %.3f s after %s and %s were killed", successor,
+                        Harness.seconds(System.nanoTime() - x.faultNanos()), primary, leaving);
+                members.withdrawIfOwn(namespace, postgres, "harness-scale-down");
+            }, List.of(leaving, primary));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            String leaving = x.cluster().spec().memberName(2);
+            x.check(!o.primaryAfter().equals(leaving), "the leaving member %s ended as the primary", leaving);
+            x.check(o.lostAcknowledged() == 0, "the scale-down failover lost %d acknowledged writes: %s", o.lostAcknowledged(),
+                    o.lostSample());
+            Lease lease = x.cluster().admin().leases().inNamespace(x.cluster().spec().namespace())
+                    .withName(Names.lease(x.cluster().spec().postgres())).get();
+            x.check(MemberCount.decode(lease.getMetadata().getAnnotations()).isEmpty(),
+                    "the member count is still on the Lease: %s", lease.getMetadata().getAnnotations());
         }
     },
 

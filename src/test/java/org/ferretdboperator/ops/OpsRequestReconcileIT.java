@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.awaitility.Awaitility;
+import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.controlplane.OperatorUnderTest;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.ferretdboperator.testsupport.RequiresControlPlane;
@@ -71,12 +73,62 @@ class OpsRequestReconcileIT {
 
     @Test
     void aTypeNotCarriedOutYetFailsSayingSoAndNeverSucceeds() {
-        create(pgops("scale", "pg", "HorizontalScaling", "horizontalScaling: {replicas: 5}"));
-        Condition failed = awaitCondition("postgresopsrequests", "scale", "Failed");
+        create(pgops("resize", "pg", "VerticalScaling", "verticalScaling: {postgres: {resources: {requests: {cpu: 1}}}}"));
+        Condition failed = awaitCondition("postgresopsrequests", "resize", "Failed");
         assertThat(failed.getReason()).isEqualTo("NotSupported");
-        assertThat(failed.getMessage()).isEqualTo("spec.type: HorizontalScaling is not supported yet by this operator "
-                + "(supported: Switchover, Restart); nothing was changed");
-        assertThat(phase("postgresopsrequests", "scale")).isEqualTo("Failed");
+        assertThat(failed.getMessage()).isEqualTo("spec.type: VerticalScaling is not supported yet by this operator "
+                + "(supported: Switchover, Restart, HorizontalScaling); nothing was changed");
+        assertThat(phase("postgresopsrequests", "resize")).isEqualTo("Failed");
+    }
+
+    @Test
+    void aHorizontalScalingThatCannotBeHonouredFailsNamingTheFieldAndChangesNothing() {
+        create(pgops("to-one", "pg", "HorizontalScaling", "apply: Always\n  horizontalScaling: {replicas: 1}"));
+        Condition failed = awaitCondition("postgresopsrequests", "to-one", "Failed");
+        assertThat(failed.getReason()).isEqualTo("InvalidSpec");
+        assertThat(failed.getMessage()).startsWith("spec.horizontalScaling.replicas: 1 is below 2").endsWith("nothing was changed");
+        assertThat(controlPlane.admin().resources(Postgres.class).inNamespace(NAMESPACE).withName("pg").get().getSpec()
+                .getReplicas()).isEqualTo(3);
+    }
+
+    /**
+     * The operator's side of a scale-up on the real API server with the real Postgres reconciler: the count announced
+     * on the Lease first, then spec.replicas, which the Postgres reconciler turns into a larger StatefulSet and a
+     * coordinators' Role that lets the new member patch its own pod. No pod runs here, so the request ends Failed at
+     * its timeout, naming what it waited for, and withdraws its announcement.
+     */
+    @Test
+    void aScaleUpAnnouncesTheCountThenRaisesTheReplicasAndWithdrawsTheAnnouncementWhenItEnds() {
+        create("""
+                apiVersion: kubedb.com/v1
+                kind: Postgres
+                metadata: {name: grows}
+                spec: {version: "17.4", replicas: 3}
+                """);
+        Awaitility.await("the Lease of grows").atMost(Duration.ofSeconds(60)).until(() ->
+                controlPlane.admin().leases().inNamespace(NAMESPACE).withName("grows-leader").get() != null);
+        create(pgops("grow", "grows", "HorizontalScaling", "apply: Always\n  timeout: 25s\n  horizontalScaling: {replicas: 4}"));
+        Condition announced = awaitCondition("postgresopsrequests", "grow", "MemberCountAnnounced");
+        assertThat(announced.getMessage()).isEqualTo("announced 4 members on the Lease for the coordinators");
+        Awaitility.await("StatefulSet grows at 4 replicas").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    var sts = controlPlane.admin().apps().statefulSets().inNamespace(NAMESPACE).withName("grows").get();
+                    return sts != null && Integer.valueOf(4).equals(sts.getSpec().getReplicas());
+                });
+        assertThat(controlPlane.admin().resources(Postgres.class).inNamespace(NAMESPACE).withName("grows").get().getSpec()
+                .getReplicas()).isEqualTo(4);
+        Awaitility.await("the coordinators' Role covers grows-3").atMost(Duration.ofSeconds(60)).until(() ->
+                controlPlane.admin().rbac().roles().inNamespace(NAMESPACE).list().getItems().stream()
+                        .flatMap(r -> r.getRules().stream()).anyMatch(rule -> rule.getResourceNames() != null
+                                && rule.getResourceNames().contains("grows-3")));
+
+        Condition failed = awaitCondition("postgresopsrequests", "grow", "Failed");
+        assertThat(failed.getMessage()).isEqualTo("the scaling to 4 members did not finish before the timeout: waiting for the "
+                + "StatefulSet to run 4 ready members of its current template");
+        Map<String, String> onLease = controlPlane.admin().leases().inNamespace(NAMESPACE).withName("grows-leader").get()
+                .getMetadata().getAnnotations();
+        assertThat(onLease == null ? Map.<String, String>of() : onLease).as("the announcement withdrawn")
+                .doesNotContainKey(MemberCount.REPLICAS);
     }
 
     @Test

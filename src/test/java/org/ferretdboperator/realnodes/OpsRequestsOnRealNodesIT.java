@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
+import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The day-2 OpsRequests on real pods, with a MongoDB client writing through the {@code ferret} Service the whole
  * time: a PostgresOpsRequest Switchover to a named standby, a PostgresOpsRequest Restart (standbys one at a time, a
- * switchover, the old primary) and a FerretDBOpsRequest Restart (the server pods one at a time), each Successful, and
+ * switchover, the old primary), a FerretDBOpsRequest Restart (the server pods one at a time) and a PostgresOpsRequest
+ * HorizontalScaling 3 -> 5 -> 3 (the primary first moved to a member the scale-down removes), each Successful, and
  * every acknowledged insert on the primary at the end. Prints each operation's longest gap between acknowledgements.
  */
 class OpsRequestsOnRealNodesIT {
@@ -33,7 +36,7 @@ class OpsRequestsOnRealNodesIT {
     static final String NAMESPACE = "ops-real-nodes";
     static final String FERRETDB = "ferret";
     static final String BACKEND = FERRETDB + "-pg-backend";
-    static final Duration OPERATION = Duration.ofMinutes(8);
+    static final Duration OPERATION = Duration.ofMinutes(11);
 
     static RealNodeCluster cluster;
 
@@ -95,6 +98,34 @@ class OpsRequestsOnRealNodesIT {
                 uids(FERRETDB).forEach((pod, uid) -> assertThat(uid).as(pod + " was restarted")
                         .isNotEqualTo(serversBefore.get(pod)));
 
+                // HorizontalScaling 3 -> 5 -> 3 under the same writer; the primary moved to a member that is to be
+                // removed first, so the scale-down must hand it over before it lowers the replicas
+                t0 = System.nanoTime();
+                apply("PostgresOpsRequest", "scale-up", BACKEND, "HorizontalScaling", "horizontalScaling: {replicas: 5}");
+                awaitSuccessful("postgresopsrequests", "scale-up");
+                report("HorizontalScaling 3 -> 5", t0, acks);
+                assertThat(backendRoles()).as("five members, each in its role").hasSize(5).doesNotContainValue("")
+                        .satisfies(roles -> assertThat(roles.values().stream().filter("primary"::equals)).hasSize(1));
+                String primaryAt5 = primary();
+                Set<String> standbysAt5 = new HashSet<>(backendRoles().keySet());
+                standbysAt5.remove(primaryAt5);
+                await("every standby of five, the new ones included, in the recorded synchronous set")
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(recordedSyncMembers()).containsExactlyInAnyOrderElementsOf(standbysAt5));
+
+                apply("PostgresOpsRequest", "switchover-to-4", BACKEND, "Switchover", "switchover: {target: " + BACKEND + "-4}");
+                awaitSuccessful("postgresopsrequests", "switchover-to-4");
+                assertThat(primary()).isEqualTo(BACKEND + "-4");
+                t0 = System.nanoTime();
+                apply("PostgresOpsRequest", "scale-down", BACKEND, "HorizontalScaling", "horizontalScaling: {replicas: 3}");
+                awaitSuccessful("postgresopsrequests", "scale-down");
+                report("HorizontalScaling 5 -> 3 (the primary among the removed)", t0, acks);
+                assertThat(backendRoles().keySet()).containsExactlyInAnyOrder(BACKEND + "-0", BACKEND + "-1", BACKEND + "-2");
+                assertThat(primary()).isIn(BACKEND + "-0", BACKEND + "-1", BACKEND + "-2");
+                assertThat(recordedSyncMembers()).as("the synchronous set names only remaining members").isNotEmpty()
+                        .allMatch(m -> List.of(BACKEND + "-0", BACKEND + "-1", BACKEND + "-2").contains(m));
+                assertThat(leaseAnnotations()).as("the member count withdrawn").doesNotContainKey(MemberCount.REPLICAS);
+
                 writing.set(false);
                 writer.join(Duration.ofMinutes(1));
                 Set<String> stored = new HashSet<>();
@@ -153,7 +184,7 @@ class OpsRequestsOnRealNodesIT {
                 spec:
                   type: %s
                   databaseRef: {name: %s}
-                  timeout: 6m
+                  timeout: 10m
                   %s
                 """.formatted(kind, name, NAMESPACE, type, database, extra));
     }
@@ -174,6 +205,29 @@ class OpsRequestsOnRealNodesIT {
 
     private static String jsonpath(String resource, String name, String path) {
         return cluster.controlPlane().kubectl("get", resource, name, "-n", NAMESPACE, "-o", "jsonpath=" + path).stdout().strip();
+    }
+
+    /** The backend pods that exist (not terminating) and their role labels ("" without one). */
+    private static Map<String, String> backendRoles() {
+        Map<String, String> roles = new HashMap<>();
+        for (Pod p : cluster.admin().pods().inNamespace(NAMESPACE).list().getItems()) {
+            String name = p.getMetadata().getName();
+            if (name.startsWith(BACKEND + "-") && p.getMetadata().getDeletionTimestamp() == null) {
+                Map<String, String> labels = p.getMetadata().getLabels();
+                roles.put(name, labels == null ? "" : labels.getOrDefault("kubedb.com/role", ""));
+            }
+        }
+        return roles;
+    }
+
+    private static Map<String, String> leaseAnnotations() {
+        Map<String, String> a = cluster.admin().leases().inNamespace(NAMESPACE).withName(BACKEND + "-leader").get()
+                .getMetadata().getAnnotations();
+        return a == null ? Map.of() : a;
+    }
+
+    private static Set<String> recordedSyncMembers() {
+        return LeaseAnnotations.decode(leaseAnnotations()).syncMembers();
     }
 
     private static String primary() {

@@ -17,20 +17,8 @@ public class FerretDBOpsRequestSpec extends OpsRequestSpecBase {
     @JsonPropertyDescription("The operation: Restart | UpdateVersion | HorizontalScaling | VerticalScaling | ReconfigureTLS | RotateAuth.")
     private FerretDBOpsRequestType type;
 
-    @JsonPropertyDescription("UpdateVersion: targetVersion. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode updateVersion;
-
     @JsonPropertyDescription("HorizontalScaling: primary and secondary replicas (older KubeDB: node). Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode horizontalScaling;
-
-    @JsonPropertyDescription("VerticalScaling: primary and secondary resources (older KubeDB: node). Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode verticalScaling;
-
-    @JsonPropertyDescription("ReconfigureTLS: TLS configuration and sslMode. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode tls;
-
-    @JsonPropertyDescription("RotateAuth: secretRef. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode authentication;
 
     public FerretDBOpsRequestType getType() {
         return type;
@@ -38,14 +26,6 @@ public class FerretDBOpsRequestSpec extends OpsRequestSpecBase {
 
     public void setType(FerretDBOpsRequestType type) {
         this.type = type;
-    }
-
-    public JsonNode getUpdateVersion() {
-        return updateVersion;
-    }
-
-    public void setUpdateVersion(JsonNode updateVersion) {
-        this.updateVersion = updateVersion;
     }
 
     public JsonNode getHorizontalScaling() {
@@ -56,27 +36,4 @@ public class FerretDBOpsRequestSpec extends OpsRequestSpecBase {
         this.horizontalScaling = horizontalScaling;
     }
 
-    public JsonNode getVerticalScaling() {
-        return verticalScaling;
-    }
-
-    public void setVerticalScaling(JsonNode verticalScaling) {
-        this.verticalScaling = verticalScaling;
-    }
-
-    public JsonNode getTls() {
-        return tls;
-    }
-
-    public void setTls(JsonNode tls) {
-        this.tls = tls;
-    }
-
-    public JsonNode getAuthentication() {
-        return authentication;
-    }
-
-    public void setAuthentication(JsonNode authentication) {
-        this.authentication = authentication;
-    }
 }

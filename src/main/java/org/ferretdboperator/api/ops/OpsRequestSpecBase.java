@@ -2,6 +2,7 @@ package org.ferretdboperator.api.ops;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -30,6 +31,18 @@ public abstract class OpsRequestSpecBase {
 
     @JsonPropertyDescription("Options of a Restart (none: the type alone says what to do).")
     private RestartSpec restart;
+
+    @JsonPropertyDescription("UpdateVersion: targetVersion. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
+    private JsonNode updateVersion;
+
+    @JsonPropertyDescription("VerticalScaling: the resources of each container group, as KubeDB names them for the kind. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
+    private JsonNode verticalScaling;
+
+    @JsonPropertyDescription("ReconfigureTLS: TLS configuration, sslMode (and clientAuthMode for Postgres). Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
+    private JsonNode tls;
+
+    @JsonPropertyDescription("RotateAuth: secretRef. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
+    private JsonNode authentication;
 
     public DatabaseRef getDatabaseRef() {
         return databaseRef;
@@ -69,5 +82,37 @@ public abstract class OpsRequestSpecBase {
 
     public void setRestart(RestartSpec restart) {
         this.restart = restart;
+    }
+
+    public JsonNode getUpdateVersion() {
+        return updateVersion;
+    }
+
+    public void setUpdateVersion(JsonNode updateVersion) {
+        this.updateVersion = updateVersion;
+    }
+
+    public JsonNode getVerticalScaling() {
+        return verticalScaling;
+    }
+
+    public void setVerticalScaling(JsonNode verticalScaling) {
+        this.verticalScaling = verticalScaling;
+    }
+
+    public JsonNode getTls() {
+        return tls;
+    }
+
+    public void setTls(JsonNode tls) {
+        this.tls = tls;
+    }
+
+    public JsonNode getAuthentication() {
+        return authentication;
+    }
+
+    public void setAuthentication(JsonNode authentication) {
+        this.authentication = authentication;
     }
 }

@@ -20,26 +20,14 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
     @JsonPropertyDescription("Options of a planned Switchover: the member to promote (optional).")
     private SwitchoverSpec switchover;
 
-    @JsonPropertyDescription("UpdateVersion: targetVersion. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode updateVersion;
-
-    @JsonPropertyDescription("HorizontalScaling: replicas, standbyMode, streamingMode. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode horizontalScaling;
-
-    @JsonPropertyDescription("VerticalScaling: postgres, exporter, coordinator, arbiter resources. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode verticalScaling;
+    @JsonPropertyDescription("HorizontalScaling: the number of backend members (replicas). standbyMode and streamingMode are KubeDB's too; they are accepted, and a request that sets them fails naming the field (change them on the Postgres object).")
+    private PostgresHorizontalScalingSpec horizontalScaling;
 
     @JsonPropertyDescription("VolumeExpansion: postgres, arbiter, mode. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode volumeExpansion;
 
     @JsonPropertyDescription("Reconfigure: tuning, configSecret, applyConfig, removeCustomConfig, restart. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode configuration;
-
-    @JsonPropertyDescription("ReconfigureTLS: TLS configuration, sslMode, clientAuthMode. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode tls;
-
-    @JsonPropertyDescription("RotateAuth: secretRef. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode authentication;
 
     @JsonPropertyDescription("ReconnectStandby: readyTimeOut. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode reconnectStandby;
@@ -69,28 +57,12 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
         this.switchover = switchover;
     }
 
-    public JsonNode getUpdateVersion() {
-        return updateVersion;
-    }
-
-    public void setUpdateVersion(JsonNode updateVersion) {
-        this.updateVersion = updateVersion;
-    }
-
-    public JsonNode getHorizontalScaling() {
+    public PostgresHorizontalScalingSpec getHorizontalScaling() {
         return horizontalScaling;
     }
 
-    public void setHorizontalScaling(JsonNode horizontalScaling) {
+    public void setHorizontalScaling(PostgresHorizontalScalingSpec horizontalScaling) {
         this.horizontalScaling = horizontalScaling;
-    }
-
-    public JsonNode getVerticalScaling() {
-        return verticalScaling;
-    }
-
-    public void setVerticalScaling(JsonNode verticalScaling) {
-        this.verticalScaling = verticalScaling;
     }
 
     public JsonNode getVolumeExpansion() {
@@ -107,22 +79,6 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
 
     public void setConfiguration(JsonNode configuration) {
         this.configuration = configuration;
-    }
-
-    public JsonNode getTls() {
-        return tls;
-    }
-
-    public void setTls(JsonNode tls) {
-        this.tls = tls;
-    }
-
-    public JsonNode getAuthentication() {
-        return authentication;
-    }
-
-    public void setAuthentication(JsonNode authentication) {
-        this.authentication = authentication;
     }
 
     public JsonNode getReconnectStandby() {
