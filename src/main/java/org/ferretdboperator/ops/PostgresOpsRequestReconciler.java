@@ -30,8 +30,9 @@ import org.ferretdboperator.support.Names;
 /**
  * Carries out PostgresOpsRequests one at a time per Postgres object. {@code Switchover} asks the Lease holder to hand
  * over ({@link LeaseSwitchover}, judged by {@link SwitchoverStep}); {@code Restart} deletes the members' pods one at a
- * time, standbys first, the primary after it handed over ({@link RollingRestart}); every other type fails at once
- * with a condition saying it is not supported yet, and changes nothing.
+ * time, standbys first, the primary after it handed over ({@link RollingRestart}); {@code ForceFailOver} asks the
+ * coordinators for a forced failover while the election is blocked ({@link ForceFailOver}); every other type fails at
+ * once with a condition saying it is not supported yet, and changes nothing.
  */
 @ControllerConfiguration(name = "postgresopsrequest")
 public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsRequest> {
@@ -49,6 +50,9 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         OpsRequestPhase phase = request.getStatus() == null ? null : request.getStatus().getPhase();
         if (phase != null && phase.finished()) {
             clearOwnRequest(lease, namespace, postgresName, request);
+            if (spec.getType() == PostgresOpsRequestType.FORCE_FAIL_OVER) {
+                ForceFailOver.clear(client, namespace, postgresName, request.getMetadata().getUid());
+            }
             return UpdateControl.noUpdate();
         }
         OpsStatus status = new OpsStatus(request.getStatus(), request.getMetadata().getGeneration(), Instant.now());
@@ -69,9 +73,10 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
                     + " in namespace " + namespace + "; nothing was changed");
             return null;
         }
-        if (spec.getType() != PostgresOpsRequestType.SWITCHOVER && spec.getType() != PostgresOpsRequestType.RESTART) {
+        if (spec.getType() != PostgresOpsRequestType.SWITCHOVER && spec.getType() != PostgresOpsRequestType.RESTART
+                && spec.getType() != PostgresOpsRequestType.FORCE_FAIL_OVER) {
             status.failed(OpsStatus.REASON_NOT_SUPPORTED, "spec.type: " + spec.getType().displayName() + " is not supported "
-                    + "yet by this operator (supported: Switchover, Restart); nothing was changed");
+                    + "yet by this operator (supported: Switchover, Restart, ForceFailOver); nothing was changed");
             return null;
         }
         Duration timeout;
@@ -86,6 +91,10 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
             status.pending("waiting for PostgresOpsRequest " + blocker.get().name() + " on Postgres " + postgresName
                     + " to finish (one request at a time per database)");
             return PENDING_RECHECK;
+        }
+        if (spec.getType() == PostgresOpsRequestType.FORCE_FAIL_OVER) {
+            // its own admission: apply: Always only, and only while the election is blocked
+            return ForceFailOver.step(request, context.getClient(), postgres, status, timeout);
         }
         if (status.phase() != OpsRequestPhase.PROGRESSING) {
             Phase dbPhase = postgres.getStatus() == null ? null : postgres.getStatus().getPhase();
