@@ -54,6 +54,9 @@ public final class LeaseAnnotations {
         if (Lsn.known(r.finalLsn())) {
             out.put(FINAL_LSN, Lsn.format(r.finalLsn()));
         }
+        if (r.forcedFailover() != null) {
+            out.putAll(r.forcedFailover().encode());
+        }
         return out;
     }
 
@@ -64,7 +67,7 @@ public final class LeaseAnnotations {
         }
         return new LeaderRecord(a.get(LEADER_ADDRESS), lsn(a.get(LEADER_LSN)), integer(a.get(TIMELINE)), history(a.get(HISTORY)),
                 unsignedLong(a.get(SYSTEM_IDENTIFIER)), members(a.get(SYNC_MEMBERS)), integer(a.get(SYNC_QUORUM)),
-                a.get(HANDOVER_TO), lsn(a.get(FINAL_LSN)));
+                a.get(HANDOVER_TO), lsn(a.get(FINAL_LSN)), ForcedFailoverRecord.decode(a).orElse(null));
     }
 
     /** Annotations that are not the coordinator's (kept on every write). */

@@ -6,9 +6,11 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.ferretdboperator.contract.MemberCount;
+import org.ferretdboperator.contract.ForceFailoverRequest;
 import org.ferretdboperator.contract.SwitchoverRequest;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
+import org.ferretdboperator.coordinator.decision.ForcedFailover;
 import org.ferretdboperator.coordinator.decision.HaDecision;
 import org.ferretdboperator.coordinator.decision.LeaderProbe;
 import org.ferretdboperator.coordinator.decision.LeaderProbeCondition;
@@ -179,9 +181,11 @@ public final class CoordinatorLoop implements Runnable {
         if (apiReachable) {
             publish(o, ready, start);
         }
-        // a planned switchover the operator asked for on the Lease takes precedence over the ordinary leader tick
-        Decision d = PlannedSwitchover.decide(o, tracker.last().flatMap(l -> SwitchoverRequest.decode(l.annotations())))
-                .orElseGet(() -> decision.decide(o));
+        // a planned switchover the operator asked for on the Lease takes precedence over the ordinary leader tick;
+        // a forced failover it asked for applies only where the ordinary election is blocked
+        Optional<Map<String, String>> onLease = tracker.last().map(LeaseSnapshot::annotations);
+        Decision d = PlannedSwitchover.decide(o, onLease.flatMap(SwitchoverRequest::decode))
+                .orElseGet(() -> ForcedFailover.decide(o, onLease.flatMap(ForceFailoverRequest::decode), decision.decide(o)));
         if (!d.status().equals(lastStatus)) {
             LOG.infof("%s -> %s", d.status(), d.kinds());
             lastStatus = d.status();

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.ferretdboperator.api.ops.ApplyOption;
+import org.ferretdboperator.api.ops.ForceFailOverStatus;
 import org.ferretdboperator.api.ops.OpsRequestPhase;
 import org.ferretdboperator.api.ops.OpsRequestSpecBase;
 import org.ferretdboperator.api.ops.OpsRequestStatus;
@@ -33,12 +34,14 @@ final class OpsStatus {
     private final Conditions conditions;
     private final Long generation;
     private OpsRequestPhase phase;
+    private ForceFailOverStatus forceFailOver;
 
     OpsStatus(OpsRequestStatus previous, Long generation, Instant now) {
         this.previous = previous;
         this.generation = generation;
         this.conditions = new Conditions(previous == null ? null : previous.getConditions(), generation, now).keepAll();
         this.phase = previous == null || previous.getPhase() == null ? OpsRequestPhase.PENDING : previous.getPhase();
+        this.forceFailOver = previous == null ? null : previous.getForceFailOver();
     }
 
     List<io.fabric8.kubernetes.api.model.Condition> previousConditions() {
@@ -85,11 +88,17 @@ final class OpsStatus {
         return this;
     }
 
+    OpsStatus forceFailOver(ForceFailOverStatus outcome) {
+        forceFailOver = outcome;
+        return this;
+    }
+
     OpsRequestStatus build() {
         OpsRequestStatus s = new OpsRequestStatus();
         s.setPhase(phase);
         s.setObservedGeneration(generation);
         s.setConditions(conditions.list());
+        s.setForceFailOver(forceFailOver);
         return s;
     }
 

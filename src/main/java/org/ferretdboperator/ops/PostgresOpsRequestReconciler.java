@@ -32,8 +32,9 @@ import org.ferretdboperator.support.Names;
  * {@code Switchover} asks the Lease holder to hand over ({@link LeaseSwitchover}, judged by {@link SwitchoverStep});
  * {@code Restart} deletes the members' pods one at a time, standbys first, the primary after it handed over
  * ({@link RollingRestart}); {@code HorizontalScaling} changes the member count with the synchronous set kept valid
- * ({@link BackendScaling}, judged by {@link HorizontalScale}); every other type fails at once with a condition saying
- * it is not supported yet, and changes nothing.
+ * ({@link BackendScaling}, judged by {@link HorizontalScale}); {@code ForceFailOver} asks the coordinators for a forced
+ * failover while the election is blocked ({@link ForceFailOver}); every other type fails at once with a condition
+ * saying it is not supported yet, and changes nothing.
  */
 @ControllerConfiguration(name = "postgresopsrequest")
 public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsRequest> {
@@ -43,7 +44,8 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
 
     /** The types carried out here, as KubeDB spells them; every other type is refused by {@link OpsAdmission}. */
     static final List<String> SUPPORTED = List.of(PostgresOpsRequestType.SWITCHOVER.displayName(),
-            PostgresOpsRequestType.RESTART.displayName(), PostgresOpsRequestType.HORIZONTAL_SCALING.displayName());
+            PostgresOpsRequestType.RESTART.displayName(), PostgresOpsRequestType.HORIZONTAL_SCALING.displayName(),
+            PostgresOpsRequestType.FORCE_FAIL_OVER.displayName());
 
     @Override
     public UpdateControl<PostgresOpsRequest> reconcile(PostgresOpsRequest request, Context<PostgresOpsRequest> context) {
@@ -55,6 +57,9 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         OpsRequestPhase phase = request.getStatus() == null ? null : request.getStatus().getPhase();
         if (phase != null && phase.finished()) {
             clearOwnRequest(lease, namespace, postgresName, request);
+            if (spec.getType() == PostgresOpsRequestType.FORCE_FAIL_OVER) {
+                ForceFailOver.clear(client, namespace, postgresName, request.getMetadata().getUid());
+            }
             return UpdateControl.noUpdate();
         }
         OpsStatus status = new OpsStatus(request.getStatus(), request.getMetadata().getGeneration(), Instant.now());
@@ -82,6 +87,10 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
             return status.phase() == OpsRequestPhase.PENDING ? PENDING_RECHECK : null;
         }
         Duration timeout = admitted.get();
+        if (spec.getType() == PostgresOpsRequestType.FORCE_FAIL_OVER) {
+            // its own admission besides: apply: Always only, and only while the election is blocked
+            return ForceFailOver.step(request, context.getClient(), postgres, status, timeout);
+        }
         if (status.phase() != OpsRequestPhase.PROGRESSING) {
             status.progressing(spec.getType().displayName() + " of Postgres " + postgresName + " started");
             new EventRecorder(context.getClient()).normal(postgres, "OpsRequestStarted", "PostgresOpsRequest "

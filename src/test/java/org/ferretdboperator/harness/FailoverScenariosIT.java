@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The HA harness: every failure scenario once, on a fresh three-member cluster of real PostgreSQL servers and real
  * coordinator processes against the real control plane. Each run asserts the shared safety checks (no two members
  * acknowledging writes at once, exactly one primary label once settled, every member back in its role, every row
- * committed before the fault on the new primary, and in Synchronous mode no acknowledged write lost) plus its own.
+ * committed before the fault on the new primary, and in Synchronous mode no acknowledged write lost, except in the
+ * forced failover a person asked for, which checks the loss against its record instead) plus its own.
  */
 @ExtendWith(HarnessResources.class)
 class FailoverScenariosIT {

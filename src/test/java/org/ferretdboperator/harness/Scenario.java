@@ -5,12 +5,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import org.ferretdboperator.contract.ForceFailoverRequest;
+import org.ferretdboperator.contract.ForcedFailoverRecord;
 import org.ferretdboperator.contract.LeaseAnnotations;
 import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.SwitchoverRequest;
+import org.ferretdboperator.ops.ForceFailoverStep;
+import org.ferretdboperator.ops.LeaseForceFailover;
 import org.ferretdboperator.ops.LeaseMemberCount;
 import org.ferretdboperator.ops.LeaseSwitchover;
 import org.ferretdboperator.support.Labels;
@@ -581,7 +586,119 @@ enum Scenario {
             String stale = x.cluster().spec().memberName(0);
             x.check(!o.primaryAfter().equals(stale), "the stale former primary %s became primary after resume", stale);
         }
+    },
+
+    // --- forced failover (issue 12 item 10, KubeDB's ForceFailOver) ----------------------------------------------
+
+    /**
+     * Synchronous: the primary and the other member of the synchronous set lost together, while the third member lags
+     * (the primary's WAL sender to it frozen, so commits were confirmed by the other standby alone). The third cannot
+     * prove it holds every acknowledged commit and must stay blocked. Then a forced failover is requested the way the
+     * operator does it (its judgement and its Lease writer, against the members' real published states): the third is
+     * promoted, the Lease records what may have been lost, and the lost-write checker must agree with that record.
+     */
+    FORCE_FAILOVER_AFTER_PRIMARY_AND_SYNC_STANDBY_LOST("force-failover-after-primary-and-sync-standby-lost",
+            "Forced failover after the primary and the synchronous standby were lost (Synchronous)", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String primary = x.before().primary();
+            String sync = x.before().standbys().get(0);
+            String third = x.before().standbys().get(1);
+            String namespace = x.cluster().spec().namespace();
+            String postgres = x.cluster().spec().postgres();
+            LeaseForceFailover operator = new LeaseForceFailover(x.cluster().admin());
+            String uid = "harness-force-" + System.nanoTime();
+            ForceFailoverStep.Next onHealthy = operatorJudgement(x, operator, uid, List.of(third), false);
+            x.check(onHealthy instanceof ForceFailoverStep.Fail f && f.message().startsWith("failover is not blocked"),
+                    "the operator would admit a forced failover on a healthy cluster: %s", onHealthy);
+            long sender = walSenderPid(x, primary, third);
+            Command.signal("STOP", List.of(sender));
+            x.frozenNanos = System.nanoTime();
+            awaitWriterAcks(x, 50);
+            x.note("%s's WAL sender to %s (pid %d) frozen; 50 more writes acknowledged without %s", primary, third, sender,
+                    third);
+            x.acknowledgedLossAccepted = "a forced failover to " + third + ", which lagged";
+            x.deletePods(List.of(primary, sync), false, () -> {
+                long lease = x.cluster().spec().timings().leaseDurationMillis();
+                awaitElapsed(x.faultNanos(), Duration.ofMillis(3 * lease + 2000));
+                assertNeverPrimary(x, third, "before the forced failover was requested");
+                ForceFailoverStep.Request admitted = (ForceFailoverStep.Request) org.awaitility.Awaitility
+                        .await("the operator admitting the forced failover").atMost(Experiment.SETTLE_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> operatorJudgement(x, operator, uid, List.of(third), false),
+                                n -> n instanceof ForceFailoverStep.Request);
+                long requested = System.nanoTime();
+                ForceFailoverRequest written = operator.request(namespace, postgres, uid, admitted, java.time.Instant.now());
+                x.note("forced failover to %s requested on the Lease (term %d) %.1f s after the fault", written.candidates(),
+                        written.term(), Harness.seconds(requested - x.faultNanos()));
+                ForceFailoverStep.Next outcome = org.awaitility.Awaitility
+                        .await("a candidate taking over under the request").atMost(Experiment.SETTLE_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> operatorJudgement(x, operator, uid, List.of(third), true),
+                                n -> !(n instanceof ForceFailoverStep.Wait));
+                operator.clearIfOwn(namespace, postgres, uid);
+                if (outcome instanceof ForceFailoverStep.Succeed done) {
+                    x.forcedFailover = done.record();
+                    x.note("%.3f s after the request: %s", Harness.seconds(System.nanoTime() - requested), done.message());
+                } else {
+                    x.check(false, "the forced failover did not succeed: %s", outcome);
+                }
+            }, List.of(primary, sync));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            String primary = o.primaryBefore();
+            String third = x.before().standbys().get(1);
+            ForcedFailoverRecord r = x.forcedFailover;
+            x.check(r != null, "no forced failover was recorded");
+            if (r == null) {
+                return;
+            }
+            x.check(r.promoted().equals(third) && o.primaryAfter().equals(third), "the forced failover promoted %s and %s "
+                    + "leads after settling; the only candidate was %s", r.promoted(), o.primaryAfter(), third);
+            x.check(primary.equals(r.previousLeader()), "the record names %s as the lost leader, not %s", r.previousLeader(),
+                    primary);
+            long lostBytes = r.lostBytesAtLeast().orElse(-1);
+            x.check(lostBytes > 0, "the record says %s bytes lost although %s lagged behind acknowledged commits: %s",
+                    lostBytes, third, r.describe());
+            // what the checker sees against what the record says: loss it records, and only writes of the lost leader
+            // whose WAL the promoted member can never have received
+            x.check(lostBytes <= 0 || o.lostAcknowledged() > 0, "the record says at least %d bytes were lost, yet every "
+                    + "acknowledged write is on %s", lostBytes, o.primaryAfter());
+            Set<Long> kept = x.idsOn(o.primaryAfter());
+            List<AckLog.Ack> lost = x.acks().all().stream().filter(a -> !kept.contains(a.id())).toList();
+            x.check(lost.stream().allMatch(a -> a.member().equals(primary)),
+                    "writes other than those the lost leader %s acknowledged were lost: %s", primary,
+                    lost.stream().filter(a -> !a.member().equals(primary)).limit(5).toList());
+            List<AckLog.Ack> sentAfterFreeze = x.acks().all().stream()
+                    .filter(a -> a.member().equals(primary) && a.sentNanos() > x.frozenNanos).toList();
+            x.check(!sentAfterFreeze.isEmpty() && sentAfterFreeze.stream().noneMatch(a -> kept.contains(a.id())),
+                    "%d writes %s acknowledged after its WAL sender to %s was frozen, %d of them kept: the promoted member "
+                            + "cannot hold them", sentAfterFreeze.size(), primary, third,
+                    sentAfterFreeze.stream().filter(a -> kept.contains(a.id())).count());
+            x.note("record: at least %d bytes lost; checker: %d acknowledged writes lost, all acknowledged by %s (%d of them "
+                    + "sent after the freeze)", lostBytes, o.lostAcknowledged(), primary, sentAfterFreeze.size());
+            Lease lease = x.cluster().admin().leases().inNamespace(x.cluster().spec().namespace())
+                    .withName(Names.lease(x.cluster().spec().postgres())).get();
+            x.check(ForceFailoverRequest.decode(lease.getMetadata().getAnnotations()).isEmpty(),
+                    "the force failover request is still on the Lease: %s", lease.getMetadata().getAnnotations());
+            x.check(ForcedFailoverRecord.decode(lease.getMetadata().getAnnotations()).filter(r::equals).isPresent(),
+                    "the Lease no longer carries the forced failover's record after the renewals that followed: %s",
+                    lease.getMetadata().getAnnotations());
+        }
     };
+
+    /** The operator's judgement of a ForceFailOver on what the API shows now ({@link ForceFailoverStep}). */
+    static ForceFailoverStep.Next operatorJudgement(Experiment x, LeaseForceFailover operator, String uid,
+            List<String> candidates, boolean requestedBefore) {
+        String namespace = x.cluster().spec().namespace();
+        String postgres = x.cluster().spec().postgres();
+        List<String> members = x.cluster().members().stream().map(Member::name).toList();
+        return ForceFailoverStep.next(new ForceFailoverStep.Facts(postgres, uid, true, candidates, members,
+                ForceFailoverStep.LeaseFacts.of(operator.lease(namespace, postgres)), operator.memberStates(namespace, members),
+                requestedBefore, false));
+    }
 
     /** Writes the request as the ops reconciler does and waits until the Lease holder has handed over. */
     static void plannedSwitchover(Experiment x, String target) {

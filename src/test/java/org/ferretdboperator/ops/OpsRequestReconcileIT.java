@@ -77,7 +77,7 @@ class OpsRequestReconcileIT {
         Condition failed = awaitCondition("postgresopsrequests", "resize", "Failed");
         assertThat(failed.getReason()).isEqualTo("NotSupported");
         assertThat(failed.getMessage()).isEqualTo("spec.type: VerticalScaling is not supported yet by this operator "
-                + "(supported: Switchover, Restart, HorizontalScaling); nothing was changed");
+                + "(supported: Switchover, Restart, HorizontalScaling, ForceFailOver); nothing was changed");
         assertThat(phase("postgresopsrequests", "resize")).isEqualTo("Failed");
     }
 
@@ -159,6 +159,32 @@ class OpsRequestReconcileIT {
         awaitPhase("second", "Progressing");
         controlPlane.admin().genericKubernetesResources("ops.kubedb.com/v1alpha1", "PostgresOpsRequest").inNamespace(NAMESPACE)
                 .withName("second").delete();
+    }
+
+    @Test
+    void aForceFailOverIsRefusedWithoutApplyAlwaysWithAStrangerAsCandidateAndWhileNoElectionIsBlocked() {
+        create(pgops("force-if-ready", "pg", "ForceFailOver", "forceFailOver: {candidates: [pg-2]}"));
+        Condition ifReady = awaitCondition("postgresopsrequests", "force-if-ready", "Failed");
+        assertThat(ifReady.getReason()).isEqualTo("ForceFailOverRefused");
+        assertThat(ifReady.getMessage()).startsWith("spec.apply: a ForceFailOver may lose acknowledged transactions");
+
+        create(pgops("force-stranger", "pg", "ForceFailOver", "apply: Always\n  forceFailOver: {candidates: [pg-7]}"));
+        assertThat(awaitCondition("postgresopsrequests", "force-stranger", "Failed").getMessage())
+                .isEqualTo("spec.forceFailOver.candidates: pg-7 is not a member of Postgres pg (members pg-0, pg-1, pg-2); "
+                        + "nothing was changed");
+
+        // the Lease as the operator created it, never written by a coordinator: no election to force
+        Awaitility.await("the Lease created by the operator").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> controlPlane.admin().leases().inNamespace(NAMESPACE).withName("pg-leader").get() != null);
+        create(pgops("force-unblocked", "pg", "ForceFailOver", "apply: Always"));
+        assertThat(awaitCondition("postgresopsrequests", "force-unblocked", "Failed").getMessage())
+                .startsWith("the Lease of Postgres pg carries no election record").endsWith("nothing was changed");
+        Map<String, String> onLease = controlPlane.admin().leases().inNamespace(NAMESPACE).withName("pg-leader").get()
+                .getMetadata().getAnnotations();
+        assertThat(onLease == null ? Map.<String, String>of() : onLease).as("nothing written on the Lease")
+                .doesNotContainKey("ops.kubedb.com/force-failover-uid");
+        Object outcome = status("postgresopsrequests", "force-unblocked").get("forceFailOver");
+        assertThat(outcome).as("no forced failover recorded").isNull();
     }
 
     private static String pgops(String name, String database, String type, String extra) {

@@ -17,6 +17,8 @@ public final class SocketDirectory {
 
     /** {@code sizeof(struct sockaddr_un.sun_path)} on Linux, less the terminating NUL. */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
+    /** Leaves room for {@code /tmp/pgsock-}, the temporary name's random part and {@code /.s.PGSQL.<port>}. */
+    static final int MAX_PREFIX_CHARS = 48;
 
     private SocketDirectory() {
     }
@@ -27,8 +29,11 @@ public final class SocketDirectory {
      */
     public static Path create(String prefix, int port) {
         Path dir;
+        String readable = prefix.replaceAll("[^A-Za-z0-9-]", "-");
+        // only a hint for people (the temporary name is unique anyway): its end names the member, so keep that
+        readable = readable.length() > MAX_PREFIX_CHARS ? readable.substring(readable.length() - MAX_PREFIX_CHARS) : readable;
         try {
-            dir = Files.createTempDirectory(Path.of("/tmp"), "pgsock-" + prefix.replaceAll("[^A-Za-z0-9-]", "-") + "-");
+            dir = Files.createTempDirectory(Path.of("/tmp"), "pgsock-" + readable + "-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a socket directory under /tmp", e);

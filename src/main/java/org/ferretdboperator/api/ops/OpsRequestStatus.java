@@ -19,6 +19,9 @@ public class OpsRequestStatus {
     @JsonPropertyDescription("One condition per step, and Successful or Failed at the end with the reason.")
     private List<Condition> conditions = new ArrayList<>();
 
+    @JsonPropertyDescription("PostgresOpsRequest ForceFailOver: who was promoted and what may have been lost.")
+    private ForceFailOverStatus forceFailOver;
+
     public OpsRequestPhase getPhase() {
         return phase;
     }
@@ -41,5 +44,13 @@ public class OpsRequestStatus {
 
     public void setConditions(List<Condition> conditions) {
         this.conditions = conditions;
+    }
+
+    public ForceFailOverStatus getForceFailOver() {
+        return forceFailOver;
+    }
+
+    public void setForceFailOver(ForceFailOverStatus forceFailOver) {
+        this.forceFailOver = forceFailOver;
     }
 }

@@ -32,8 +32,9 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
     @JsonPropertyDescription("ReconnectStandby: readyTimeOut. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode reconnectStandby;
 
-    @JsonPropertyDescription("ForceFailOver: candidates. Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
-    private JsonNode forceFailOver;
+    @JsonPropertyDescription("Options of a ForceFailOver (needs apply: Always; admitted only while the election is blocked): the "
+            + "members that may be promoted. May lose the last acknowledged transactions; the status records what.")
+    private ForceFailOverSpec forceFailOver;
 
     @JsonPropertyDescription("SetRaftKeyPair: keyPair (KubeDB's raft store; this operator has none). Accepted as KubeDB defines it; not carried out yet (a request of this type fails saying so).")
     private JsonNode setRaftKeyPair;
@@ -89,11 +90,11 @@ public class PostgresOpsRequestSpec extends OpsRequestSpecBase {
         this.reconnectStandby = reconnectStandby;
     }
 
-    public JsonNode getForceFailOver() {
+    public ForceFailOverSpec getForceFailOver() {
         return forceFailOver;
     }
 
-    public void setForceFailOver(JsonNode forceFailOver) {
+    public void setForceFailOver(ForceFailOverSpec forceFailOver) {
         this.forceFailOver = forceFailOver;
     }
 

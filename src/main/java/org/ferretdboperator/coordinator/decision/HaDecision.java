@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ferretdboperator.contract.ForcedFailoverRecord;
 import org.ferretdboperator.coordinator.decision.Action.AcquireLease;
 import org.ferretdboperator.coordinator.decision.Action.CloneFrom;
 import org.ferretdboperator.coordinator.decision.Action.Detach;
@@ -257,11 +258,25 @@ public final class HaDecision {
     }
 
     private Decision promotion(Observation o, int term, String why) {
+        return promotion(o, term, why, null);
+    }
+
+    /**
+     * The promotion a {@link ForcedFailover} allows: the same steps as an ordinary one in the next term, with the
+     * forced failover's record written into the Lease by the acquiring compare-and-swap itself.
+     */
+    Decision forcedPromotion(Observation o, ForcedFailoverRecord forced, String why) {
+        return promotion(o, forced.term(), why, forced);
+    }
+
+    private Decision promotion(Observation o, int term, String why,
+            ForcedFailoverRecord forced) {
         LocalInstance local = o.local();
         SyncSetting before = SyncPlanner.atPromotion(o);
+        LeaderRecord record = leaderRecord(o, local.position(), local.timeline(), o.lease().record().history(),
+                before.names(), before.quorum());
         List<Action> actions = new ArrayList<>();
-        actions.add(new AcquireLease(term, leaderRecord(o, local.position(), local.timeline(), o.lease().record().history(),
-                before.names(), before.quorum())));
+        actions.add(new AcquireLease(term, forced == null ? record : record.withForcedFailover(forced)));
         if (!local.syncSetting().equals(before)) {
             actions.add(new SetSynchronousStandbys(before));
         }
@@ -424,8 +439,9 @@ public final class HaDecision {
             int quorum) {
         long systemIdentifier = o.local().systemIdentifier() != 0 ? o.local().systemIdentifier()
                 : o.lease().record().systemIdentifier();
+        // the last forced failover's record stays in the Lease for whoever audits it, whoever leads now
         return new LeaderRecord(o.selfAddress(), lsn, timeline, history, systemIdentifier, new HashSet<>(syncMembers), quorum,
-                null, Lsn.UNKNOWN);
+                null, Lsn.UNKNOWN, o.lease().record().forcedFailover());
     }
 
     private static List<Action> label(Observation o, Role role) {

@@ -1,6 +1,7 @@
 package org.ferretdboperator.coordinator.decision;
 
 import java.util.Set;
+import org.ferretdboperator.contract.ForcedFailoverRecord;
 
 /**
  * What the leader writes into the Lease's annotations with every renew, and what a leaving leader leaves behind.
@@ -15,9 +16,12 @@ import java.util.Set;
  * @param syncQuorum        k of {@code ANY k (...)}; 0 in Asynchronous mode
  * @param handoverTo        graceful stop: the member the leaving leader handed the Lease to
  * @param finalLsn          graceful stop: the leaving leader's last checkpoint after a clean shutdown (end of its WAL)
+ * @param forcedFailover    the last forced failover and what it may have lost, carried along by every later leader;
+ *                          null when there was none
  */
 public record LeaderRecord(String leaderAddress, long leaderLsn, int timeline, TimelineHistory history,
-        long systemIdentifier, Set<String> syncMembers, int syncQuorum, String handoverTo, long finalLsn) {
+        long systemIdentifier, Set<String> syncMembers, int syncQuorum, String handoverTo, long finalLsn,
+        ForcedFailoverRecord forcedFailover) {
 
     public static final LeaderRecord EMPTY = new LeaderRecord(null, Lsn.UNKNOWN, 0, TimelineHistory.EMPTY, 0, Set.of(), 0,
             null, Lsn.UNKNOWN);
@@ -27,13 +31,25 @@ public record LeaderRecord(String leaderAddress, long leaderLsn, int timeline, T
         history = history == null ? TimelineHistory.EMPTY : history;
     }
 
+    /** A record without a forced failover in its history. */
+    public LeaderRecord(String leaderAddress, long leaderLsn, int timeline, TimelineHistory history, long systemIdentifier,
+            Set<String> syncMembers, int syncQuorum, String handoverTo, long finalLsn) {
+        this(leaderAddress, leaderLsn, timeline, history, systemIdentifier, syncMembers, syncQuorum, handoverTo, finalLsn,
+                null);
+    }
+
     public LeaderRecord withTimeline(int tl, TimelineHistory h) {
         return new LeaderRecord(leaderAddress, leaderLsn, tl, h, systemIdentifier, syncMembers, syncQuorum, handoverTo,
-                finalLsn);
+                finalLsn, forcedFailover);
     }
 
     public LeaderRecord withHandover(String to, long lsn) {
         return new LeaderRecord(leaderAddress, leaderLsn, timeline, history, systemIdentifier, syncMembers, syncQuorum, to,
-                lsn);
+                lsn, forcedFailover);
+    }
+
+    public LeaderRecord withForcedFailover(ForcedFailoverRecord forced) {
+        return new LeaderRecord(leaderAddress, leaderLsn, timeline, history, systemIdentifier, syncMembers, syncQuorum,
+                handoverTo, finalLsn, forced);
     }
 }
