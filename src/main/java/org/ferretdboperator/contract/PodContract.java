@@ -73,6 +73,13 @@ public final class PodContract {
     public static final String COORDINATOR_READY_PATH = "/q/health/ready";
     public static final String COORDINATOR_LIVE_PATH = "/q/health/live";
     public static final String COORDINATOR_METRICS_PATH = "/q/metrics";
+    /**
+     * The coordinator container's liveness probe: the kubelet restarts it after this many failed checks in a row. Its
+     * liveness is that the loop ticks (clones and rewinds run beside the loop) and no clone or rewind has stalled.
+     */
+    public static final int COORDINATOR_LIVENESS_PERIOD_SECONDS = 10;
+    public static final int COORDINATOR_LIVENESS_TIMEOUT_SECONDS = 3;
+    public static final int COORDINATOR_LIVENESS_FAILURE_THRESHOLD = 3;
     /** Annotation on its own pod where each coordinator publishes its member state (JSON) for its peers and the operator. */
     public static final String MEMBER_STATE_ANNOTATION = "kubedb.com/member-state";
     /**

@@ -13,6 +13,7 @@ import org.ferretdboperator.coordinator.decision.Action;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.HaDecision;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
+import org.ferretdboperator.coordinator.decision.LongAction;
 import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.Memory;
 import org.ferretdboperator.coordinator.decision.Observation;
@@ -29,11 +30,16 @@ import org.jboss.logging.Logger;
 
 /**
  * Carries out a {@link Decision}'s actions in order, stopping at the first failure, and keeps the loop's memory. Each
- * action kind has one handler; Lease writes go through {@link LeaseHolder}.
+ * action kind has one handler; Lease writes go through {@link LeaseHolder}. A long action (clone, re-clone, rewind)
+ * ends its decision: its handler starts it on the {@link LongActionRunner}, and while it runs each tick's decision is
+ * only judged ({@link LongAction#judge}: go on, or cancel it), never carried out.
  */
 final class ActionExecutor {
 
     private static final Logger LOG = Logger.getLogger(ActionExecutor.class);
+    /** How long a cancelled long action may take to end (the pod's runner gives a program 5 s after SIGTERM). */
+    static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+    private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
 
     /** Carries out one kind of action. */
     @FunctionalInterface
@@ -50,6 +56,11 @@ final class ActionExecutor {
     private final List<AppUser> appUsers;
     private final Predicate<String> leaderAnswers;
     private final Map<Class<? extends Action>, Handler<Action>> handlers = new HashMap<>();
+    private final LongActionRunner longActions;
+    private final long stallTimeoutMillis;
+    /** The observation the running long action was decided on (its term keys a failed rewind). */
+    private Observation longActionDecidedOn;
+    private long lastProgressLogNanos;
 
     private String rewindFailedAgainst;
     private int appUsersEnsuredTerm = -1;
@@ -60,8 +71,22 @@ final class ActionExecutor {
     private volatile Runnable primaryIntent = () -> { };
     private volatile PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
 
+    /** Long actions run on the caller's thread: for tests that step the loop tick by tick. */
     ActionExecutor(CoordinatorConfig config, PostgresControl instance, LeaseHolder lease, MemberDirectory members,
             CoordinatorMetrics metrics, LongSupplier nanos, Predicate<String> leaderAnswers) {
+        this(config, instance, lease, members, metrics, nanos, leaderAnswers,
+                new LongActionRunner(Runnable::run, config.pgdata(), nanos), LongActionSettings.DEFAULT_STALL_TIMEOUT_MS);
+    }
+
+    /**
+     * @param longActions        where clones and rewinds run
+     * @param stallTimeoutMillis how long a long action may go without progress before it is cancelled
+     */
+    ActionExecutor(CoordinatorConfig config, PostgresControl instance, LeaseHolder lease, MemberDirectory members,
+            CoordinatorMetrics metrics, LongSupplier nanos, Predicate<String> leaderAnswers, LongActionRunner longActions,
+            long stallTimeoutMillis) {
+        this.longActions = longActions;
+        this.stallTimeoutMillis = stallTimeoutMillis;
         this.config = config;
         this.instance = instance;
         this.lease = lease;
@@ -77,7 +102,7 @@ final class ActionExecutor {
         on(Action.InitDb.class, (a, o) -> instance.initDb());
         on(Action.CloneFrom.class, (a, o) -> {
             fenced = false;
-            instance.cloneFrom(a.address());
+            startLong(a, o, () -> instance.cloneFrom(a.address()));
         });
         on(Action.StartStandby.class, (a, o) -> {
             fenced = false;
@@ -111,8 +136,8 @@ final class ActionExecutor {
         on(Action.StopFast.class, (a, o) -> instance.stopFast(Duration.ofSeconds(20)));
         on(Action.Rewind.class, (a, o) -> {
             fenced = false;
-            instance.rewind(a.address(), o.lease().record().timeline() > o.local().timeline());
-            rewindFailedAgainst = null;
+            boolean laterTimeline = o.lease().record().timeline() > o.local().timeline();
+            startLong(a, o, () -> instance.rewind(a.address(), laterTimeline));
         });
         on(Action.Reclone.class, (a, o) -> {
             // re-cloning stops this member's PostgreSQL first; against a leader that is not running it would only
@@ -122,7 +147,7 @@ final class ActionExecutor {
                         + " does not accept writes; keeping this data directory");
             }
             fenced = false;
-            instance.reclone(a.address());
+            startLong(a, o, () -> instance.reclone(a.address()));
         });
         on(Action.Repoint.class, (a, o) -> instance.repoint(a.address()));
         on(Action.Detach.class, (a, o) -> instance.detach());
@@ -163,6 +188,85 @@ final class ActionExecutor {
         }
     }
 
+    private void startLong(Action action, Observation o, LongActionRunner.Body body) {
+        longActionDecidedOn = o;
+        lastProgressLogNanos = nanos.getAsLong();
+        longActions.start(action, body);
+    }
+
+    /** The long action in flight, if any (the loop publishes it as this member's role). */
+    Optional<LongAction.InFlight> longAction() {
+        return longActions.inFlight();
+    }
+
+    /** Live: the loop ticked within {@code tickBoundMillis}, and no long action stalled past the stall timeout. */
+    boolean live(long millisSinceTick, long tickBoundMillis) {
+        return LongAction.live(millisSinceTick, tickBoundMillis, longActions.lastSampled(), stallTimeoutMillis);
+    }
+
+    /**
+     * While a long action runs: judges the decision against it, cancelling it when the judgement says so. Once one
+     * ended: reports how. Either way this tick's decision is not carried out, because its observation may be of a
+     * directory the long action was still writing; the next tick observes again.
+     *
+     * @return empty when no long action ran; else the tick's outcome
+     */
+    private Optional<Skipped> longActionTick(Decision decision, Observation o) {
+        Optional<LongAction.InFlight> running = longActions.inFlight();
+        if (running.isPresent()) {
+            LongAction.Verdict verdict = LongAction.judge(running.get(), decision, o, stallTimeoutMillis);
+            if (!verdict.cancel()) {
+                long now = nanos.getAsLong();
+                if (now - lastProgressLogNanos >= PROGRESS_LOG_INTERVAL.toNanos()) {
+                    lastProgressLogNanos = now;
+                    LOG.infof("%s", verdict.reason());
+                }
+                return Optional.of(new Skipped(null));
+            }
+            try {
+                if (!longActions.cancel(verdict.reason(), CANCEL_WAIT)) {
+                    return Optional.of(new Skipped(verdict.reason() + ": still ending after " + CANCEL_WAIT.toSeconds() + " s"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of(new Skipped(verdict.reason() + ": interrupted"));
+            }
+        }
+        return longActions.takeFinished().map(f -> new Skipped(ended(f)));
+    }
+
+    /** A tick whose decision was not carried out; {@code failure} null when nothing failed. */
+    private record Skipped(String failure) {
+    }
+
+    /** Applies what a finished long action leaves behind; returns null when it succeeded, else what failed. */
+    private String ended(LongActionRunner.Finished finished) {
+        Action action = finished.action();
+        Exception e = finished.failure();
+        Observation decidedOn = longActionDecidedOn;
+        longActionDecidedOn = null;
+        if (e == null) {
+            unusableImage = null; // its last step started PostgreSQL as a standby
+            if (action instanceof Action.Rewind) {
+                rewindFailedAgainst = null;
+            }
+            return null;
+        }
+        if (e instanceof InterruptedException) {
+            return action.kind() + " cancelled";
+        }
+        if (e instanceof UnusableImageException) {
+            unusableImage = e.getMessage();
+        }
+        if (action instanceof Action.Rewind r && !(e instanceof RewindNotReadyException) && leaderAnswers.test(r.address())
+                && decidedOn != null) {
+            // only a rewind against a reachable leader that still fails means the data cannot be rewound
+            rewindFailedAgainst = HaDecision.rewindKey(r.leader(), decidedOn.lease().transitions());
+        }
+        LOG.debugf(e, "%s failed", action.kind());
+        return action.kind() + " failed: " + e.getMessage();
+    }
+
     private <A extends Action> void on(Class<A> kind, Handler<A> handler) {
         handlers.put(kind, (action, o) -> handler.run(kind.cast(action), o));
     }
@@ -197,6 +301,10 @@ final class ActionExecutor {
 
     /** @return null when every action succeeded, else what failed */
     String execute(Decision decision, Observation o, long observedAtNanos) {
+        Optional<Skipped> skipped = longActionTick(decision, o);
+        if (skipped.isPresent()) {
+            return skipped.get().failure();
+        }
         boolean promoted = false;
         StringBuilder timings = new StringBuilder();
         for (Action action : decision.actions()) {
@@ -204,6 +312,19 @@ final class ActionExecutor {
             try {
                 long t0 = nanos.getAsLong();
                 run(action, o);
+                if (LongAction.isLong(action)) {
+                    Optional<LongActionRunner.Finished> finished = longActions.takeFinished();
+                    if (finished.isEmpty()) {
+                        // running beside the loop: the decision ends here, later ticks judge it
+                        logTimings(decision, timings);
+                        return null;
+                    }
+                    String failure = ended(finished.get());
+                    if (failure != null) {
+                        logTimings(decision, timings);
+                        return failure;
+                    }
+                }
                 if (action instanceof Action.StartPrimary || action instanceof Action.StartStandby) {
                     unusableImage = null;
                 }
@@ -227,11 +348,6 @@ final class ActionExecutor {
             } catch (Exception e) {
                 if (e instanceof UnusableImageException) {
                     unusableImage = e.getMessage();
-                }
-                if (action instanceof Action.Rewind r && !(e instanceof RewindNotReadyException)
-                        && leaderAnswers.test(r.address())) {
-                    // only a rewind against a reachable leader that still fails means the data cannot be rewound
-                    rewindFailedAgainst = HaDecision.rewindKey(r.leader(), o.lease().transitions());
                 }
                 LOG.debugf(e, "%s failed", action.kind());
                 logTimings(decision, timings);

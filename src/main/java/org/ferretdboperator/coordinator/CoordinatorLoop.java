@@ -16,6 +16,7 @@ import org.ferretdboperator.coordinator.decision.LeaderProbe;
 import org.ferretdboperator.coordinator.decision.LeaderProbeCondition;
 import org.ferretdboperator.coordinator.decision.LeaseView;
 import org.ferretdboperator.coordinator.decision.LocalInstance;
+import org.ferretdboperator.coordinator.decision.LongAction;
 import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Observation;
@@ -114,6 +115,11 @@ public final class CoordinatorLoop implements Runnable {
         return (nanos.getAsLong() - lastTickNanos) / 1_000_000;
     }
 
+    /** Live: the loop ticked within {@code tickBoundMillis} and no long action has stalled (see {@link LongAction#live}). */
+    public boolean live(long tickBoundMillis) {
+        return finished || executor.live(millisSinceLastTick(), tickBoundMillis);
+    }
+
     /** Renews between ticks when the last own renew is a retryPeriod old (see LeaseHolder#renewInBackground). */
     void backgroundRenew() {
         if (tracker.sinceOwnRenewMillis() >= config.retryPeriodMillis()) {
@@ -186,7 +192,8 @@ public final class CoordinatorLoop implements Runnable {
         Optional<Map<String, String>> onLease = tracker.last().map(LeaseSnapshot::annotations);
         Decision d = PlannedSwitchover.decide(o, onLease.flatMap(SwitchoverRequest::decode))
                 .orElseGet(() -> ForcedFailover.decide(o, onLease.flatMap(ForceFailoverRequest::decode), decision.decide(o)));
-        if (!d.status().equals(lastStatus)) {
+        // while a long action runs the executor reports its progress; this decision is only judged against it
+        if (executor.longAction().isEmpty() && !d.status().equals(lastStatus)) {
             LOG.infof("%s -> %s", d.status(), d.kinds());
             lastStatus = d.status();
         }
@@ -240,9 +247,12 @@ public final class CoordinatorLoop implements Runnable {
         LocalInstance local = o.local();
         String expiredVersion = FinalPositionClaim.leaseVersion(config.podName(), o.config(), local, o.lease(),
                 (now - positionSinceNanos) / 1_000_000);
-        MemberState state = new MemberState(roleName(local), local.timeline(), local.position(), local.walReceiverStreaming(),
-                local.upstreamAddress(), ready.ready(), config.advertiseAddress(), shuttingDown, expiredVersion,
-                local.systemIdentifier(), 0, executor.problem().orElse(null));
+        MemberState state = executor.longAction()
+                .map(running -> LongAction.published(running, local, o.lease(), config.advertiseAddress(), shuttingDown,
+                        executor.problem().orElse(null)))
+                .orElseGet(() -> new MemberState(roleName(local), local.timeline(), local.position(),
+                        local.walReceiverStreaming(), local.upstreamAddress(), ready.ready(), config.advertiseAddress(),
+                        shuttingDown, expiredVersion, local.systemIdentifier(), 0, executor.problem().orElse(null)));
         boolean heartbeatDue = (now - lastPublishedNanos) / 1_000_000 >= config.leaseDurationMillis();
         if (lastPublished != null && state.sameFacts(lastPublished) && !heartbeatDue) {
             return;
@@ -258,6 +268,10 @@ public final class CoordinatorLoop implements Runnable {
     }
 
     private String roleName(LocalInstance local) {
+        Optional<LongAction.InFlight> running = executor.longAction();
+        if (running.isPresent()) {
+            return running.get().role();
+        }
         if (local.isPrimary()) {
             return MemberState.PRIMARY;
         }

@@ -15,7 +15,9 @@ import org.ferretdboperator.coordinator.decision.MemberState;
 /** The coordinator's Prometheus view (prefix {@code pg_coordinator_}) of its member. */
 public final class CoordinatorMetrics {
 
-    private static final String[] ROLES = { MemberState.PRIMARY, MemberState.STANDBY, MemberState.STOPPED, MemberState.FENCED };
+    private static final String[] ROLES = { MemberState.PRIMARY, MemberState.STANDBY, MemberState.STOPPED, MemberState.FENCED,
+            org.ferretdboperator.coordinator.decision.LongAction.CLONING,
+            org.ferretdboperator.coordinator.decision.LongAction.REWINDING };
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> role = new ConcurrentHashMap<>();

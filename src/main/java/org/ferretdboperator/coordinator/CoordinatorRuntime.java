@@ -42,6 +42,8 @@ public class CoordinatorRuntime {
 
     private static final Logger LOG = Logger.getLogger(CoordinatorRuntime.class);
     private static final long GRACEFUL_DEADLINE_MILLIS = 25_000;
+    /** The loop must tick this often to be live; long actions run beside it, so no action makes it late. */
+    public static final long LIVE_TICK_BOUND_MILLIS = 30_000;
 
     @Inject
     MeterRegistry registry;
@@ -75,6 +77,10 @@ public class CoordinatorRuntime {
         archiver.ifPresent(a -> LOG.infof("WAL archiving to s3://%s%s at %s:%d with pgBackRest (stanza %s)",
                 a.settings().bucket(), a.settings().path(), a.settings().host(), a.settings().port(), a.stanza()));
         InstanceController instance = new InstanceController(settings, runner, connections, postmaster, archiver);
+        LongActionSettings longActionSettings = LongActionSettings.fromEnvironment(System.getenv());
+        instance.baseBackupMaxRate(longActionSettings.baseBackupMaxRate());
+        longActionSettings.baseBackupMaxRate().ifPresent(rate -> LOG.infof("clones limited to %s/s (%s)", rate,
+                LongActionSettings.BASEBACKUP_MAX_RATE));
 
         client = new KubernetesClientBuilder().withConfig(clientConfig(config)).build();
         KubernetesLeaseStore leases = new KubernetesLeaseStore(client, config.namespace(), config.leaseName(),
@@ -92,7 +98,8 @@ public class CoordinatorRuntime {
         LeaderProber prober = new LeaderProber(connections, (int) Math.min(500, config.retryPeriodMillis() * 2));
         LeaseHolder leaseHolder = new LeaseHolder(config.podName(), leases, tracker, nanos);
         ActionExecutor executor = new ActionExecutor(config, instance, leaseHolder, directory, metrics, nanos,
-                address -> prober.probe(address) == org.ferretdboperator.coordinator.decision.LeaderProbe.WRITABLE);
+                address -> prober.probe(address) == org.ferretdboperator.coordinator.decision.LeaderProbe.WRITABLE,
+                LongActionRunner.threaded(config.pgdata(), nanos), longActionSettings.stallTimeoutMillis());
         loop = new CoordinatorLoop(config, observer::observe, instance, leases, tracker, leaseHolder, directory, executor, metrics,
                 prober::probe, nanos);
         CoordinatorLoop created = loop;
@@ -153,10 +160,10 @@ public class CoordinatorRuntime {
         return l == null ? Readiness.STARTING : l.readiness();
     }
 
-    /** Live while the loop keeps ticking. */
+    /** Live while the loop keeps ticking and no clone or rewind has stalled. */
     public boolean live() {
         CoordinatorLoop l = loop;
-        return l == null || l.finished() || l.millisSinceLastTick() < 30_000;
+        return l == null || l.live(LIVE_TICK_BOUND_MILLIS);
     }
 
     void onShutdown(@Observes ShutdownEvent event) {

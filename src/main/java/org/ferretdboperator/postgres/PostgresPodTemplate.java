@@ -151,7 +151,8 @@ final class PostgresPodTemplate {
                 .addAllToVolumeMounts(tlsMounts(pg))
                 // Readiness gates the Services: checked every second so a new primary is routed to quickly.
                 .withReadinessProbe(httpProbe(PodContract.COORDINATOR_READY_PATH, 1, 1, 2))
-                .withLivenessProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, 10, 3, 3))
+                .withLivenessProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS,
+                        PodContract.COORDINATOR_LIVENESS_TIMEOUT_SECONDS, PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD))
                 .withStartupProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, 1, 1, 120))
                 .withResources(COORDINATOR_RESOURCES)
                 .withSecurityContext(containerSecurityContext())

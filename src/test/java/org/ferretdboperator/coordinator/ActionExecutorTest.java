@@ -41,6 +41,22 @@ class ActionExecutorTest {
                 clock::get, leaderAnswers);
     }
 
+    /** An executor whose long actions run on a thread of their own, as in a coordinator. */
+    private ActionExecutor threadedExecutor(CoordinatorConfig config, long stallTimeoutMillis) {
+        tracker = new LeaseTracker(config.podName(), clock::get);
+        leaseHolder = new LeaseHolder(config.podName(), store, tracker, clock::get);
+        return new ActionExecutor(config, postgres, leaseHolder, new FakeMembers(config.podName(), new HashMap<>()),
+                new CoordinatorMetrics(new SimpleMeterRegistry()), clock::get, address -> true,
+                LongActionRunner.threaded(config.pgdata(), clock::get), stallTimeoutMillis);
+    }
+
+    private static Observation cloningObservation(CoordinatorConfig config, boolean shuttingDown) {
+        org.ferretdboperator.coordinator.decision.LeaseView lease = new org.ferretdboperator.coordinator.decision.LeaseView(
+                true, "pg-1", "7", 2, 100, -1, true, org.ferretdboperator.coordinator.decision.LeaderRecord.EMPTY);
+        return new Observation("pg-0", "pg-0.pods:5432", config.cluster(), LocalInstance.empty(), lease, Map.of(), null, null,
+                null, shuttingDown, true);
+    }
+
     private CoordinatorConfig config() {
         return new CoordinatorConfig("pg-0", "ns", "pg", 3, true, 2000, 1200, 200, 1 << 20, 60_000, "pg-0.pods:5432",
                 dir.resolve("pgdata"), 5432, dir, "*", Optional.of(dir), dir, "postgres", dir.resolve("log"),
@@ -135,5 +151,92 @@ class ActionExecutorTest {
         writable.add("pg-1.pods:5432");
         assertThat(executor.execute(reclone, o, clock.get())).isNull();
         assertThat(postgres.calls).first().isEqualTo("reclone pg-1.pods:5432");
+    }
+
+    @Test
+    void aCloneRunsBesideTheLoopWhichCarriesOutNothingElseUntilItEnds() throws Exception {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = threadedExecutor(config, 600_000);
+        postgres.cloneTakes = new java.util.concurrent.CountDownLatch(1);
+        Observation o = cloningObservation(config, false);
+
+        assertThat(executor.execute(Decision.of("clone", new Action.CloneFrom("pg-1", "pg-1.pods:5432")), o, clock.get()))
+                .isNull();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> postgres.calls.contains("cloneFrom started pg-1.pods:5432"));
+        assertThat(executor.longAction()).hasValueSatisfying(r -> assertThat(r.role()).isEqualTo("cloning"));
+
+        // another long action, or a start of the half-copied directory, is not carried out while it runs
+        assertThat(executor.execute(Decision.of("clone again", new Action.CloneFrom("pg-1", "pg-1.pods:5432")), o,
+                clock.get())).isNull();
+        assertThat(executor.execute(Decision.of("start", new Action.StartStandby("pg-1", "pg-1.pods:5432")), o,
+                clock.get())).isNull();
+        assertThat(postgres.calls).containsExactly("cloneFrom started pg-1.pods:5432");
+
+        clock.addAndGet(java.time.Duration.ofMinutes(5).toNanos()); // far past the tick bound: still live (no stall yet)
+        assertThat(executor.live(300, 30_000)).isTrue();
+
+        postgres.cloneTakes.countDown();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> executor.longAction().isEmpty());
+        // the tick that learns of the end reports it and decides nothing on its observation
+        assertThat(executor.execute(Decision.of("start", new Action.StartStandby("pg-1", "pg-1.pods:5432")), o,
+                clock.get())).isNull();
+        assertThat(postgres.calls).containsExactly("cloneFrom started pg-1.pods:5432", "cloneFrom pg-1.pods:5432",
+                "startStandby pg-1.pods:5432");
+    }
+
+    @Test
+    void shuttingDownCancelsARunningClone() {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = threadedExecutor(config, 60_000);
+        postgres.cloneTakes = new java.util.concurrent.CountDownLatch(1);
+        executor.execute(Decision.of("clone", new Action.CloneFrom("pg-1", "pg-1.pods:5432")), cloningObservation(config, false),
+                clock.get());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> postgres.calls.contains("cloneFrom started pg-1.pods:5432"));
+
+        String outcome = executor.execute(Decision.waiting("stopped for shutdown"), cloningObservation(config, true), clock.get());
+
+        assertThat(outcome).isEqualTo("CloneFrom cancelled");
+        assertThat(executor.longAction()).isEmpty();
+        assertThat(postgres.calls).containsExactly("cloneFrom started pg-1.pods:5432");
+    }
+
+    @Test
+    void aCloneWithoutProgressIsCancelledAtTheStallTimeoutAndIsNotLiveBefore() {
+        CoordinatorConfig config = config(); // its PGDATA never appears: no progress at all
+        ActionExecutor executor = threadedExecutor(config, 60_000);
+        postgres.cloneTakes = new java.util.concurrent.CountDownLatch(1);
+        Observation o = cloningObservation(config, false);
+        executor.execute(Decision.of("clone", new Action.CloneFrom("pg-1", "pg-1.pods:5432")), o, clock.get());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> postgres.calls.contains("cloneFrom started pg-1.pods:5432"));
+
+        clock.addAndGet(java.time.Duration.ofSeconds(59).toNanos());
+        assertThat(executor.live(300, 30_000)).isTrue();
+        assertThat(executor.execute(Decision.waiting("x"), o, clock.get())).isNull();
+
+        clock.addAndGet(java.time.Duration.ofSeconds(2).toNanos());
+        assertThat(executor.live(300, 30_000)).isFalse();
+        assertThat(executor.execute(Decision.waiting("x"), o, clock.get())).isEqualTo("CloneFrom cancelled");
+        assertThat(executor.live(300, 30_000)).isTrue();
+    }
+
+    @Test
+    void aCloneWhoseDirectoryGrowsIsNotStalled() throws Exception {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = threadedExecutor(config, 60_000);
+        postgres.cloneTakes = new java.util.concurrent.CountDownLatch(1);
+        Observation o = cloningObservation(config, false);
+        executor.execute(Decision.of("clone", new Action.CloneFrom("pg-1", "pg-1.pods:5432")), o, clock.get());
+        java.nio.file.Files.createDirectories(config.pgdata());
+        for (int i = 0; i < 4; i++) {
+            clock.addAndGet(java.time.Duration.ofSeconds(40).toNanos());
+            java.nio.file.Files.writeString(config.pgdata().resolve("segment-" + i), "x".repeat(1000 * (i + 1)));
+            assertThat(executor.execute(Decision.waiting("x"), o, clock.get())).as("after %d s", 40 * (i + 1)).isNull();
+            assertThat(executor.longAction()).hasValueSatisfying(r -> assertThat(r.sinceProgressMillis()).isZero());
+        }
+        assertThat(executor.live(300, 30_000)).isTrue();
+        postgres.cloneTakes.countDown();
     }
 }

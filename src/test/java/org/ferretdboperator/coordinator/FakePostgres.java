@@ -22,7 +22,7 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
 
     static final long SYSTEM_IDENTIFIER = 7000000000000000001L;
 
-    final List<String> calls = new ArrayList<>();
+    final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>(); // a long action adds from its own thread
     boolean dataDir;
     boolean standbySignal;
     boolean running;
@@ -109,8 +109,22 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
         timeline++;
     }
 
+    /** When set, a clone waits on it first (interruptibly, as pg_basebackup through a process runner): a long clone. */
+    volatile java.util.concurrent.CountDownLatch cloneTakes;
+
     @Override
-    public synchronized void cloneFrom(String leaderAddress) {
+    public void cloneFrom(String leaderAddress) throws InterruptedException {
+        java.util.concurrent.CountDownLatch takes = cloneTakes;
+        if (takes != null) {
+            synchronized (this) {
+                calls.add("cloneFrom started " + leaderAddress);
+            }
+            takes.await();
+        }
+        cloned(leaderAddress);
+    }
+
+    private synchronized void cloned(String leaderAddress) {
         calls.add("cloneFrom " + leaderAddress);
         timeline = 1;
         lsn = 0x2000;

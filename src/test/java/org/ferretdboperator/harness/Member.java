@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.coordinator.process.Processes;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.PostgresPrograms;
@@ -25,6 +26,7 @@ final class Member {
     private final MemberSpec spec;
     private final ApiServerProxy proxy;
     private final Path projectDir;
+    /** The coordinator container's environment; a changed pod template changes it for the next start. */
     private final Map<String, String> environment;
     private final java.util.function.Consumer<String> unexpectedExit;
     private Process coordinator;
@@ -68,7 +70,7 @@ final class Member {
         this.spec = spec;
         this.proxy = proxy;
         this.projectDir = projectDir;
-        this.environment = Map.copyOf(environment);
+        this.environment = new java.util.concurrent.ConcurrentHashMap<>(environment);
         this.unexpectedExit = unexpectedExit;
     }
 
@@ -139,7 +141,118 @@ final class Member {
     /** No more restarts: the cluster is being torn down. */
     synchronized void close() {
         closed = true;
+        if (liveness != null) {
+            liveness.shutdownNow();
+        }
         kill();
+    }
+
+    /** Sets a variable of the coordinator container (a pod template change): in effect from the next start. */
+    void setEnvironment(String name, String value) {
+        environment.put(name, value);
+    }
+
+    // --- the kubelet's liveness probe of the coordinator container ------------------------------------------------
+
+    private java.util.concurrent.ScheduledExecutorService liveness;
+    private final java.util.concurrent.atomic.AtomicInteger livenessRestarts = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Probes the coordinator's liveness endpoint as the kubelet does with the pod template's probe
+     * ({@link PodContract#COORDINATOR_LIVENESS_PERIOD_SECONDS} and the rest), from now on, and restarts the
+     * coordinator container (SIGTERM, the grace period, SIGKILL, start) after that many failures in a row. As with the
+     * pod's startup probe, an incarnation is probed only once its endpoint has answered.
+     */
+    synchronized void probeLivenessAsTheKubeletDoes() {
+        if (liveness != null) {
+            return;
+        }
+        liveness = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name() + "-liveness");
+            t.setDaemon(true);
+            return t;
+        });
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(PodContract.COORDINATOR_LIVENESS_TIMEOUT_SECONDS)).build();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + spec.httpPort() + PodContract.COORDINATOR_LIVE_PATH);
+        int[] failures = { 0 };
+        int[] startedIncarnation = { -1 };
+        liveness.scheduleWithFixedDelay(() -> {
+            int current;
+            synchronized (this) {
+                if (closed || !coordinatorAlive()) {
+                    failures[0] = 0;
+                    return;
+                }
+                current = incarnation;
+            }
+            boolean live;
+            try {
+                live = http.send(java.net.http.HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(PodContract.COORDINATOR_LIVENESS_TIMEOUT_SECONDS)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                if (live) {
+                    startedIncarnation[0] = current;
+                }
+            } catch (IOException e) {
+                live = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (startedIncarnation[0] != current || live) {
+                failures[0] = 0;
+                return;
+            }
+            failures[0]++;
+            Harness.log("%s: liveness probe failed (%d of %d)", name(), failures[0],
+                    PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD);
+            if (failures[0] >= PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD) {
+                failures[0] = 0;
+                restartForLiveness();
+            }
+        }, PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS, PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** How often the liveness probe had the coordinator container restarted. */
+    int livenessRestarts() {
+        return livenessRestarts.get();
+    }
+
+    private synchronized void restartForLiveness() {
+        if (closed || !coordinatorAlive()) {
+            return;
+        }
+        livenessRestarts.incrementAndGet();
+        Harness.log("%s: liveness probe failed %d times: restarting the coordinator container", name(),
+                PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD);
+        stopping = true;
+        coordinator.destroy();
+        try {
+            if (!coordinator.waitFor(Cluster.GRACE_PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
+                coordinator.destroyForcibly();
+                coordinator.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        start();
+    }
+
+    /** How many lines of this member's coordinator logs (every incarnation) contain {@code text}. */
+    synchronized long logLinesContaining(String text) {
+        long count = 0;
+        for (int i = 1; i <= incarnation; i++) {
+            Path log = spec.dir().resolve("coordinator-" + i + ".log");
+            try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+                count += lines.filter(l -> l.contains(text)).count();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a log that is not there (yet) has no such line
+            }
+        }
+        return count;
     }
 
     boolean coordinatorAlive() {

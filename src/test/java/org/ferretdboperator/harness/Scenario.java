@@ -13,6 +13,7 @@ import org.ferretdboperator.contract.ForceFailoverRequest;
 import org.ferretdboperator.contract.ForcedFailoverRecord;
 import org.ferretdboperator.contract.LeaseAnnotations;
 import org.ferretdboperator.contract.MemberCount;
+import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.contract.SwitchoverRequest;
 import org.ferretdboperator.ops.ForceFailoverStep;
 import org.ferretdboperator.ops.LeaseForceFailover;
@@ -124,6 +125,109 @@ enum Scenario {
                     .filter(a -> a.member().equals(old) && a.sentNanos() > x.frozenNanos).findFirst();
             x.check(late.isEmpty(), "the frozen primary %s accepted a write sent after it was frozen, %.3f s after the resume: %s",
                     old, late.map(a -> Harness.seconds(a.ackedNanos() - x.thawNanos)).orElse(0.0), late);
+        }
+    },
+
+    /**
+     * Asynchronous mode: the primary's whole pod frozen as in {@link #PRIMARY_FROZEN}. Nothing waits for a standby
+     * here, so writes that reached the frozen server's sockets are committed the moment it resumes, before its
+     * coordinator (resumed at the same moment) fences it: those acknowledgements cannot be prevented, only bounded.
+     * The bound asserted: none later than renewDeadline after the resume (docs/architecture.md states it beside what
+     * Asynchronous mode may lose anyway).
+     */
+    PRIMARY_FROZEN_ASYNC("primary-frozen-async", "Primary frozen with SIGSTOP for longer than the Lease, then resumed "
+            + "(Asynchronous)", false) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            PRIMARY_FROZEN.inject(x);
+            x.tolerateAfterResume(x.before().primary(), x.thawNanos,
+                    Duration.ofMillis(x.cluster().spec().timings().renewDeadlineMillis()));
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyLateAcknowledgementsBounded(x, o);
+        }
+    },
+
+    /**
+     * Only the primary's coordinator frozen (SIGSTOP: a long stop-the-world pause, CPU starvation), its PostgreSQL
+     * running on and acknowledging, for four Lease durations; then resumed. The standbys see the Lease lapse but the old
+     * primary's PostgreSQL still accepting writes: none may take over while it does. Resumed, the coordinator finds its
+     * renewal overdue and fences; only then may a standby lead.
+     */
+    COORDINATOR_FROZEN("coordinator-frozen", "The primary's coordinator frozen, its PostgreSQL running (Synchronous)", true) {
+        @Override
+        void inject(Experiment x) {
+            freezeCoordinatorOnly(x);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyNoTakeoverWhileFrozen(x);
+        }
+    },
+
+    /** The same in Asynchronous mode, where no standby acknowledgement holds the old primary back. */
+    COORDINATOR_FROZEN_ASYNC("coordinator-frozen-async", "The primary's coordinator frozen, its PostgreSQL running "
+            + "(Asynchronous)", false) {
+        @Override
+        void inject(Experiment x) {
+            freezeCoordinatorOnly(x);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyNoTakeoverWhileFrozen(x);
+        }
+    },
+
+    /**
+     * A standby's data directory removed (its volume replaced) while the writer runs, and its re-clone made slower than
+     * the coordinator's liveness would allow a loop blocked on it: pg_basebackup limited by BASEBACKUP_MAX_RATE (the
+     * pod template's setting, changed before the pod restarts) to about {@link #CLONE_SECONDS} s for the cluster's
+     * data. The harness probes the coordinator's liveness as the kubelet does. The clone must run once, without a
+     * restart of the coordinator, and the member rejoin as a streaming standby.
+     */
+    BASE_BACKUP_LONGER_THAN_LIVENESS("base-backup-longer-than-liveness",
+            "A re-clone that takes longer than the liveness period completes once and the member rejoins", true) {
+        @Override
+        void inject(Experiment x) throws Exception {
+            String standby = x.before().standbys().get(0);
+            Member m = x.cluster().member(standby);
+            x.bulkRows = writeBulk(x, 16 * 1024 * 1024);
+            long bytes;
+            try (Connection c = x.primaryConnection()) {
+                bytes = Sql.queryLong(c, "SELECT sum(pg_database_size(datname))::bigint FROM pg_database");
+            }
+            long rateKb = Math.max(32, bytes / 1024 / CLONE_SECONDS);
+            m.probeLivenessAsTheKubeletDoes();
+            long clonesBefore = m.logLinesContaining(CLONE_STARTED);
+            x.cluster().deletePods(List.of(standby), false,
+                    () -> x.fault("SIGKILL of every process of " + standby + "; its data directory removed, its re-clone "
+                            + "limited to " + rateKb + " kB/s"),
+                    () -> {
+                        Harness.deleteTree(m.spec().pgdata());
+                        m.setEnvironment("BASEBACKUP_MAX_RATE", rateKb + "k");
+                    }, List.of(standby));
+            org.awaitility.Awaitility.await(standby + " streaming again after its re-clone").atMost(Duration.ofMinutes(8))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> streaming(x, standby));
+            double took = Harness.seconds(System.nanoTime() - x.faultNanos());
+            long livenessBound = LIVENESS_RESTART_AFTER_SECONDS;
+            x.note("%s re-cloned %d MiB at %d kB/s and streams again %.1f s after the fault (a loop blocked on the clone "
+                    + "would have been restarted after about %d s); liveness restarts: %d", standby, bytes >> 20, rateKb,
+                    took, livenessBound, m.livenessRestarts());
+            x.check(took > livenessBound, "the re-clone took only %.1f s, not longer than the %d s after which a blocked "
+                    + "loop is restarted: the scenario did not test a long clone", took, livenessBound);
+            x.check(m.livenessRestarts() == 0, "the liveness probe had %s's coordinator restarted %d times during its clone",
+                    standby, m.livenessRestarts());
+            long clones = m.logLinesContaining(CLONE_STARTED) - clonesBefore;
+            x.check(clones == 1, "%s started %d clones, not one", standby, clones);
+        }
+
+        @Override
+        void verify(Experiment x, Outcome o) {
+            verifyBulk(x);
         }
     },
 
@@ -815,6 +919,84 @@ enum Scenario {
         double bound = (t.leaseDurationMillis() - t.retryPeriodMillis()) / 1000.0;
         x.check(stoppedAfter < bound, "the cut-off primary %s acknowledged writes %.3f s after the cut, later than the "
                 + "earliest possible takeover (%.3f s)", old, stoppedAfter, bound);
+    }
+
+    /** About how long the long-clone scenario's re-clone is made to take. */
+    static final long CLONE_SECONDS = 100;
+    /** The coordinator's log line for a clone it starts (LongActionRunner). */
+    static final String CLONE_STARTED = "long action started: CloneFrom";
+
+    /**
+     * After how long a coordinator whose loop is blocked is restarted by the kubelet: the loop counts as not live
+     * {@link org.ferretdboperator.coordinator.CoordinatorRuntime#LIVE_TICK_BOUND_MILLIS} after its last tick, and the
+     * probe needs its failure threshold of checks, one period apart, to fail.
+     */
+    static final long LIVENESS_RESTART_AFTER_SECONDS = org.ferretdboperator.coordinator.CoordinatorRuntime.LIVE_TICK_BOUND_MILLIS
+            / 1000 + (long) PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD * PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS;
+
+    static boolean streaming(Experiment x, String member) {
+        try (Connection c = Sql.connect(x.cluster().member(member).spec().pgPort(), x.cluster().superuser(), "harness-check", 5)) {
+            return "streaming".equals(Sql.queryString(c, "SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), 'none')"));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** SIGSTOP of the primary's coordinator only, for four Lease durations and two seconds; then SIGCONT. */
+    static void freezeCoordinatorOnly(Experiment x) {
+        String primary = x.before().primary();
+        Member m = x.cluster().member(primary);
+        long coordinator = m.coordinatorPid().orElseThrow();
+        x.fault("SIGSTOP of " + primary + "'s coordinator (pid " + coordinator + "); its PostgreSQL runs on");
+        Command.signal("STOP", List.of(coordinator));
+        x.frozenNanos = System.nanoTime();
+        long lease = x.cluster().spec().timings().leaseDurationMillis();
+        awaitElapsed(x.faultNanos(), Duration.ofMillis(4 * lease + 2000));
+        x.thawNanos = System.nanoTime();
+        Command.signal("CONT", List.of(coordinator));
+        x.note("%s's coordinator frozen for %.1f s, then resumed", primary, Harness.seconds(x.thawNanos - x.faultNanos()));
+    }
+
+    /**
+     * While the old primary's coordinator was frozen its PostgreSQL ran: no other member may have been labelled primary
+     * or have acknowledged a write before the coordinator resumed (and fenced it).
+     */
+    static void verifyNoTakeoverWhileFrozen(Experiment x) {
+        String old = x.before().primary();
+        for (Member m : x.cluster().members()) {
+            if (m.name().equals(old)) {
+                continue;
+            }
+            boolean labelled = x.cluster().labels().history().stream()
+                    .anyMatch(s -> s.nanos() >= x.faultNanos() && s.nanos() < x.thawNanos
+                            && Labels.ROLE_PRIMARY.equals(s.roles().get(m.name())));
+            Optional<AckLog.Ack> ack = x.acks().all().stream()
+                    .filter(a -> a.member().equals(m.name()) && a.ackedNanos() >= x.faultNanos() && a.ackedNanos() < x.thawNanos)
+                    .findFirst();
+            x.check(!labelled, "%s was labelled primary while %s's coordinator was frozen and its PostgreSQL ran", m.name(), old);
+            x.check(ack.isEmpty(), "%s acknowledged a write while %s's coordinator was frozen and its PostgreSQL ran: %s",
+                    m.name(), old, ack);
+        }
+        long oldAcks = x.acks().all().stream()
+                .filter(a -> a.member().equals(old) && a.ackedNanos() >= x.faultNanos() && a.ackedNanos() < x.thawNanos).count();
+        x.note("%s acknowledged %d writes while its coordinator was frozen", old, oldAcks);
+    }
+
+    /**
+     * A frozen primary resumed in Asynchronous mode may acknowledge writes sent while it was frozen, until its
+     * coordinator fences it: bounded by renewDeadline after the resume (its watchdog sees the overdue renewal at its
+     * first check, every retryPeriod / 4, and shuts PostgreSQL down immediately).
+     */
+    static void verifyLateAcknowledgementsBounded(Experiment x, Outcome o) {
+        String old = o.primaryBefore();
+        List<AckLog.Ack> late = x.acks().all().stream()
+                .filter(a -> a.member().equals(old) && a.sentNanos() > x.frozenNanos).toList();
+        long bound = x.cluster().spec().timings().renewDeadlineMillis();
+        double lastAfterResume = late.stream().mapToDouble(a -> Harness.seconds(a.ackedNanos() - x.thawNanos)).max().orElse(0);
+        x.note("the resumed old primary %s acknowledged %d writes sent while it was frozen, the last %.3f s after the resume "
+                + "(bound: renewDeadline, %d ms)", old, late.size(), lastAfterResume, bound);
+        x.check(lastAfterResume * 1000 <= bound, "the resumed old primary %s acknowledged a write %.3f s after the resume, "
+                + "later than renewDeadline (%d ms): %s", old, lastAfterResume, bound, late);
     }
 
     /** {@code kubectl delete lease}: the election record goes with it. */

@@ -4,7 +4,8 @@ package org.ferretdboperator.coordinator.decision;
  * What each coordinator publishes about its own member (JSON in its pod's member-state annotation) for its peers
  * and the operator.
  *
- * @param role                 primary, standby, stopped or fenced
+ * @param role                 primary, standby, stopped or fenced; cloning or rewinding while a long action runs
+ *                             ({@link LongAction})
  * @param timeline             timeline of {@code lsn}
  * @param lsn                  primary: flushed; standby: max(received, replayed); stopped: last checkpoint
  * @param walReceiverStreaming standby's WAL receiver is streaming

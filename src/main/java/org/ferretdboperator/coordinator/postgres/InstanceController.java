@@ -43,6 +43,8 @@ public final class InstanceController implements PostgresControl {
     private final PgConnections connections;
     private final PostgresFiles files;
     private final KnownPostmaster postmaster;
+    /** pg_basebackup's --max-rate, when limited. */
+    private volatile Optional<String> baseBackupMaxRate = Optional.empty();
 
     public InstanceController(InstanceSettings settings, ProcessRunner runner, PgConnections connections) {
         this(settings, runner, connections, new KnownPostmaster(), java.util.Optional.empty());
@@ -65,6 +67,11 @@ public final class InstanceController implements PostgresControl {
         this.connections = connections;
         this.files = new PostgresFiles(settings, runner, archiver);
         this.postmaster = postmaster;
+    }
+
+    /** Limits every later clone's transfer to {@code rate} (pg_basebackup --max-rate syntax, checked by the caller). */
+    public void baseBackupMaxRate(Optional<String> rate) {
+        this.baseBackupMaxRate = rate;
     }
 
     public PostgresFiles files() {
@@ -217,16 +224,53 @@ public final class InstanceController implements PostgresControl {
 
     // --- joining a leader --------------------------------------------------------------------------------------
 
-    /** pg_basebackup from the leader into an empty PGDATA, then start as its standby. */
+    /**
+     * pg_basebackup from the leader into an empty PGDATA, then start as its standby. A copy that fails or is cancelled
+     * (the thread interrupted: the runner kills pg_basebackup, which then cannot clean up after itself) is removed, so
+     * a half-copied directory is never taken for a data directory.
+     */
     @Override
     public void cloneFrom(String leaderAddress) throws IOException, InterruptedException {
         Path pgdata = settings.pgdata();
         prepareParent(pgdata);
+        if (!emptyOrAbsent(pgdata)) {
+            throw new IOException("not cloning into " + pgdata + ": it is not empty");
+        }
         files.writePassfile();
-        check(runner.run("pg_basebackup", List.of("-D", pgdata.toString(), "-d", files.conninfo(leaderAddress, true),
-                "-X", "stream", "-c", "fast", "--no-password"), LONG),
-                "pg_basebackup from " + leaderAddress);
+        List<String> args = new java.util.ArrayList<>(List.of("-D", pgdata.toString(), "-d",
+                files.conninfo(leaderAddress, true), "-X", "stream", "-c", "fast", "--no-password"));
+        baseBackupMaxRate.ifPresent(rate -> args.add("--max-rate=" + rate));
+        ProcessResult copied;
+        try {
+            copied = runner.run("pg_basebackup", args, LONG);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            removeFailedCopy(pgdata, e);
+            throw e;
+        }
+        if (!copied.ok()) {
+            IOException failed = new IOException("pg_basebackup from " + leaderAddress + " failed (exit " + copied.exitCode()
+                    + "): " + copied.tail());
+            removeFailedCopy(pgdata, failed);
+            throw failed;
+        }
         startStandby(leaderAddress);
+    }
+
+    private static boolean emptyOrAbsent(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static void removeFailedCopy(Path pgdata, Exception cause) {
+        try {
+            deleteTree(pgdata);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /**

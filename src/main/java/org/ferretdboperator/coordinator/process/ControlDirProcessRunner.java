@@ -78,10 +78,14 @@ public final class ControlDirProcessRunner implements ProcessRunner {
                 Thread.sleep(poll.toMillis());
             }
         } catch (InterruptedException e) {
-            abandoned.add(id);
             try {
-                cancel(id, request);
-            } catch (IOException cancelFailed) {
+                if (!cancel(id, request) && !awaitAnswer(rc)) {
+                    abandoned.add(id);
+                } else if (Files.exists(rc)) {
+                    collect(id);
+                }
+            } catch (IOException | InterruptedException cancelFailed) {
+                abandoned.add(id);
                 e.addSuppressed(cancelFailed);
             }
             throw e;
@@ -140,6 +144,21 @@ public final class ControlDirProcessRunner implements ProcessRunner {
         ProcessResult cancelled = collect(id);
         return new ProcessResult(RC_TIMED_OUT, cancelled.output() + "\n" + what + "; cancelled (it exited with "
                 + cancelled.exitCode() + ")");
+    }
+
+    /**
+     * Waits up to {@link #CANCEL_WAIT} for the runner's answer to a cancelled request, so that whoever cancelled it
+     * (a clone given up on) knows the program has stopped before it cleans up after it.
+     */
+    private boolean awaitAnswer(Path rc) throws InterruptedException {
+        long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
+        while (!Files.exists(rc)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(poll.toMillis());
+        }
+        return true;
     }
 
     /** True when the request was withdrawn before the runner claimed it; otherwise the runner is asked to stop it. */

@@ -69,12 +69,31 @@ public final class LocalProcessRunner implements ProcessRunner {
         Process process = pb.start();
         process.getOutputStream().close();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+        boolean exited;
+        try {
+            exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // cancelled (a long action the loop gave up on): the program must not go on writing behind our back
+            destroyTree(process);
+            throw e;
+        }
+        if (!exited) {
+            destroyTree(process);
             return new ProcessResult(124, program + " timed out after " + timeout.toMillis() + " ms");
         }
         return new ProcessResult(process.exitValue(), output.join());
+    }
+
+    private static void destroyTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.onExit().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // it was sent SIGKILL; nothing more to do
+        }
     }
 
     /** The library directory's file names, from this bin directory's {@code pg_config --pkglibdir}. */
