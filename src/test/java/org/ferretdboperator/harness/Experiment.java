@@ -41,6 +41,8 @@ final class Experiment implements AutoCloseable {
     /** When every process of a frozen member had received SIGSTOP, and when it was resumed. */
     long frozenNanos;
     long thawNanos;
+    /** When an API server cut ended (every cut-off member reconnected). */
+    long apiRestoredNanos;
 
     private Experiment(String scenario, Cluster cluster) {
         this.scenario = scenario;
