@@ -142,7 +142,7 @@ public final class CoordinatorLoop implements Runnable {
             return;
         }
         long since = tracker.sinceOwnRenewMillis();
-        if (!believesPrimary || since < 0 || since < 2 * config.retryPeriodMillis()) {
+        if (!believesPrimary || !leaseHolder.holdingNow() || since < 0 || since < 2 * config.retryPeriodMillis()) {
             c.reset();
             setFailsafeActive(false);
             return;
@@ -174,8 +174,8 @@ public final class CoordinatorLoop implements Runnable {
     /** {@link ApiOutageFailsafe#primary} on what this process knows now. */
     ApiOutageFailsafe.Verdict failsafeVerdict() {
         FollowerConfirmations c = confirmations;
-        return ApiOutageFailsafe.primary(config.cluster(), config.podName(), leaseHolder.renewFailures(),
-                tracker.sinceOwnRenewMillis(), c == null ? Map.of() : c.confirmedAgoMillis());
+        return ApiOutageFailsafe.primary(config.cluster(), config.podName(), leaseHolder.holdingNow(),
+                leaseHolder.renewFailures(), tracker.sinceOwnRenewMillis(), c == null ? Map.of() : c.confirmedAgoMillis());
     }
 
     @Override
@@ -220,7 +220,8 @@ public final class CoordinatorLoop implements Runnable {
         }
         boolean failsafe = local.isPrimary() && failsafeVerdict().active();
         Observation o = new Observation(config.podName(), config.advertiseAddress(), config.cluster(), local, lease, peerViews, label,
-                probe, executor.memory(), shuttingDown, apiReachable, primaryDownMillis(local, lease, start), failsafe);
+                probe, executor.memory(), shuttingDown, apiReachable, primaryDownMillis(local, lease, start),
+                failsafe);
         Readiness ready = readiness(o);
         readiness = ready;
         metrics.ready(ready.ready());

@@ -37,6 +37,8 @@ final class LeaseHolder {
     private LeaderRecord heldRecord;
     /** What the Lease writes since the last successful one met; REFUSED stays until a write succeeds. */
     private volatile RenewFailures failures = RenewFailures.NONE;
+    /** A Lease write has been sent and not answered yet. */
+    private volatile boolean writeInFlight;
     private volatile PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
     private volatile BooleanSupplier primaryRunning = () -> false;
 
@@ -53,9 +55,19 @@ final class LeaseHolder {
         this.primaryRunning = primary;
     }
 
-    /** What the Lease writes since this member's last successful one met (the API-outage failsafe's first condition). */
+    /**
+     * What the Lease writes since this member's last successful one met (the API-outage failsafe's first condition). A
+     * write still waiting for its answer counts as unanswered: right after an outage the first renew over a new
+     * connection can take most of renewDeadline, and the next one is then in flight when the deadline passes.
+     */
     RenewFailures renewFailures() {
-        return failures;
+        RenewFailures f = failures;
+        return f == RenewFailures.NONE && writeInFlight ? RenewFailures.UNANSWERED : f;
+    }
+
+    /** {@link #holding()} without waiting for a Lease write in flight (for the watchdog and the failsafe thread). */
+    boolean holdingNow() {
+        return holding;
     }
 
     boolean holding() {
@@ -74,6 +86,7 @@ final class LeaseHolder {
     private void writeLocked(int term, LeaderRecord record) throws LeaseConflictException {
         Optional<LeaseSnapshot> expected = tracker.last();
         long sent = nanos.getAsLong();
+        writeInFlight = true;
         try {
             LeaseSnapshot written = leases.write(expected.orElse(null), self, term, LeaseAnnotations.encode(record));
             tracker.wrote(sent, written);
@@ -94,6 +107,8 @@ final class LeaseHolder {
                 failures = RenewFailure.of(e);
             }
             throw e;
+        } finally {
+            writeInFlight = false;
         }
     }
 

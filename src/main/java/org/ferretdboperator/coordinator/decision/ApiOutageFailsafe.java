@@ -59,16 +59,22 @@ public final class ApiOutageFailsafe {
      *
      * @param config              cluster configuration (members, renewDeadline)
      * @param self                this member
+     * @param holding             this member still holds the Lease by its own last write (not fenced, released or
+     *                            beaten to it since)
      * @param failures            the renew attempts since the last successful one
      * @param sinceOwnRenewMillis ms since this process's last successful renew was sent, -1 if none
      * @param confirmedAgoMillis  per other member: ms since the send of the oldest WAL it has acknowledged among what
      *                            this primary wrote while checking (absent: it acknowledged none)
      */
-    public static Verdict primary(ClusterConfig config, String self, RenewFailures failures, long sinceOwnRenewMillis,
-            Map<String, Long> confirmedAgoMillis) {
+    public static Verdict primary(ClusterConfig config, String self, boolean holding, RenewFailures failures,
+            long sinceOwnRenewMillis, Map<String, Long> confirmedAgoMillis) {
         long deadline = config.renewDeadlineMillis();
         if (sinceOwnRenewMillis < 0) {
             return new Verdict(State.FENCE, "no Lease renewal by this coordinator process");
+        }
+        if (!holding) {
+            // a fence ends holding: only a successful Lease write starts it again, never the failsafe
+            return new Verdict(State.FENCE, "this member no longer holds the Lease (fenced, released or lost)");
         }
         if (sinceOwnRenewMillis <= deadline) {
             return new Verdict(State.RENEWED, "Lease renewed " + sinceOwnRenewMillis + " ms ago");

@@ -28,7 +28,7 @@ class ApiOutageFailsafeTest {
     private static final Map<String, Long> BOTH_FOLLOW = Map.of(P1, 150L, P2, 300L);
 
     private static ApiOutageFailsafe.Verdict judge(RenewFailures failures, long sinceOwnRenew, Map<String, Long> confirmed) {
-        return ApiOutageFailsafe.primary(THREE, P0, failures, sinceOwnRenew, confirmed);
+        return ApiOutageFailsafe.primary(THREE, P0, true, failures, sinceOwnRenew, confirmed);
     }
 
     @Nested
@@ -52,6 +52,13 @@ class ApiOutageFailsafeTest {
             assertThat(v.reason()).contains("oldest acknowledgement 300 ms ago");
             assertThat(judge(RenewFailures.UNANSWERED, LATE, Map.of(P1, RENEW, P2, 0L)).active()).as("exactly at the deadline")
                     .isTrue();
+        }
+
+        @Test
+        void aMemberThatNoLongerHoldsTheLeaseNeverServesOnTheFailsafe() {
+            ApiOutageFailsafe.Verdict v = ApiOutageFailsafe.primary(THREE, P0, false, RenewFailures.UNANSWERED, LATE, BOTH_FOLLOW);
+            assertThat(v.state()).isEqualTo(State.FENCE);
+            assertThat(v.reason()).contains("no longer holds the Lease");
         }
 
         @Test
@@ -85,7 +92,7 @@ class ApiOutageFailsafeTest {
         @Test
         void aSingleMemberHasNobodyWhoCouldTakeOverAndKeepsServing() {
             ClusterConfig one = new ClusterConfig(List.of(P0), true, 1 << 20, LEASE, RENEW, 200, 60_000);
-            assertThat(ApiOutageFailsafe.primary(one, P0, RenewFailures.UNANSWERED, LATE, Map.of()).active()).isTrue();
+            assertThat(ApiOutageFailsafe.primary(one, P0, true, RenewFailures.UNANSWERED, LATE, Map.of()).active()).isTrue();
         }
 
         @Test
