@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.ForceFailoverRequest;
 import org.ferretdboperator.contract.SwitchoverRequest;
+import org.ferretdboperator.coordinator.decision.ApiOutageFailsafe;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
 import org.ferretdboperator.coordinator.decision.ForcedFailover;
@@ -60,6 +61,9 @@ public final class CoordinatorLoop implements Runnable {
     private volatile boolean believesPrimary;
     private volatile long lastTickNanos;
     private volatile Readiness readiness = Readiness.STARTING;
+    /** The API-outage failsafe's evidence; null: none is gathered, so the failsafe never holds. */
+    private volatile FollowerConfirmations confirmations;
+    private volatile boolean failsafeActive;
     private boolean woken;
     private String lastStatus;
     private String lastFailure;
@@ -131,6 +135,58 @@ public final class CoordinatorLoop implements Runnable {
         return believesPrimary;
     }
 
+    /** Gathers the API-outage failsafe's evidence with {@code c} (see {@link #failsafeCheck}). */
+    void apiOutageFailsafe(FollowerConfirmations c) {
+        this.confirmations = c;
+    }
+
+    /**
+     * The API-outage failsafe's own period, off the loop thread (whose API calls hang through an outage): while this
+     * member is primary and its renew is late by two retry periods, one round of {@link FollowerConfirmations}; while
+     * the failsafe holds, the dead-man's switch is refreshed as a renewal would.
+     */
+    void failsafeCheck() {
+        FollowerConfirmations c = confirmations;
+        if (c == null) {
+            return;
+        }
+        long since = tracker.sinceOwnRenewMillis();
+        if (!believesPrimary || !leaseHolder.holdingNow() || since < 0 || since < 2 * config.retryPeriodMillis()) {
+            c.reset();
+            setFailsafeActive(false);
+            return;
+        }
+        try {
+            c.round();
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.debugf("API-outage failsafe: checking the standbys' acknowledgements failed: %s", e.getMessage());
+        }
+        ApiOutageFailsafe.Verdict v = failsafeVerdict();
+        setFailsafeActive(v.active());
+        if (v.active()) {
+            leaseHolder.beatWithoutRenewal();
+        }
+    }
+
+    private void setFailsafeActive(boolean active) {
+        if (active != failsafeActive) {
+            failsafeActive = active;
+            metrics.apiOutageFailsafe(active);
+            if (active) {
+                LOG.warnf("API-outage failsafe active: %s", failsafeVerdict().reason());
+            } else {
+                LOG.infof("API-outage failsafe ended");
+            }
+        }
+    }
+
+    /** {@link ApiOutageFailsafe#primary} on what this process knows now. */
+    ApiOutageFailsafe.Verdict failsafeVerdict() {
+        FollowerConfirmations c = confirmations;
+        return ApiOutageFailsafe.primary(config.cluster(), config.podName(), leaseHolder.holdingNow(),
+                leaseHolder.renewFailures(), tracker.sinceOwnRenewMillis(), c == null ? Map.of() : c.confirmedAgoMillis());
+    }
+
     @Override
     public void run() {
         LOG.infof("pg-coordinator %s of %s/%s started (members %s, %s, lease %d/%d/%d ms)", config.podName(), config.namespace(),
@@ -179,8 +235,10 @@ public final class CoordinatorLoop implements Runnable {
                 lease, apiReachable)) {
             probe = prober.apply(lease.record().leaderAddress());
         }
+        boolean failsafe = local.isPrimary() && failsafeVerdict().active();
         Observation o = new Observation(config.podName(), config.advertiseAddress(), config.cluster(memberCount), local, lease, peerViews, label,
-                probe, executor.memory(), shuttingDown, apiReachable, primaryDownMillis(local, lease, start));
+                probe, executor.memory(), shuttingDown, apiReachable, primaryDownMillis(local, lease, start),
+                failsafe);
         Readiness ready = readiness(o);
         readiness = ready;
         metrics.ready(ready.ready());
@@ -291,7 +349,7 @@ public final class CoordinatorLoop implements Runnable {
             }
         }
         return Readiness.judge(config.podName(), o.config(), o.local(), o.lease(), o.shuttingDown(),
-                tracker.sinceOwnRenewMillis(), (nanos.getAsLong() - primarySinceNanos) / 1_000_000);
+                tracker.sinceOwnRenewMillis(), (nanos.getAsLong() - primarySinceNanos) / 1_000_000, o.apiOutageFailsafe());
     }
 
     private void sleepUntil(long deadlineNanos) {
@@ -320,7 +378,12 @@ public final class CoordinatorLoop implements Runnable {
         }
         long since = tracker.sinceOwnRenewMillis();
         if (since > config.renewDeadlineMillis() || (since < 0 && millisSinceLastTick() > config.renewDeadlineMillis())) {
-            LOG.warnf("watchdog: no Lease renewal for %d ms (renewDeadline %d ms): fencing", since, config.renewDeadlineMillis());
+            ApiOutageFailsafe.Verdict failsafe = failsafeVerdict();
+            if (since > config.renewDeadlineMillis() && failsafe.active()) {
+                return;
+            }
+            LOG.warnf("watchdog: no Lease renewal for %d ms (renewDeadline %d ms): fencing (%s)", since,
+                    config.renewDeadlineMillis(), failsafe.reason());
             try {
                 instance.fence();
                 // a fenced ex-primary must stop renewing, or no standby can ever take over

@@ -30,6 +30,8 @@ public final class CoordinatorMetrics {
     private final AtomicLong leaseHeld = new AtomicLong();
     private final AtomicLong failoverBlocked = new AtomicLong();
     private final AtomicLong ready = new AtomicLong();
+    private final AtomicLong apiOutageFailsafe = new AtomicLong();
+    private final Counter apiOutageFailsafeStarts;
     private final Counter failovers;
     private final Counter switchovers;
     private final Counter fences;
@@ -57,6 +59,13 @@ public final class CoordinatorMetrics {
         Gauge.builder("pg_coordinator_failover_blocked", failoverBlocked, AtomicLong::get)
                 .description("1 while a failover is refused because no candidate can be proven safe").register(registry);
         Gauge.builder("pg_coordinator_ready", ready, AtomicLong::get).register(registry);
+        Gauge.builder("pg_coordinator_api_outage_failsafe", apiOutageFailsafe, AtomicLong::get)
+                .description("1 while this primary serves past its renew deadline because the API server is unreachable "
+                        + "and every other member streams from it")
+                .register(registry);
+        apiOutageFailsafeStarts = Counter.builder("pg_coordinator_api_outage_failsafe_activations")
+                .description("times this primary started serving through an API outage on its members' direct confirmation")
+                .register(registry);
         failovers = Counter.builder("pg_coordinator_failovers").description("promotions after the leader's Lease lapsed")
                 .register(registry);
         switchovers = Counter.builder("pg_coordinator_switchovers").description("promotions after a graceful handover")
@@ -87,6 +96,13 @@ public final class CoordinatorMetrics {
         leaseAgeMillis.set(leaseAge);
         leaseHeld.set(held ? 1 : 0);
         failoverBlocked.set(blocked ? 1 : 0);
+    }
+
+    public void apiOutageFailsafe(boolean active) {
+        apiOutageFailsafe.set(active ? 1 : 0);
+        if (active) {
+            apiOutageFailsafeStarts.increment();
+        }
     }
 
     public void ready(boolean isReady) {

@@ -25,6 +25,7 @@ import org.ferretdboperator.coordinator.postgres.InstanceController;
 import org.ferretdboperator.coordinator.postgres.InstanceObserver;
 import org.ferretdboperator.coordinator.postgres.InstanceSettings;
 import org.ferretdboperator.coordinator.postgres.KnownPostmaster;
+import org.ferretdboperator.coordinator.postgres.LocalWalAcknowledgements;
 import org.ferretdboperator.coordinator.postgres.PgConnections;
 import org.ferretdboperator.coordinator.process.ControlDirProcessRunner;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
@@ -53,6 +54,8 @@ public class CoordinatorRuntime {
     private KubernetesClient client;
     private ScheduledExecutorService watchdog;
     private ScheduledExecutorService renewer;
+    private ScheduledExecutorService failsafe;
+    private LocalWalAcknowledgements walAcknowledgements;
     private SharedIndexInformer<Lease> leaseWatch;
     private PodMemberDirectory directory;
 
@@ -139,6 +142,16 @@ public class CoordinatorRuntime {
         });
         long renewPeriod = Math.max(20, config.retryPeriodMillis() / 2);
         renewer.scheduleWithFixedDelay(loop::backgroundRenew, renewPeriod, renewPeriod, TimeUnit.MILLISECONDS);
+        // the API-outage failsafe's checks on a thread of their own: the loop's and the renewer's API calls hang
+        // through an outage, and a confirmation is valid for renewDeadline only
+        walAcknowledgements = new LocalWalAcknowledgements(settings);
+        loop.apiOutageFailsafe(new FollowerConfirmations(walAcknowledgements, nanos, config.renewDeadlineMillis()));
+        failsafe = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pg-coordinator-api-outage-failsafe");
+            t.setDaemon(true);
+            return t;
+        });
+        failsafe.scheduleWithFixedDelay(loop::failsafeCheck, renewPeriod, renewPeriod, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -183,6 +196,8 @@ public class CoordinatorRuntime {
         }
         watchdog.shutdownNow();
         renewer.shutdownNow();
+        failsafe.shutdownNow();
+        walAcknowledgements.close();
         leaseWatch.close();
         directory.close();
         client.close();

@@ -4,11 +4,13 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.coordinator.decision.ApiOutageFailsafe.RenewFailures;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
 import org.ferretdboperator.coordinator.lease.LeaseConflictException;
 import org.ferretdboperator.coordinator.lease.LeaseSnapshot;
 import org.ferretdboperator.coordinator.lease.LeaseStore;
 import org.ferretdboperator.coordinator.lease.LeaseTracker;
+import org.ferretdboperator.coordinator.lease.RenewFailure;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,10 +31,14 @@ final class LeaseHolder {
     private final LongSupplier nanos;
     private final Object lock = new Object();
 
-    /** While true, {@link #renewInBackground()} renews the Lease with {@link #heldRecord}. Guarded by {@link #lock}. */
-    private boolean holding;
+    /** While true, {@link #renewInBackground()} renews the Lease with {@link #heldRecord}. Written under {@link #lock}. */
+    private volatile boolean holding;
     private int heldTerm;
     private LeaderRecord heldRecord;
+    /** What the Lease writes since the last successful one met; REFUSED stays until a write succeeds. */
+    private volatile RenewFailures failures = RenewFailures.NONE;
+    /** A Lease write has been sent and not answered yet. */
+    private volatile boolean writeInFlight;
     private volatile PrimaryHeartbeat heartbeat = new PrimaryHeartbeat(Optional.empty());
     private volatile BooleanSupplier primaryRunning = () -> false;
 
@@ -47,6 +53,21 @@ final class LeaseHolder {
     void heartbeat(PrimaryHeartbeat beat, BooleanSupplier primary) {
         this.heartbeat = beat;
         this.primaryRunning = primary;
+    }
+
+    /**
+     * What the Lease writes since this member's last successful one met (the API-outage failsafe's first condition). A
+     * write still waiting for its answer counts as unanswered: right after an outage the first renew over a new
+     * connection can take most of renewDeadline, and the next one is then in flight when the deadline passes.
+     */
+    RenewFailures renewFailures() {
+        RenewFailures f = failures;
+        return f == RenewFailures.NONE && writeInFlight ? RenewFailures.UNANSWERED : f;
+    }
+
+    /** {@link #holding()} without waiting for a Lease write in flight (for the watchdog and the failsafe thread). */
+    boolean holdingNow() {
+        return holding;
     }
 
     boolean holding() {
@@ -65,19 +86,29 @@ final class LeaseHolder {
     private void writeLocked(int term, LeaderRecord record) throws LeaseConflictException {
         Optional<LeaseSnapshot> expected = tracker.last();
         long sent = nanos.getAsLong();
+        writeInFlight = true;
         try {
             LeaseSnapshot written = leases.write(expected.orElse(null), self, term, LeaseAnnotations.encode(record));
             tracker.wrote(sent, written);
             heldTerm = term;
             heldRecord = record;
             holding = true;
+            failures = RenewFailures.NONE;
             if (primaryRunning.getAsBoolean()) {
                 heartbeat.beat();
             }
         } catch (LeaseConflictException e) {
+            failures = RenewFailures.REFUSED;
             holding = false;
             heartbeat.stop();
             throw e;
+        } catch (RuntimeException e) {
+            if (failures != RenewFailures.REFUSED) {
+                failures = RenewFailure.of(e);
+            }
+            throw e;
+        } finally {
+            writeInFlight = false;
         }
     }
 
@@ -99,6 +130,14 @@ final class LeaseHolder {
         synchronized (lock) {
             holding = false;
             heartbeat.stop();
+        }
+    }
+
+    /** Refreshes the dead-man's switch while the primary serves through an API outage (the failsafe holds). */
+    void beatWithoutRenewal() {
+        // not under the lock: a renew hanging on the unreachable API server holds it
+        if (holding && primaryRunning.getAsBoolean()) {
+            heartbeat.beat();
         }
     }
 

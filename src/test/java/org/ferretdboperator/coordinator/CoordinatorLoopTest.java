@@ -164,6 +164,78 @@ class CoordinatorLoopTest {
         assertThat(pg0.directory.own().role()).as(pg0.why()).isEqualTo(MemberState.FENCED);
     }
 
+    /** Standbys that flush every WAL marker the primary writes as soon as it is written, while they follow it. */
+    private static final class FollowingStandbys implements org.ferretdboperator.coordinator.postgres.WalAcknowledgements {
+        volatile java.util.Set<String> following;
+        private long lsn = 1000;
+
+        FollowingStandbys(java.util.Set<String> following) {
+            this.following = following;
+        }
+
+        @Override
+        public synchronized long writeMarker() {
+            return ++lsn;
+        }
+
+        @Override
+        public synchronized Map<String, Long> acknowledgedFlush() {
+            Map<String, Long> out = new HashMap<>();
+            following.forEach(m -> out.put(m, lsn));
+            return out;
+        }
+    }
+
+    /** Half a retryPeriod passes, as between the failsafe's own checks; the watchdog looks too. */
+    private void failsafePeriod(Member m) {
+        clock.addAndGet(RETRY_MS / 2 * 1_000_000);
+        m.loop.failsafeCheck();
+        m.loop.watchdogCheck();
+    }
+
+    @Test
+    void throughAnApiOutageThePrimaryServesWhileEveryOtherMemberStreamsFromItAndFencesOnceOneStops() {
+        Member pg0 = bootstrappedPrimary();
+        FollowingStandbys standbys = new FollowingStandbys(java.util.Set.of("pg-1", "pg-2"));
+        pg0.loop.apiOutageFailsafe(new FollowerConfirmations(standbys, clock::get, RENEW_DEADLINE_MS));
+        store.unreachable(true);
+        for (int i = 0; i < 50; i++) { // ten seconds, over eight renew deadlines
+            failsafePeriod(pg0);
+            failsafePeriod(pg0);
+            pg0.tick();
+        }
+        assertThat(pg0.postgres.calls).as(pg0.why()).doesNotContain("fence");
+        assertThat(pg0.postgres.get().isPrimary()).isTrue();
+        assertThat(pg0.loop.readiness().ready()).as(pg0.why()).isTrue();
+        assertThat(pg0.loop.failsafeVerdict().active()).isTrue();
+
+        standbys.following = java.util.Set.of("pg-1");
+        long stopped = clock.get();
+        while (!pg0.postgres.calls.contains("fence") && clock.get() - stopped < 10_000_000_000L) {
+            failsafePeriod(pg0);
+        }
+        assertThat(pg0.postgres.calls).as(pg0.why()).endsWith("fence");
+        assertThat((clock.get() - stopped) / 1_000_000).as("fenced within renewDeadline of pg-2's last acknowledgement")
+                .isLessThanOrEqualTo(RENEW_DEADLINE_MS + RETRY_MS);
+        assertThat(pg0.leaseHolder.holding()).isFalse();
+    }
+
+    @Test
+    void withoutTheMembersConfirmationAnApiOutageFencesThePrimaryAtItsRenewDeadline() {
+        Member pg0 = bootstrappedPrimary();
+        FollowingStandbys standbys = new FollowingStandbys(java.util.Set.of("pg-1"));
+        pg0.loop.apiOutageFailsafe(new FollowerConfirmations(standbys, clock::get, RENEW_DEADLINE_MS));
+        store.unreachable(true);
+        long cut = clock.get();
+        while (!pg0.postgres.calls.contains("fence") && clock.get() - cut < 10_000_000_000L) {
+            failsafePeriod(pg0);
+            failsafePeriod(pg0);
+            pg0.tick();
+        }
+        assertThat(pg0.postgres.calls).as(pg0.why()).contains("fence");
+        assertThat((clock.get() - cut) / 1_000_000).isLessThanOrEqualTo(RENEW_DEADLINE_MS + 2 * RETRY_MS);
+    }
+
     @Test
     void aPrimaryFencedByTheWatchdogStopsRenewingItsLease() {
         Member pg0 = bootstrappedPrimary();

@@ -33,7 +33,7 @@ final class FakeLeaseStore implements LeaseStore {
     @Override
     public synchronized Optional<LeaseSnapshot> read() {
         if (unreachable) {
-            throw new IllegalStateException("API server unreachable");
+            throw unreachableError();
         }
         return Optional.ofNullable(current);
     }
@@ -55,7 +55,7 @@ final class FakeLeaseStore implements LeaseStore {
         }
         synchronized (this) {
             if (unreachable) {
-                throw new IllegalStateException("API server unreachable");
+                throw unreachableError();
             }
             String expectedVersion = expected == null ? null : expected.resourceVersion();
             String currentVersion = current == null ? null : current.resourceVersion();
@@ -82,6 +82,12 @@ final class FakeLeaseStore implements LeaseStore {
             }
         });
         current = new LeaseSnapshot(current.holder(), Long.toString(++version), current.transitions(), all, null);
+    }
+
+    /** What fabric8 throws when no API server answers. */
+    private static RuntimeException unreachableError() {
+        return new io.fabric8.kubernetes.client.KubernetesClientException("API server unreachable",
+                new java.net.ConnectException("Connection refused"));
     }
 
     /** The next write waits inside the store until {@link #letHeldWriteFinish()}. */

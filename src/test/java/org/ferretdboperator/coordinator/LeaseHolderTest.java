@@ -1,6 +1,7 @@
 package org.ferretdboperator.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +9,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ferretdboperator.coordinator.decision.ApiOutageFailsafe.RenewFailures;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
 import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
+import org.ferretdboperator.coordinator.lease.LeaseConflictException;
 import org.ferretdboperator.coordinator.lease.LeaseTracker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,30 @@ class LeaseHolderTest {
             t.join(10_000);
             assertThat(t.isAlive()).as(t.getName() + " finished").isFalse();
         }
+    }
+
+    @Test
+    void aWriteAwaitingItsAnswerCountsAsUnansweredAndARefusalStaysUntilAWriteSucceeds() throws Exception {
+        tracker.observed(Optional.empty());
+        holder.write(1, NARROW);
+        assertThat(holder.renewFailures()).isEqualTo(RenewFailures.NONE);
+        store.holdNextWrite();
+        start("renewer", holder::renewInBackground);
+        awaitHeldWrite();
+        assertThat(holder.renewFailures()).as("sent, not answered").isEqualTo(RenewFailures.UNANSWERED);
+        store.unreachable(true);
+        store.letHeldWriteFinish();
+        joinAll();
+        assertThat(holder.renewFailures()).isEqualTo(RenewFailures.UNANSWERED);
+
+        store.unreachable(false);
+        store.write(store.current().orElseThrow(), "pg-1", 2, java.util.Map.of()); // another member's write
+        assertThatThrownBy(() -> holder.write(1, NARROW)).isInstanceOf(LeaseConflictException.class);
+        assertThat(holder.renewFailures()).isEqualTo(RenewFailures.REFUSED);
+        store.unreachable(true);
+        assertThatThrownBy(() -> holder.write(1, NARROW)).isInstanceOf(RuntimeException.class);
+        assertThat(holder.renewFailures()).as("a refusal is not forgotten by a later unanswered write")
+                .isEqualTo(RenewFailures.REFUSED);
     }
 
     @Test

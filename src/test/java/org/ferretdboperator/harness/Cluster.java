@@ -167,6 +167,23 @@ final class Cluster implements AutoCloseable {
         return List.copyOf(members);
     }
 
+    /**
+     * Cuts every member's coordinator off the API server at once (each member reaches it through its own proxy), as
+     * an API server or etcd outage, or a partition of the control plane, does; PostgreSQL traffic is untouched.
+     */
+    void cutEveryMemberFromApi(ApiServerProxy.Cut how) throws IOException {
+        for (Member m : members) {
+            m.proxy().cut(how);
+        }
+    }
+
+    /** Reconnects every member that {@link #cutEveryMemberFromApi} cut off. */
+    void restoreEveryMemberToApi() throws IOException {
+        for (Member m : members) {
+            m.proxy().restore();
+        }
+    }
+
     Member member(String name) {
         return members.stream().filter(m -> m.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no member " + name));

@@ -69,6 +69,8 @@ final class Experiment implements AutoCloseable {
         }
         resumed = new ResumedPrimary(member, resumedNanos, bound.toNanos());
     }
+    /** When an API server cut ended (every cut-off member reconnected). */
+    long apiRestoredNanos;
 
     private Experiment(String scenario, Cluster cluster) {
         this.scenario = scenario;

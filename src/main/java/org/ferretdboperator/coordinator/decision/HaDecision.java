@@ -36,7 +36,8 @@ import org.ferretdboperator.coordinator.decision.Action.StopFast;
  * <ol>
  * <li>A running primary that does not hold the Lease, or whose coordinator process has not renewed it within
  * renewDeadline, fences itself (immediate shutdown cuts every session) before a follower can see the Lease expire
- * (followers wait a full leaseDuration, measured from their own first sight of the last renew).</li>
+ * (followers wait a full leaseDuration, measured from their own first sight of the last renew), unless the API server
+ * is unreachable and every other member streams from it ({@link ApiOutageFailsafe}).</li>
  * <li>Only the Lease holder promotes or starts as primary, and it acquires by compare-and-swap first.</li>
  * <li>A vacant Lease is taken only by a candidate that proves it holds every acknowledged commit (Synchronous) or is
  * the most advanced within maximumLagBeforeFailover (Asynchronous) – see {@link CandidateProof}.</li>
@@ -74,7 +75,7 @@ public final class HaDecision {
         if (lease.sinceOwnRenewMillis() < 0) {
             return fence(o, "running as primary without a Lease renewal by this coordinator process");
         }
-        if (lease.sinceOwnRenewMillis() > config.renewDeadlineMillis()) {
+        if (lease.sinceOwnRenewMillis() > config.renewDeadlineMillis() && !o.apiOutageFailsafe()) {
             return fence(o, "Lease not renewed for " + lease.sinceOwnRenewMillis() + " ms (renewDeadline "
                     + config.renewDeadlineMillis() + " ms)");
         }
@@ -113,6 +114,7 @@ public final class HaDecision {
             actions.add(new EnsureAppUsers(lease.transitions()));
         }
         String status = "leader (term " + lease.transitions() + ")"
+                + (o.apiOutageFailsafe() ? ", API server unreachable: serving on every member's direct confirmation" : "")
                 + plan.change().map(s -> ", synchronous_standby_names -> " + s.toPostgres()).orElse("")
                 + (weakening.isEmpty() ? "" : ", reverting " + weakening);
         return new Decision(actions, status, false);
@@ -253,6 +255,10 @@ public final class HaDecision {
         CandidateProof.Verdict verdict = CandidateProof.evaluate(o);
         if (!verdict.eligible()) {
             return Decision.blocked(verdict.reason());
+        }
+        Optional<String> failsafeWait = ApiOutageFailsafe.standbyMustWait(o.config(), local, lease.record());
+        if (failsafeWait.isPresent()) {
+            return Decision.blocked(failsafeWait.get());
         }
         return promotion(o, lease.transitions() + 1, verdict.reason());
     }

@@ -18,10 +18,19 @@ import java.util.Map;
  * @param apiReachable  the last Lease read succeeded
  * @param primaryDownMillis monotonic ms this member has held the Lease without its PostgreSQL running as primary; 0
  *                      while it runs as primary or while this member does not hold the Lease
+ * @param apiOutageFailsafe the primary may keep serving past its renew deadline: the API server is unreachable and
+ *                      every other member streams from it ({@link ApiOutageFailsafe#primary})
  */
 public record Observation(String self, String selfAddress, ClusterConfig config, LocalInstance local, LeaseView lease,
         Map<String, PeerView> peers, String ownRoleLabel, LeaderProbe leaderProbe, Memory memory, boolean shuttingDown,
-        boolean apiReachable, long primaryDownMillis) {
+        boolean apiReachable, long primaryDownMillis, boolean apiOutageFailsafe) {
+
+    public Observation(String self, String selfAddress, ClusterConfig config, LocalInstance local, LeaseView lease,
+            Map<String, PeerView> peers, String ownRoleLabel, LeaderProbe leaderProbe, Memory memory, boolean shuttingDown,
+            boolean apiReachable, long primaryDownMillis) {
+        this(self, selfAddress, config, local, lease, peers, ownRoleLabel, leaderProbe, memory, shuttingDown, apiReachable,
+                primaryDownMillis, false);
+    }
 
     public Observation(String self, String selfAddress, ClusterConfig config, LocalInstance local, LeaseView lease,
             Map<String, PeerView> peers, String ownRoleLabel, LeaderProbe leaderProbe, Memory memory, boolean shuttingDown,

@@ -21,11 +21,21 @@ public record Readiness(boolean ready, String reason) {
      */
     public static Readiness judge(String self, ClusterConfig config, LocalInstance local, LeaseView lease,
             boolean shuttingDown, long sinceOwnRenewMillis, long primaryForMillis) {
+        return judge(self, config, local, lease, shuttingDown, sinceOwnRenewMillis, primaryForMillis, false);
+    }
+
+    /**
+     * As above; {@code apiOutageFailsafe}: the primary keeps serving past its renew deadline because the API server is
+     * unreachable and every other member streams from it ({@link ApiOutageFailsafe#primary}), so it stays ready.
+     */
+    public static Readiness judge(String self, ClusterConfig config, LocalInstance local, LeaseView lease,
+            boolean shuttingDown, long sinceOwnRenewMillis, long primaryForMillis, boolean apiOutageFailsafe) {
         if (shuttingDown) {
             return new Readiness(false, "shutting down");
         }
         if (local.isPrimary()) {
-            if (!lease.heldBy(self) || sinceOwnRenewMillis < 0 || sinceOwnRenewMillis > config.renewDeadlineMillis()) {
+            boolean renewed = sinceOwnRenewMillis >= 0 && sinceOwnRenewMillis <= config.renewDeadlineMillis();
+            if (!lease.heldBy(self) || !(renewed || apiOutageFailsafe)) {
                 return new Readiness(false, "primary without a renewed Lease");
             }
             if (!Lsn.known(local.flushLsn())) {
@@ -39,7 +49,7 @@ public record Readiness(boolean ready, String reason) {
                     return new Readiness(false, "synchronous standbys not connected: commits would wait");
                 }
             }
-            return new Readiness(true, "primary");
+            return new Readiness(true, renewed ? "primary" : "primary (API server unreachable: every member streams from it)");
         }
         if (local.isStandby()) {
             String leaderAddress = lease.record().leaderAddress();

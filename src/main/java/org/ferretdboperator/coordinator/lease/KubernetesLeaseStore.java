@@ -74,7 +74,15 @@ public final class KubernetesLeaseStore implements LeaseStore {
             if (e.getCode() != 409) {
                 throw e;
             }
-            Optional<LeaseSnapshot> now2 = read();
+            Optional<LeaseSnapshot> now2;
+            try {
+                now2 = read();
+            } catch (KubernetesClientException unread) {
+                // the API server answered 409: another write came first, even if it cannot be read back now
+                throw new LeaseConflictException("Lease " + namespace + "/" + name + " changed since resourceVersion "
+                        + (expected == null ? "(absent)" : expected.resourceVersion()) + "; re-reading it failed: "
+                        + unread.getMessage());
+            }
             if (now2.isPresent() && writeId.equals(now2.get().annotations().get(LeaseAnnotations.WRITE_ID))) {
                 return now2.get();
             }

@@ -33,6 +33,7 @@ final class Obs {
     boolean shuttingDown;
     boolean apiReachable = true;
     long primaryDownMillis;
+    boolean apiOutageFailsafe;
     long primaryStartTimeout = 60_000;
 
     static Obs of(String self) {
@@ -44,7 +45,7 @@ final class Obs {
     Observation build() {
         ClusterConfig config = new ClusterConfig(members, synchronous, maxLag, LEASE, RENEW, RETRY, 60_000, primaryStartTimeout);
         return new Observation(self, addr(self), config, local, lease, peers, label, probe, memory, shuttingDown, apiReachable,
-                primaryDownMillis);
+                primaryDownMillis, apiOutageFailsafe);
     }
 
     Decision decide() {
