@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.ferretdboperator.contract.SwitchoverRequest;
+import org.ferretdboperator.coordinator.decision.ArchiverState;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
 import org.ferretdboperator.coordinator.decision.HaDecision;
@@ -35,6 +36,7 @@ import org.jboss.logging.Logger;
 public final class CoordinatorLoop implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(CoordinatorLoop.class);
+    private Supplier<Optional<ArchiverState>> archiverStatistics = Optional::empty;
 
     private final CoordinatorConfig config;
     private final Supplier<LocalInstance> observer;
@@ -84,6 +86,11 @@ public final class CoordinatorLoop implements Runnable {
         this.peers = new PeerTracker(nanos);
         this.lastTickNanos = nanos.getAsLong();
         executor.onPrimaryIntent(() -> believesPrimary = true);
+    }
+
+    /** What the member state says about WAL archiving; without archiving nothing is published. */
+    void archiverStatistics(Supplier<Optional<ArchiverState>> statistics) {
+        this.archiverStatistics = statistics;
     }
 
     public void wakeUp() {
@@ -230,6 +237,9 @@ public final class CoordinatorLoop implements Runnable {
         MemberState state = new MemberState(roleName(local), local.timeline(), local.position(), local.walReceiverStreaming(),
                 local.upstreamAddress(), ready.ready(), config.advertiseAddress(), shuttingDown, expiredVersion,
                 local.systemIdentifier(), 0, executor.problem().orElse(null));
+        if (local.isPrimary() || local.isStandby()) {
+            state = state.withArchiver(archiverStatistics.get().orElse(null));
+        }
         boolean heartbeatDue = (now - lastPublishedNanos) / 1_000_000 >= config.leaseDurationMillis();
         if (lastPublished != null && state.sameFacts(lastPublished) && !heartbeatDue) {
             return;
