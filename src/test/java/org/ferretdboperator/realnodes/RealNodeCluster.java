@@ -214,6 +214,11 @@ final class RealNodeCluster implements AutoCloseable {
         return mongoAt(serviceAddressThrough(node, namespace, service, 27017), namespace, ferretdb, options);
     }
 
+    /** The host's address on this cluster's network: the nodes' default gateway, which pods reach as well. */
+    String hostAddress() {
+        return "10." + (100 + Integer.parseInt(netIndex())) + ".0.1";
+    }
+
     private String netIndex() {
         try {
             return Files.readAllLines(cluster.stateDir().resolve("cluster.env")).stream()
