@@ -1,5 +1,8 @@
 package org.ferretdboperator.contract;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * How a backend pod tells its coordinator to archive WAL to S3-compatible object storage: non-secret settings as
  * environment variables (the names follow KubeDB's archiver / CloudNativePG's barmanObjectStore fields), the access keys
@@ -23,6 +26,40 @@ public final class ArchiverEnvironment {
 
     public static final String ACCESS_KEY_ID_FILE = "AWS_ACCESS_KEY_ID";
     public static final String SECRET_ACCESS_KEY_FILE = "AWS_SECRET_ACCESS_KEY";
+    /** KubeStash's key for the CA bundle of a self-hosted endpoint, mounted as a file beside the access keys. */
+    public static final String CA_CERT_FILE = "CA_CERT_DATA";
+
+    /** The pod volume of the credentials Secret. */
+    public static final String VOLUME = "archiver-credentials";
+    /**
+     * Where a backend pod mounts it, in both containers: the coordinator reads the keys, and the postgres container's
+     * archive_command (pgBackRest) reads the CA bundle by this path.
+     */
+    public static final String MOUNT_PATH = "/etc/pg-coordinator/archiver";
+
+    /**
+     * The variables for one archive, as the coordinator's {@code ArchiveSettings.fromEnvironment} reads them.
+     *
+     * @param caFile null: the system's CAs
+     */
+    public static Map<String, String> environment(String bucket, String endpoint, String path, String region,
+            String compression, String credentialsDir, String caFile) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(BUCKET, bucket);
+        env.put(ENDPOINT, endpoint);
+        putIfSet(env, PATH, path);
+        putIfSet(env, REGION, region);
+        putIfSet(env, COMPRESSION, compression);
+        putIfSet(env, CA_FILE, caFile);
+        env.put(CREDENTIALS_DIR, credentialsDir);
+        return env;
+    }
+
+    private static void putIfSet(Map<String, String> env, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            env.put(name, value);
+        }
+    }
 
     private ArchiverEnvironment() {
     }

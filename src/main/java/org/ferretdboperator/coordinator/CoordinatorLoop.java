@@ -9,6 +9,7 @@ import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.ForceFailoverRequest;
 import org.ferretdboperator.contract.SwitchoverRequest;
 import org.ferretdboperator.coordinator.decision.ApiOutageFailsafe;
+import org.ferretdboperator.coordinator.decision.ArchiverState;
 import org.ferretdboperator.coordinator.decision.Decision;
 import org.ferretdboperator.coordinator.decision.FinalPositionClaim;
 import org.ferretdboperator.coordinator.decision.ForcedFailover;
@@ -40,6 +41,7 @@ import org.jboss.logging.Logger;
 public final class CoordinatorLoop implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(CoordinatorLoop.class);
+    private Supplier<Optional<ArchiverState>> archiverStatistics = Optional::empty;
 
     private final CoordinatorConfig config;
     private final Supplier<LocalInstance> observer;
@@ -92,6 +94,11 @@ public final class CoordinatorLoop implements Runnable {
         this.peers = new PeerTracker(nanos);
         this.lastTickNanos = nanos.getAsLong();
         executor.onPrimaryIntent(() -> believesPrimary = true);
+    }
+
+    /** What the member state says about WAL archiving; without archiving nothing is published. */
+    void archiverStatistics(Supplier<Optional<ArchiverState>> statistics) {
+        this.archiverStatistics = statistics;
     }
 
     public void wakeUp() {
@@ -311,6 +318,9 @@ public final class CoordinatorLoop implements Runnable {
                 .orElseGet(() -> new MemberState(roleName(local), local.timeline(), local.position(),
                         local.walReceiverStreaming(), local.upstreamAddress(), ready.ready(), config.advertiseAddress(),
                         shuttingDown, expiredVersion, local.systemIdentifier(), 0, executor.problem().orElse(null)));
+        if (executor.longAction().isEmpty() && (local.isPrimary() || local.isStandby())) {
+            state = state.withArchiver(archiverStatistics.get().orElse(null));
+        }
         boolean heartbeatDue = (now - lastPublishedNanos) / 1_000_000 >= config.leaseDurationMillis();
         if (lastPublished != null && state.sameFacts(lastPublished) && !heartbeatDue) {
             return;

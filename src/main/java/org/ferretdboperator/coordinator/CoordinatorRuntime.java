@@ -31,6 +31,7 @@ import org.ferretdboperator.coordinator.process.ControlDirProcessRunner;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
 import org.ferretdboperator.coordinator.archive.ArchiveSettings;
+import org.ferretdboperator.coordinator.archive.ArchiverStatistics;
 import org.ferretdboperator.coordinator.archive.PgBackRestArchiver;
 import org.jboss.logging.Logger;
 
@@ -107,6 +108,20 @@ public class CoordinatorRuntime {
                 prober::probe, nanos);
         CoordinatorLoop created = loop;
         executor.heartbeat(new PrimaryHeartbeat(config.heartbeatFile()), created::believesPrimary);
+        if (archiver.isPresent()) {
+            ArchiverStatistics statistics = new ArchiverStatistics(new ArchiverStatistics.LocalConnection() {
+                @Override
+                public java.sql.Connection get() throws java.sql.SQLException {
+                    return connections.local();
+                }
+
+                @Override
+                public void broken() {
+                    connections.closeLocal();
+                }
+            }, nanos, java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+            created.archiverStatistics(statistics::current);
+        }
         leaseWatch = client.leases().inNamespace(config.namespace()).withName(config.leaseName()).runnableInformer(0);
         leaseWatch.addEventHandler(new ResourceEventHandler<>() {
                     @Override

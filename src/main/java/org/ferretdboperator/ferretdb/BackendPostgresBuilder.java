@@ -43,6 +43,7 @@ public final class BackendPostgresBuilder {
         // Deleting the FerretDB deletes the backend with the same meaning (Halt keeps PVCs, WipeOut removes them).
         spec.setDeletionPolicy(FerretDBDefaults.deletionPolicy(ferretdb));
         spec.setHalted(FerretDBDefaults.halted(ferretdb));
+        spec.setArchiver(backend != null ? backend.getArchiver() : null);
         spec.setUsers(List.of(ferretdbUser(authSecret, FerretDBVersionValidator.major(version))));
         if (ServerTls.required(ferretdb)) {
             // FerretDB's clients asked for TLS: its own connections to PostgreSQL and replication get it too

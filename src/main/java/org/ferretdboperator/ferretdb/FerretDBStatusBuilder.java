@@ -103,6 +103,11 @@ public final class FerretDBStatusBuilder {
                 provisioned ? Conditions.REASON_PROVISIONED : Conditions.REASON_NOT_YET_PROVISIONED,
                 provisioned ? "The FerretDB has been ready at least once" : "The FerretDB has not been ready yet");
 
+        // the backend judges WAL archiving; the FerretDB shows its judgement under the same type
+        children.backendCondition(org.ferretdboperator.postgres.WalArchivingCondition.TYPE).ifPresentOrElse(
+                c -> conditions.set(c.getType(), c.getStatus(), c.getReason(), "backend Postgres: " + c.getMessage()),
+                () -> conditions.remove(org.ferretdboperator.postgres.WalArchivingCondition.TYPE));
+
         FerretDBStatus status = new FerretDBStatus();
         status.setPhase(phase);
         status.setObservedGeneration(generation);

@@ -34,6 +34,14 @@ public record ObservedChildren(Optional<Postgres> backend, Optional<StatefulSet>
                 .map(c -> c.getMessage()).findFirst();
     }
 
+    /** One of the backend Postgres's conditions, as it is. */
+    public Optional<io.fabric8.kubernetes.api.model.Condition> backendCondition(String type) {
+        return backend.map(Postgres::getStatus).map(status -> status.getConditions()).stream()
+                .flatMap(java.util.List::stream)
+                .filter(c -> type.equals(c.getType()))
+                .findFirst();
+    }
+
     public Optional<Phase> backendPhase() {
         return backend.map(Postgres::getStatus).map(status -> status.getPhase());
     }

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.contract.AppUser;
+import org.ferretdboperator.contract.ArchiverEnvironment;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.contract.PostgresTls;
 import org.ferretdboperator.support.Labels;
@@ -71,6 +72,11 @@ final class PostgresPodTemplate {
     }
 
     static PodTemplateSpec build(Postgres pg, String coordinatorImage) {
+        return build(pg, coordinatorImage, false);
+    }
+
+    /** @param archiverCa the archiver's Secret holds CA_CERT_DATA, which the archiver is then told to trust */
+    static PodTemplateSpec build(Postgres pg, String coordinatorImage, boolean archiverCa) {
         String name = PostgresObjects.name(pg);
         PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata()
@@ -85,8 +91,8 @@ final class PostgresPodTemplate {
                 .withShareProcessNamespace(true)
                 // Service links would put a variable per Service of the namespace into both containers' environment.
                 .withEnableServiceLinks(false)
-                .withContainers(postgres(pg), coordinator(pg, coordinatorImage))
-                .withVolumes(volumes(pg))
+                .withContainers(postgres(pg), coordinator(pg, coordinatorImage, archiverCa))
+                .withVolumes(volumes(pg, archiverCa))
                 .withAffinity(spreadMembers(name))
                 .endSpec()
                 .build();
@@ -117,6 +123,7 @@ final class PostgresPodTemplate {
                         mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false),
                         mount(PodContract.SHM_VOLUME, PodContract.SHM_DIR, false))
                 .addAllToVolumeMounts(tlsMounts(pg))
+                .addAllToVolumeMounts(archiverMounts(pg))
                 // Liveness here only proves the runner loop turns (it refreshes a heartbeat file every second, also
                 // while a long program such as pg_basebackup runs). Whether PostgreSQL serves is the coordinator's
                 // readiness; restarting this container for a slow database would only make things worse.
@@ -131,12 +138,12 @@ final class PostgresPodTemplate {
                 .build();
     }
 
-    private static Container coordinator(Postgres pg, String image) {
+    private static Container coordinator(Postgres pg, String image, boolean archiverCa) {
         return new ContainerBuilder()
                 .withName(PodContract.COORDINATOR_CONTAINER)
                 .withImage(image)
                 .withArgs(PodContract.MODE_COORDINATOR)
-                .withEnv(coordinatorEnv(pg))
+                .withEnv(coordinatorEnv(pg, archiverCa))
                 .addNewPort()
                 .withName(PodContract.COORDINATOR_METRICS_PORT_NAME)
                 .withContainerPort(PodContract.COORDINATOR_METRICS_PORT)
@@ -149,6 +156,7 @@ final class PostgresPodTemplate {
                         mount(PodContract.SECRETS_VOLUME, PodContract.SECRETS_DIR, true),
                         mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false))
                 .addAllToVolumeMounts(tlsMounts(pg))
+                .addAllToVolumeMounts(archiverMounts(pg))
                 // Readiness gates the Services: checked every second so a new primary is routed to quickly.
                 .withReadinessProbe(httpProbe(PodContract.COORDINATOR_READY_PATH, 1, 1, 2))
                 .withLivenessProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS,
@@ -160,11 +168,36 @@ final class PostgresPodTemplate {
     }
 
     static List<EnvVar> coordinatorEnv(Postgres pg) {
+        return coordinatorEnv(pg, false);
+    }
+
+    static List<EnvVar> coordinatorEnv(Postgres pg, boolean archiverCa) {
         List<EnvVar> env = new ArrayList<>(coordinatorEnvironment(pg).toEnvVars());
         if (PostgresSpecs.tlsManaged(pg)) {
             env.add(PostgresTls.envVar(PostgresTls.MOUNT_PATH));
         }
+        archiverEnvironment(pg, archiverCa)
+                .forEach((name, value) -> env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
         return env;
+    }
+
+    /**
+     * WAL archiving as the coordinator reads it (contract {@link ArchiverEnvironment}): settings in the environment,
+     * the access keys only as files of the mounted Secret. Empty without spec.archiver.
+     */
+    static Map<String, String> archiverEnvironment(Postgres pg, boolean archiverCa) {
+        return PostgresSpecs.archiver(pg).map(a -> ArchiverEnvironment.environment(a.getS3().getBucket(),
+                        a.getS3().getEndpoint(), a.getS3().getPrefix(), a.getS3().getRegion(),
+                        a.getCompression() == null ? null : a.getCompression().value(), ArchiverEnvironment.MOUNT_PATH,
+                        archiverCa ? ArchiverEnvironment.MOUNT_PATH + "/" + ArchiverEnvironment.CA_CERT_FILE : null))
+                .orElse(Map.of());
+    }
+
+    /** Both containers: the coordinator reads the keys, the postgres container's archive_command the CA bundle. */
+    private static List<VolumeMount> archiverMounts(Postgres pg) {
+        return PostgresSpecs.archiver(pg).isPresent()
+                ? List.of(mount(ArchiverEnvironment.VOLUME, ArchiverEnvironment.MOUNT_PATH, true))
+                : List.of();
     }
 
     /** The server certificate in both containers: PostgreSQL serves it, the coordinator verifies peers with its CA. */
@@ -190,6 +223,10 @@ final class PostgresPodTemplate {
     }
 
     static List<Volume> volumes(Postgres pg) {
+        return volumes(pg, false);
+    }
+
+    static List<Volume> volumes(Postgres pg, boolean archiverCa) {
         String name = PostgresObjects.name(pg);
         List<Volume> volumes = new ArrayList<>();
         if (PostgresSpecs.storageType(pg) == StorageType.EPHEMERAL) {
@@ -215,6 +252,7 @@ final class PostgresPodTemplate {
                         .toList())
                 .endProjected()
                 .build());
+        PostgresSpecs.archiverSecret(pg).ifPresent(secret -> volumes.add(archiverVolume(secret, archiverCa)));
         if (PostgresSpecs.tlsManaged(pg)) {
             volumes.add(new VolumeBuilder().withName(PostgresTls.VOLUME)
                     .withNewSecret().withSecretName(Names.serverCertSecret(name))
@@ -222,6 +260,25 @@ final class PostgresPodTemplate {
                     .build());
         }
         return volumes;
+    }
+
+    /**
+     * Only the keys the archiver reads (a Secret may hold others, e.g. KubeStash's for other providers); group-readable
+     * as the other Secrets, for PostgreSQL's user in the postgres container.
+     */
+    private static Volume archiverVolume(String secret, boolean withCa) {
+        List<io.fabric8.kubernetes.api.model.KeyToPath> items = new ArrayList<>(List.of(
+                new KeyToPathBuilder().withKey(ArchiverEnvironment.ACCESS_KEY_ID_FILE)
+                        .withPath(ArchiverEnvironment.ACCESS_KEY_ID_FILE).build(),
+                new KeyToPathBuilder().withKey(ArchiverEnvironment.SECRET_ACCESS_KEY_FILE)
+                        .withPath(ArchiverEnvironment.SECRET_ACCESS_KEY_FILE).build()));
+        if (withCa) {
+            items.add(new KeyToPathBuilder().withKey(ArchiverEnvironment.CA_CERT_FILE)
+                    .withPath(ArchiverEnvironment.CA_CERT_FILE).build());
+        }
+        return new VolumeBuilder().withName(ArchiverEnvironment.VOLUME)
+                .withNewSecret().withSecretName(secret).withItems(items).withDefaultMode(0440).endSecret()
+                .build();
     }
 
     /** Only the two keys the coordinator reads, under a directory named after the Secret. */

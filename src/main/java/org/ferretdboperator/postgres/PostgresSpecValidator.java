@@ -12,6 +12,7 @@ import org.ferretdboperator.api.common.StandbyMode;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.Postgres;
+import org.ferretdboperator.contract.ArchiverEnvironment;
 import org.ferretdboperator.contract.PostgresDistribution;
 
 /**
@@ -62,9 +63,65 @@ final class PostgresSpecValidator {
                     + "\": name a PostgreSQL image with the DocumentDB extension, such as "
                     + "ghcr.io/ferretdb/postgres-documentdb:17-0.102.0-ferretdb-2.0.0"));
         }
+        checkArchiver(pg, namespace, secrets, problems);
         problems.addAll(org.ferretdboperator.tls.ManagedCertificates.problems(
                 pg.getSpec() == null ? null : pg.getSpec().getTls(), "spec.tls"));
         return problems;
+    }
+
+    /**
+     * What the schema cannot see of spec.archiver: the credentials Secret and its keys. The schema refuses the rest
+     * (bucket name, endpoint without https://, unknown compression, retention format, KubeDB's ref); the API server's
+     * defaults do not reach objects built in code, so the essentials are checked here again.
+     */
+    private static void checkArchiver(Postgres pg, String namespace, Function<String, Optional<Secret>> secrets,
+            List<Problem> problems) {
+        if (pg.getSpec() == null || pg.getSpec().getArchiver() == null) {
+            return;
+        }
+        var archiver = pg.getSpec().getArchiver();
+        if (archiver.getRef() != null) {
+            problems.add(Problem.invalidSpec("spec.archiver.ref", "KubeDB's PostgresArchiver object is not supported: "
+                    + "configure the store inline in spec.archiver.s3"));
+        }
+        var s3 = archiver.getS3();
+        if (s3 == null) {
+            problems.add(Problem.invalidSpec("spec.archiver.s3", "is required: the S3-compatible store the WAL is archived to"));
+            return;
+        }
+        if (s3.getBucket() == null || s3.getBucket().isBlank()) {
+            problems.add(Problem.invalidSpec("spec.archiver.s3.bucket", "is required"));
+        }
+        if (s3.getEndpoint() == null || !s3.getEndpoint().startsWith("https://")) {
+            problems.add(Problem.invalidSpec("spec.archiver.s3.endpoint", "must be https://host[:port] (pgBackRest speaks "
+                    + "TLS only), not \"" + s3.getEndpoint() + "\""));
+        }
+        String name = s3.getSecretName();
+        if (name == null || name.isBlank()) {
+            problems.add(Problem.invalidSpec("spec.archiver.s3.secretName", "is required"));
+            return;
+        }
+        Optional<Secret> secret = secrets.apply(name);
+        if (secret.isEmpty()) {
+            problems.add(Problem.invalidSpec("spec.archiver.s3.secretName", "Secret \"" + name + "\" not found in namespace "
+                    + namespace));
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String key : List.of(ArchiverEnvironment.ACCESS_KEY_ID_FILE, ArchiverEnvironment.SECRET_ACCESS_KEY_FILE)) {
+            if (isEmpty(secret.get(), key)) {
+                missing.add(key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            problems.add(Problem.invalidSpec("spec.archiver.s3.secretName", "Secret \"" + name + "\" has no non-empty key(s) "
+                    + String.join(", ", missing)));
+        }
+    }
+
+    /** Whether the archiver's Secret carries a CA bundle for the endpoint (KubeStash's key CA_CERT_DATA). */
+    static boolean hasArchiverCa(Secret secret) {
+        return !isEmpty(secret, ArchiverEnvironment.CA_CERT_FILE);
     }
 
     private static void checkCredentials(String field, String name, String namespace,

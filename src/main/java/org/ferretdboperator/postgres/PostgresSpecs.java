@@ -11,6 +11,7 @@ import org.ferretdboperator.api.common.SecretReference;
 import org.ferretdboperator.api.common.StandbyMode;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.api.postgres.ArchiverSpec;
 import org.ferretdboperator.api.postgres.DatabaseUser;
 import org.ferretdboperator.api.postgres.LeaderElectionSpec;
 import org.ferretdboperator.api.postgres.Postgres;
@@ -174,6 +175,15 @@ public final class PostgresSpecs {
         return new ArrayList<>(names);
     }
 
+    /** spec.archiver with its store, when WAL archiving is configured. */
+    public static Optional<ArchiverSpec> archiver(Postgres pg) {
+        return Optional.ofNullable(pg.getSpec()).map(PostgresSpec::getArchiver).filter(a -> a.getS3() != null);
+    }
+
+    public static Optional<String> archiverSecret(Postgres pg) {
+        return archiver(pg).map(a -> a.getS3().getSecretName()).filter(n -> n != null && !n.isBlank());
+    }
+
     /** Secrets the user provides and the operator only reads. */
     public static List<String> userSecrets(Postgres pg) {
         Set<String> names = new LinkedHashSet<>();
@@ -181,6 +191,7 @@ public final class PostgresSpecs {
             names.add(authSecretName(pg));
         }
         users(pg).forEach(u -> names.add(u.getSecretName()));
+        archiverSecret(pg).ifPresent(names::add);
         return new ArrayList<>(names);
     }
 

@@ -43,19 +43,28 @@ public class PostgresStatefulSetDependent extends CRUDKubernetesDependentResourc
 
     @Override
     protected StatefulSet desired(Postgres pg, Context<Postgres> context) {
-        return desired(pg, operatorImage.image(), context.getSecondaryResource(StatefulSet.class));
+        boolean archiverCa = PostgresSpecs.archiverSecret(pg)
+                .flatMap(secret -> ReferencedSecrets.lookup(context, pg.getMetadata().getNamespace(), secret))
+                .map(PostgresSpecValidator::hasArchiverCa)
+                .orElse(false);
+        return desired(pg, operatorImage.image(), context.getSecondaryResource(StatefulSet.class), archiverCa);
+    }
+
+    static StatefulSet desired(Postgres pg, String coordinatorImage, Optional<StatefulSet> existing) {
+        return desired(pg, coordinatorImage, existing, false);
     }
 
     /**
      * @param existing the StatefulSet as it is, if any: its volumeClaimTemplates are immutable, so they are kept as
      *                 created (see {@link PostgresStatusBuilder} for the condition that reports a spec change there)
+     * @param archiverCa the archiver's Secret holds a CA bundle for the endpoint
      */
-    static StatefulSet desired(Postgres pg, String coordinatorImage, Optional<StatefulSet> existing) {
+    static StatefulSet desired(Postgres pg, String coordinatorImage, Optional<StatefulSet> existing, boolean archiverCa) {
         String name = PostgresObjects.name(pg);
         List<PersistentVolumeClaim> claimTemplates = existing
                 .map(sts -> sts.getSpec().getVolumeClaimTemplates().stream().map(PostgresStatefulSetDependent::withoutStatus).toList())
                 .orElseGet(() -> claimTemplates(pg));
-        var template = PostgresPodTemplate.build(pg, coordinatorImage);
+        var template = PostgresPodTemplate.build(pg, coordinatorImage, archiverCa);
         if (existing.isPresent()) {
             // The data volume's source was fixed at creation as well: a claim template, or an emptyDir.
             boolean hasClaim = claimTemplates.stream().anyMatch(c -> PodContract.DATA_VOLUME.equals(c.getMetadata().getName()));

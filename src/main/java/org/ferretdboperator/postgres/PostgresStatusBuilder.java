@@ -18,6 +18,9 @@ import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.api.postgres.PostgresStatus;
 import org.ferretdboperator.contract.MemberStateCodec;
+import org.ferretdboperator.coordinator.decision.ArchiverState;
+import java.util.Map;
+import java.util.TreeMap;
 import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.status.Conditions;
@@ -105,6 +108,18 @@ final class PostgresStatusBuilder {
                     .collect(Collectors.joining("; ")) + ". Nothing is created or changed until this is fixed.");
         }
         statefulSet.ifPresentOrElse(sts -> storage(pg, sts, conditions), () -> conditions.remove(STORAGE_UP_TO_DATE));
+        List<Problem> archiverProblems = problems.stream()
+                .filter(problem -> problem.field() != null && problem.field().startsWith("spec.archiver")).toList();
+        if (pg.getSpec() != null && pg.getSpec().getArchiver() != null && !archiverProblems.isEmpty()) {
+            conditions.set(WalArchivingCondition.TYPE, FALSE, REASON_INVALID_SPEC, archiverProblems.stream()
+                    .map(Problem::message).collect(Collectors.joining("; ")));
+        } else if (PostgresSpecs.archiver(pg).isPresent() && !halted) {
+            WalArchivingCondition.Judgement archiving = WalArchivingCondition.judge(members.primaryName(),
+                    members.archivers());
+            conditions.set(WalArchivingCondition.TYPE, archiving.status(), archiving.reason(), archiving.message());
+        } else {
+            conditions.remove(WalArchivingCondition.TYPE);
+        }
 
         PostgresStatus status = new PostgresStatus();
         status.setObservedGeneration(pg.getMetadata().getGeneration());
@@ -225,6 +240,18 @@ final class PostgresStatusBuilder {
                             .map(MemberState::problem).filter(Objects::nonNull)
                             .map(problem -> p.getMetadata().getName() + ": " + problem).stream())
                     .toList();
+        }
+
+        /** Each member's published pg_stat_archiver, by pod name. */
+        Map<String, ArchiverState> archivers() {
+            Map<String, ArchiverState> out = new TreeMap<>();
+            for (Pod p : members) {
+                MemberStateCodec.decode(p.getMetadata().getAnnotations() == null ? null
+                                : p.getMetadata().getAnnotations().get(PodContract.MEMBER_STATE_ANNOTATION))
+                        .map(MemberState::archiver)
+                        .ifPresent(a -> out.put(p.getMetadata().getName(), a));
+            }
+            return out;
         }
 
         boolean allReady() {

@@ -28,4 +28,16 @@ class MemberStateCodecTest {
         // what a coordinator of the previous release published reads as no problem
         assertThat(MemberStateCodec.decode(MemberStateCodec.encode(plain)).orElseThrow().problem()).isNull();
     }
+
+    @Test
+    void theArchiverStateTravelsAndAnOlderCoordinatorsStateReadsWithoutIt() {
+        MemberState plain = new MemberState(MemberState.PRIMARY, 2, 0x5000, false, null, true, "pg-0.pods:5432", false,
+                null, 7L, 2);
+        assertThat(MemberStateCodec.encode(plain)).doesNotContain("archiver");
+        MemberState archiving = plain.withArchiver(new org.ferretdboperator.coordinator.decision.ArchiverState(12,
+                "000000020000000000000007", "2026-12-06T15:00:10.123Z", 1, "000000010000000000000005",
+                "2026-12-06T14:00:00Z"));
+        assertThat(MemberStateCodec.decode(MemberStateCodec.encode(archiving))).contains(archiving);
+        assertThat(MemberStateCodec.decode(MemberStateCodec.encode(plain)).orElseThrow().archiver()).isNull();
+    }
 }

@@ -114,4 +114,43 @@ class PostgresSpecValidatorTest {
         u.setDatabase(database);
         return u;
     }
+
+    @Test
+    void archiverSecretMustExistWithBothAccessKeys() {
+        pg.getSpec().setArchiver(ArchiverFixtures.archiver("s3-creds"));
+        assertThat(validate()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.archiver.s3.secretName");
+            assertThat(p.message()).contains("\"s3-creds\" not found in namespace ns");
+        });
+
+        secrets.put("s3-creds", ArchiverFixtures.secret("s3-creds", Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "")));
+        assertThat(validate()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("spec.archiver.s3.secretName");
+            assertThat(p.message()).endsWith("has no non-empty key(s) AWS_SECRET_ACCESS_KEY");
+        });
+
+        secrets.put("s3-creds", ArchiverFixtures.secret("s3-creds", Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "s3cr3t")));
+        assertThat(validate()).isEmpty();
+        // the informer's cache keeps only which keys are set: it validates the same
+        secrets.put("s3-creds", ReferencedSecrets.KeysOnlyStore.redact(secrets.get("s3-creds")));
+        assertThat(validate()).isEmpty();
+        assertThat(PostgresSpecValidator.hasArchiverCa(secrets.get("s3-creds"))).isFalse();
+    }
+
+    @Test
+    void archiverRefusesKubeDbsReferenceAnEndpointWithoutHttpsAndAMissingStore() {
+        secrets.put("s3-creds", ArchiverFixtures.secret("s3-creds", Map.of("AWS_ACCESS_KEY_ID", "AKID", "AWS_SECRET_ACCESS_KEY", "x")));
+        var archiver = ArchiverFixtures.archiver("s3-creds");
+        archiver.getS3().setEndpoint("s3.storage.example:9000");
+        var ref = new org.ferretdboperator.api.postgres.ArchiverReference();
+        ref.setName("pg-archiver");
+        archiver.setRef(ref);
+        pg.getSpec().setArchiver(archiver);
+        assertThat(validate()).extracting(Problem::field).containsExactly("spec.archiver.ref", "spec.archiver.s3.endpoint");
+        assertThat(validate().get(1).message()).contains("https://host[:port]").contains("\"s3.storage.example:9000\"");
+
+        archiver.setRef(null);
+        archiver.setS3(null);
+        assertThat(validate()).extracting(Problem::field).containsExactly("spec.archiver.s3");
+    }
 }

@@ -248,4 +248,27 @@ class PostgresStatusBuilderTest {
         assertThat(storage.getStatus()).isEqualTo("False");
         assertThat(storage.getMessage()).contains("spec.storage.resources.requests.storage").contains("5Gi").contains("1Gi");
     }
+
+    @Test
+    void walArchivingIsJudgedFromThePrimarysPublishedArchiverStateThroughTheCodec() {
+        assertThat(condition(build(allReady()), WalArchivingCondition.TYPE)).as("no spec.archiver, no condition").isEmpty();
+
+        pg.getSpec().setArchiver(ArchiverFixtures.archiver("s3-creds"));
+        List<Pod> pods = allReady();
+        var failing = new org.ferretdboperator.coordinator.decision.ArchiverState(7, "000000010000000000000007",
+                "2026-01-01T00:00:00Z", 2, "000000010000000000000008", "2026-01-01T00:01:00Z");
+        pods.get(0).getMetadata().setAnnotations(Map.of(PodContract.MEMBER_STATE_ANNOTATION, MemberStateCodec.encode(
+                new MemberState(MemberState.PRIMARY, 1, 0, false, null, true, "pg-0.x:5432", false, null, 0, 3)
+                        .withArchiver(failing))));
+        Condition archiving = condition(build(pods), WalArchivingCondition.TYPE).orElseThrow();
+        assertThat(archiving.getStatus()).isEqualTo("False");
+        assertThat(archiving.getReason()).isEqualTo(WalArchivingCondition.REASON_FAILING);
+        assertThat(archiving.getMessage()).startsWith("pg-0 (primary)").contains("000000010000000000000008");
+
+        // a spec.archiver problem is the condition's message, naming the field
+        Condition invalid = condition(build(pods, List.of(Problem.invalidSpec("spec.archiver.s3.secretName",
+                "Secret \"s3-creds\" not found in namespace ns")), T0), WalArchivingCondition.TYPE).orElseThrow();
+        assertThat(invalid.getStatus()).isEqualTo("False");
+        assertThat(invalid.getMessage()).startsWith("spec.archiver.s3.secretName");
+    }
 }

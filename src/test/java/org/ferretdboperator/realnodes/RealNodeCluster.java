@@ -223,6 +223,11 @@ final class RealNodeCluster implements AutoCloseable {
         return ForeignCpu.clusterProcesses("/ferretdb-lc" + netIndex() + "-node-", cluster.stateDir());
     }
 
+    /** The host's address on this cluster's network: the nodes' default gateway, which pods reach as well. */
+    String hostAddress() {
+        return "10." + (100 + Integer.parseInt(netIndex())) + ".0.1";
+    }
+
     private String netIndex() {
         try {
             return Files.readAllLines(cluster.stateDir().resolve("cluster.env")).stream()

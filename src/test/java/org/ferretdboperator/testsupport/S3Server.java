@@ -42,6 +42,15 @@ public final class S3Server implements AutoCloseable {
 
     /** Starts versitygw on 127.0.0.1 with files under {@code dir} (emptied first); fails in CI when it is not built. */
     public static S3Server start(Path projectDir, Path dir) throws IOException {
+        return start(projectDir, dir, "127.0.0.1", List.of());
+    }
+
+    /**
+     * Like {@link #start(Path, Path)}, listening on {@code address} (for example the host's address on a real-node
+     * cluster's network, which its pods reach) with these extra DNS names in the certificate (pgBackRest checks the
+     * endpoint's host against DNS names only, so pods reach it by a Service name).
+     */
+    public static S3Server start(Path projectDir, Path dir, String address, List<String> dnsNames) throws IOException {
         Path binary = Tools.require(projectDir, TOOL, "VERSITYGW");
         Prerequisite.require(Prerequisite.onPath("openssl"), "openssl (makes the S3 server's TLS certificate)");
         deleteTree(dir);
@@ -52,13 +61,14 @@ public final class S3Server implements AutoCloseable {
         // localhost as a DNS name: pgBackRest matches the endpoint only against DNS names of the certificate
         Command.run(dir, Map.of(), Duration.ofSeconds(60), List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                 "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString()))
+                "subjectAltName=DNS:localhost,IP:127.0.0.1" + dnsNames.stream().map(n -> ",DNS:" + n)
+                        .collect(java.util.stream.Collectors.joining()), "-keyout", key.toString(), "-out", cert.toString()))
                 .requireSuccess();
         Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("rw-r--r--"));
         String accessKeyId = random(10);
         String secret = random(20);
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--port", "127.0.0.1:" + port, "--cert", cert.toString(),
+        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--port", address + ":" + port, "--cert", cert.toString(),
                 "--key", key.toString(), "posix", dir.resolve("root").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("versitygw.log").toFile());
@@ -66,13 +76,14 @@ public final class S3Server implements AutoCloseable {
         pb.environment().put("ROOT_SECRET_KEY", secret);
         Process process = pb.start();
         S3Server server = new S3Server(dir, port, accessKeyId, secret, process);
+        String probe = "0.0.0.0".equals(address) ? "127.0.0.1" : address;
         try {
-            Awaitility.await("versitygw listening on 127.0.0.1:" + port).atMost(Duration.ofSeconds(30))
+            Awaitility.await("versitygw listening on " + address + ":" + port).atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100)).until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("versitygw exited: " + Files.readString(dir.resolve("versitygw.log")));
                         }
-                        try (Socket s = new Socket("127.0.0.1", port)) {
+                        try (Socket s = new Socket(probe, port)) {
                             return true;
                         } catch (IOException e) {
                             return false;
@@ -93,6 +104,10 @@ public final class S3Server implements AutoCloseable {
 
     public String endpoint() {
         return "https://localhost:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public Path caFile() {

@@ -45,7 +45,11 @@ final class CrdSchemaValidator {
                             && !self.get("sslMode").asText().equals("preferSSL")),
             Map.entry("self.leaseDurationMillis > self.renewDeadlineMillis && self.renewDeadlineMillis >= 2 * self.retryPeriodMillis",
                     self -> self.get("leaseDurationMillis").asLong() > self.get("renewDeadlineMillis").asLong()
-                            && self.get("renewDeadlineMillis").asLong() >= 2 * self.get("retryPeriodMillis").asLong()));
+                            && self.get("renewDeadlineMillis").asLong() >= 2 * self.get("retryPeriodMillis").asLong()),
+            Map.entry("!has(self.ref)", self -> !self.has("ref")),
+            Map.entry("has(self.s3)", self -> self.has("s3")),
+            Map.entry("!has(self.prefix) || !self.prefix.contains('..')",
+                    self -> !self.has("prefix") || !self.get("prefix").asText().contains("..")));
 
     /** Defaults the object in place, as the API server does before validating, and returns every error. */
     static List<String> validate(JSONSchemaProps schema, ObjectNode object) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
 import org.ferretdboperator.api.common.PodTemplate;
 import org.ferretdboperator.api.common.StorageType;
 import org.ferretdboperator.api.common.StreamingMode;
+import org.ferretdboperator.api.postgres.ArchiverSpec;
 
 /** The highly available PostgreSQL that stores FerretDB's data; becomes the Postgres object {@code <name>-pg-backend}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,6 +34,17 @@ public class BackendSpec {
     @JsonPropertyDescription("Synchronous: a commit waits for a standby, and a failover never loses an acknowledged commit. Asynchronous: commits do not wait; a failover may lose up to maximumLagBeforeFailover bytes.")
     @Default("Synchronous")
     private StreamingMode streamingMode;
+
+    @JsonPropertyDescription("Continuous WAL archiving of the backend to S3-compatible object storage (spec.archiver of the Postgres <name>-pg-backend).")
+    private ArchiverSpec archiver;
+
+    public ArchiverSpec getArchiver() {
+        return archiver;
+    }
+
+    public void setArchiver(ArchiverSpec archiver) {
+        this.archiver = archiver;
+    }
 
     public Integer getReplicas() {
         return replicas;

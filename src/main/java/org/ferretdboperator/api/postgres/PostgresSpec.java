@@ -75,6 +75,17 @@ public class PostgresSpec {
         this.tls = tls;
     }
 
+    @JsonPropertyDescription("Continuous WAL archiving to S3-compatible object storage with pgBackRest (every member archives, so the chain has no gap across a failover). Condition WALArchiving reports whether it works.")
+    private ArchiverSpec archiver;
+
+    public ArchiverSpec getArchiver() {
+        return archiver;
+    }
+
+    public void setArchiver(ArchiverSpec archiver) {
+        this.archiver = archiver;
+    }
+
     @JsonPropertyDescription("Application roles the primary keeps in place (FerretDB's own role among them).")
     private List<DatabaseUser> users;
 

@@ -19,7 +19,7 @@ public class PostgresStatus {
     @JsonPropertyDescription("The pod labelled kubedb.com/role=primary.")
     private String primary;
 
-    @JsonPropertyDescription("Conditions: ProvisioningStarted, ReplicaReady, AcceptingConnection, SinglePrimary, Ready, Provisioned, Halted, Valid, Synced, StorageUpToDate (docs/troubleshooting.md).")
+    @JsonPropertyDescription("Conditions: ProvisioningStarted, ReplicaReady, AcceptingConnection, SinglePrimary, Ready, Provisioned, Halted, Valid, Synced, StorageUpToDate, WALArchiving (with spec.archiver; docs/backups.md) (docs/troubleshooting.md).")
     private List<Condition> conditions = new ArrayList<>();
 
     public Phase getPhase() {

@@ -19,10 +19,19 @@ package org.ferretdboperator.coordinator.decision;
  * @param version              increases with every publication
  * @param problem              why this member cannot serve at all until a person acts (an unusable image), for the
  *                             operator's status; null when there is none
+ * @param archiver             this member's pg_stat_archiver when WAL archiving is on and PostgreSQL answered; null
+ *                             otherwise
  */
 public record MemberState(String role, int timeline, long lsn, boolean walReceiverStreaming, String upstream,
         boolean healthy, String address, boolean shuttingDown, String expiredLeaseVersion, long systemIdentifier,
-        long version, String problem) {
+        long version, String problem, ArchiverState archiver) {
+
+    public MemberState(String role, int timeline, long lsn, boolean walReceiverStreaming, String upstream,
+            boolean healthy, String address, boolean shuttingDown, String expiredLeaseVersion, long systemIdentifier,
+            long version, String problem) {
+        this(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown, expiredLeaseVersion,
+                systemIdentifier, version, problem, null);
+    }
 
     public MemberState(String role, int timeline, long lsn, boolean walReceiverStreaming, String upstream,
             boolean healthy, String address, boolean shuttingDown, String expiredLeaseVersion, long systemIdentifier,
@@ -43,11 +52,16 @@ public record MemberState(String role, int timeline, long lsn, boolean walReceiv
 
     public MemberState withProblem(String p) {
         return new MemberState(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown,
-                expiredLeaseVersion, systemIdentifier, version, p);
+                expiredLeaseVersion, systemIdentifier, version, p, archiver);
     }
 
     public MemberState withVersion(long v) {
         return new MemberState(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown,
-                expiredLeaseVersion, systemIdentifier, v, problem);
+                expiredLeaseVersion, systemIdentifier, v, problem, archiver);
+    }
+
+    public MemberState withArchiver(ArchiverState a) {
+        return new MemberState(role, timeline, lsn, walReceiverStreaming, upstream, healthy, address, shuttingDown,
+                expiredLeaseVersion, systemIdentifier, version, problem, a);
     }
 }
