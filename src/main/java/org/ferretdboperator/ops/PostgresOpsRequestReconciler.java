@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ferretdboperator.api.common.Phase;
+import org.ferretdboperator.api.ops.ApplyOption;
 import org.ferretdboperator.api.ops.OpsRequestPhase;
 import org.ferretdboperator.api.ops.PostgresOpsRequest;
 import org.ferretdboperator.api.ops.PostgresOpsRequestSpec;
@@ -75,6 +76,12 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         PostgresOpsRequestSpec spec = request.getSpec();
         String postgresName = spec.getDatabaseRef().getName();
         String namespace = request.getMetadata().getNamespace();
+        if (postgres != null && spec.getType() == PostgresOpsRequestType.FORCE_FAIL_OVER
+                && spec.getApply() != ApplyOption.ALWAYS) {
+            // needs apply: Always whatever state the database is in (it is never Ready when this is needed): its own
+            // refusal names spec.apply and says why, before the generic readiness rule of apply: IfReady
+            return ForceFailOver.step(request, context.getClient(), postgres, status, Duration.ZERO);
+        }
         Phase dbPhase = postgres == null || postgres.getStatus() == null ? null : postgres.getStatus().getPhase();
         Optional<String> typeProblem = postgres != null && spec.getType() == PostgresOpsRequestType.HORIZONTAL_SCALING
                 ? BackendScaling.problem(request, postgres) : Optional.empty();
