@@ -685,6 +685,7 @@ class GuideFailuresOnRealNodesIT {
         StringBuilder out = new StringBuilder(cluster.describePods(NAMESPACE)).append('\n');
         for (int i = 0; i < 3; i++) {
             out.append(cluster.logs(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
+            out.append(cluster.decisionLog(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
         }
         for (int i = 0; i < PRIMARY_SERVERS; i++) {
             out.append(cluster.logs(NAMESPACE, FERRETDB + "-" + i, "ferretdb")).append('\n');

@@ -341,6 +341,31 @@ final class RealNodeCluster implements AutoCloseable {
         return "--- " + pod + "/" + container + " ---\n" + r.stdout() + r.stderr();
     }
 
+    /**
+     * A container's log lines that carry a decision or a problem, from its previous run (if the kubelet restarted it)
+     * and its current one: the tail alone is often a JVM's shutdown output, which says nothing about why.
+     */
+    String decisionLog(String namespace, String pod, String container) {
+        StringBuilder out = new StringBuilder();
+        for (boolean previous : new boolean[] {true, false}) {
+            List<String> args = new ArrayList<>(List.of("logs", "-n", namespace, pod, "-c", container, "--timestamps"));
+            if (previous) {
+                args.add("--previous");
+            }
+            Command.Result r = cluster.kubectl(args.toArray(String[]::new));
+            List<String> lines = r.stdout().lines()
+                    .filter(l -> l.contains("CoordinatorLoop") || l.contains("WARN") || l.contains("ERROR"))
+                    .toList();
+            out.append("--- ").append(pod).append('/').append(container).append(previous ? " (previous run)" : "")
+                    .append(": ").append(lines.size()).append(" decision and problem lines, last 80 ---\n");
+            lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> out.append(l).append('\n'));
+            if (!r.stderr().isBlank() && !previous) {
+                out.append(r.stderr());
+            }
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() {
         forwarders.forEach(Process::destroy);
