@@ -28,7 +28,9 @@ import org.ferretdboperator.contract.PodContract;
  * touch PostgreSQL unless the experimental {@code --setup-database} (which needs {@code --test-enable-new-auth}) is
  * set, and the image has no shell or client for an exec probe, so 1.x readiness means "listening"; the FerretDB
  * object's phase still follows the backend's real SQL health (see FerretDBStatusBuilder). 1.18–1.22 have no health
- * endpoints at all and get TCP probes on the client port.
+ * endpoints at all and get TCP probes on the client port. Readiness is probed every second, so that a server started
+ * afresh (a restart after its backend's primary host was lost, see {@link StrandedServerConnections}) joins its
+ * Service within a second of listening, not at the next of five.
  */
 public final class ServerStatefulSetBuilder {
 
@@ -93,7 +95,7 @@ public final class ServerStatefulSetBuilder {
                     .withContainerPort(ServerTls.clientPort(ferretdb)).withProtocol("TCP").endPort()
                 .addNewPort().withName(PodContract.FERRETDB_DEBUG_PORT_NAME)
                     .withContainerPort(PodContract.FERRETDB_DEBUG_PORT).withProtocol("TCP").endPort()
-                .withReadinessProbe(healthEndpoints ? http("/debug/readyz", 5, 6, 3) : tcp(5, 3))
+                .withReadinessProbe(healthEndpoints ? http("/debug/readyz", 1, 3, 3) : tcp(1, 3))
                 .withLivenessProbe(healthEndpoints ? http("/debug/livez", 10, 5, 3) : tcp(10, 3))
                 .withResources(new ResourceRequirementsBuilder()
                         .addToRequests("cpu", new Quantity("500m"))
