@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Feeds {@link OperatorMetrics} from informers on the backends' Leases and pods and on the Postgres and FerretDB
- * objects: read-only, and independent of whether any coordinator answers. Runs in the operator only (the same binary
+ * objects: read-only, and independent of whether any coordinator answers. Each completed change of primary is also
+ * published as a {@link BackendLeaderChange}. Runs in the operator only (the same binary
  * also runs as the pg-coordinator, which sets {@code ferretdb-operator.metrics.derived.enabled=false}).
  */
 @ApplicationScoped
@@ -54,12 +56,14 @@ public class BackendWatch {
     private final Map<String, FailoverTracker> trackers = new HashMap<>();
     private final Map<String, LeaseView> leases = new HashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final Event<BackendLeaderChange> leaderChanges;
 
-    public BackendWatch(KubernetesClient client, OperatorMetrics metrics,
+    public BackendWatch(KubernetesClient client, OperatorMetrics metrics, Event<BackendLeaderChange> leaderChanges,
             @ConfigProperty(name = "ferretdb-operator.metrics.derived.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "quarkus.operator-sdk.namespaces") Optional<List<String>> namespaces) {
         this.client = client;
         this.metrics = metrics;
+        this.leaderChanges = leaderChanges;
         this.enabled = enabled;
         this.namespaces = namespaces;
     }
@@ -208,6 +212,8 @@ public class BackendWatch {
         LOG.infof("Postgres %s/%s: %s from %s to %s (term %d)%s", ns, pg, c.reason().label(), c.from(), c.to(), c.term(),
                 c.duration().map(d -> " took " + d.toMillis() + " ms").orElse(", duration unknown (not watched from its start)"));
         metrics.leaderChanged(ns, pg, c);
+        // observers may do I/O (StrandedServerConnections probes a host): never on the informer's thread
+        leaderChanges.fireAsync(new BackendLeaderChange(ns, pg, c));
     }
 
     private void publish(String ns, String pg, FailoverTracker t) {

@@ -26,6 +26,7 @@ import org.ferretdboperator.harness.ferretdb.Gaps;
 import org.ferretdboperator.harness.ForeignCpu;
 import org.ferretdboperator.harness.ferretdb.MongoWorkload;
 import org.ferretdboperator.harness.ferretdb.SetChecker;
+import org.ferretdboperator.ferretdb.StrandedServerConnections;
 import org.ferretdboperator.support.Labels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -389,6 +390,7 @@ class GuideFailuresOnRealNodesIT {
                     await(name + ": inserts acknowledged through " + FERRETDB + " before the fault")
                             .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                             .until(() -> writer.acks().size() >= 20);
+                    int serverRestartsBefore = serverRestartEvents();
                     java.time.Instant faultWall = java.time.Instant.now();
                     long faultAt = System.nanoTime();
                     timeline.markFault(faultAt, victims, oldPrimary, nodeLost ? "node-" + lostNode : null);
@@ -515,6 +517,17 @@ class GuideFailuresOnRealNodesIT {
                     soft.assertThat(dual.stream().map(d -> String.format("%s from %+.2f s after the fault for %.2f s",
                             d.members(), (d.fromNanos() - faultAt) / 1e9, d.seconds())).toList())
                             .as(name + ": moments with two pods labelled primary").isEmpty();
+                    int serverRestarts = serverRestartEvents() - serverRestartsBefore;
+                    if (nodeLost) {
+                        soft.assertThat(serverRestarts).as(name + ": the operator restarted the primary FerretDB servers "
+                                + "(Event " + StrandedServerConnections.EVENT_REASON + ") once the failover away from "
+                                + "the lost node was over: their connections to it would wait for TCP to give up")
+                                .isPositive();
+                    } else {
+                        soft.assertThat(serverRestarts).as(name + ": FerretDB servers restarted by the operator (Event "
+                                + StrandedServerConnections.EVENT_REASON + "), though the old primary's host answers")
+                                .isZero();
+                    }
                     if (nodeLost) {
                         soft.assertThat(oldPodWhileDown).as(name + ": the old primary's pod when the failover was over "
                                 + "and writes were acknowledged again, its node still down (failover did not wait for "
@@ -548,6 +561,13 @@ class GuideFailuresOnRealNodesIT {
         } finally {
             ownClients.forEach(MongoClient::close);
         }
+    }
+
+    /** How many times the operator restarted this namespace's FerretDB servers after losing the primary's host. */
+    private static int serverRestartEvents() {
+        return cluster.admin().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> StrandedServerConnections.EVENT_REASON.equals(e.getReason()))
+                .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum();
     }
 
     /** A pod other than {@code oldPrimary} labelled primary and Ready, and no other pod labelled primary. */
@@ -690,6 +710,7 @@ class GuideFailuresOnRealNodesIT {
         for (int i = 0; i < PRIMARY_SERVERS; i++) {
             out.append(cluster.logs(NAMESPACE, FERRETDB + "-" + i, "ferretdb")).append('\n');
         }
+        out.append(cluster.operatorLog());
         return out.toString();
     }
 

@@ -341,6 +341,21 @@ final class RealNodeCluster implements AutoCloseable {
         return "--- " + pod + "/" + container + " ---\n" + r.stdout() + r.stderr();
     }
 
+    /** Each operator replica's lines about backends and FerretDB servers (leader changes, reactions, problems). */
+    String operatorLog() {
+        StringBuilder out = new StringBuilder();
+        for (var pod : admin().pods().inNamespace(OPERATOR_NAMESPACE).list().getItems()) {
+            String name = pod.getMetadata().getName();
+            Command.Result r = cluster.kubectl("logs", "-n", OPERATOR_NAMESPACE, name, "--timestamps");
+            List<String> lines = r.stdout().lines().filter(l -> l.contains("Postgres ") || l.contains("FerretDB ")
+                    || l.contains("WARN") || l.contains("ERROR")).toList();
+            out.append("--- operator ").append(name).append(" on ").append(pod.getSpec().getNodeName()).append(": ")
+                    .append(lines.size()).append(" lines about backends, last 60 ---\n");
+            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> out.append(l).append('\n'));
+        }
+        return out.toString();
+    }
+
     /**
      * A container's log lines that carry a decision or a problem, from its previous run (if the kubelet restarted it)
      * and its current one: the tail alone is often a JVM's shutdown output, which says nothing about why.
