@@ -55,7 +55,7 @@ public class StrandedServerConnections {
     public StrandedServerConnections(KubernetesClient client,
             @ConfigProperty(name = "ferretdb-operator.stranded-connections.host-probe-port", defaultValue = "10250") int probePort,
             @ConfigProperty(name = "ferretdb-operator.stranded-connections.host-probe-timeout", defaultValue = "1s") Duration probeTimeout,
-            @ConfigProperty(name = "ferretdb-operator.stranded-connections.server-grace-period", defaultValue = "2s") Duration serverGracePeriod) {
+            @ConfigProperty(name = "ferretdb-operator.stranded-connections.server-grace-period", defaultValue = "0s") Duration serverGracePeriod) {
         this(client, HostProbe.TCP, probePort, probeTimeout, serverGracePeriod);
     }
 
@@ -154,8 +154,9 @@ public class StrandedServerConnections {
     }
 
     /**
-     * An eviction with a short grace period: the server's requests on the dead host's connections cannot finish, and
-     * its StatefulSet replaces it only once it is gone.
+     * An eviction without a grace period by default: the API object goes at once, so the StatefulSet starts the
+     * replacement while the kubelet still stops the old server (its requests on the dead host's connections cannot
+     * finish anyway; a server is stateless, so two for a moment do no harm).
      */
     private boolean evict(Pod pod) {
         var eviction = new EvictionBuilder().withNewMetadata().withName(pod.getMetadata().getName())

@@ -40,7 +40,8 @@ import org.jboss.logging.Logger;
 /**
  * Feeds {@link OperatorMetrics} from informers on the backends' Leases and pods and on the Postgres and FerretDB
  * objects: read-only, and independent of whether any coordinator answers. Each completed change of primary is also
- * published as a {@link BackendLeaderChange}. Runs in the operator only (the same binary
+ * published as a {@link BackendLeaderChange} (so {@code ferretdb-operator.metrics.derived.enabled=false} also stops
+ * what reacts to them). Runs in the operator only (the same binary
  * also runs as the pg-coordinator, which sets {@code ferretdb-operator.metrics.derived.enabled=false}).
  */
 @ApplicationScoped

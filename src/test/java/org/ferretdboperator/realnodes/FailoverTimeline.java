@@ -35,6 +35,7 @@ final class FailoverTimeline implements AutoCloseable {
 
     private final String postgres;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final SharedIndexInformer<Pod> servers;
     private final Map<String, Double> steps = new ConcurrentHashMap<>();
     private volatile long faultNanos;
     private volatile boolean marked;
@@ -49,7 +50,14 @@ final class FailoverTimeline implements AutoCloseable {
     private final Set<String> replacedReady = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<String>> endpointsBySlice = new ConcurrentHashMap<>();
 
-    FailoverTimeline(KubernetesClient client, String namespace, String postgres) {
+    /** The FerretDB's primary servers that existed at the fault (a restart by the operator replaces them). */
+    private Set<String> serverUidsBefore = Set.of();
+
+    /**
+     * @param ferretdb the FerretDB whose primary servers to follow (the operator restarts them after a lost host);
+     *                 null for none
+     */
+    FailoverTimeline(KubernetesClient client, String namespace, String postgres, String ferretdb) {
         this.postgres = postgres;
         informers.add(client.pods().inNamespace(namespace).withLabels(Labels.postgresSelector(postgres))
                 .inform(handler(this::pod, this::podGone), 0));
@@ -58,6 +66,13 @@ final class FailoverTimeline implements AutoCloseable {
                 .withLabel("kubernetes.io/service-name", Names.primaryService(postgres))
                 .inform(handler(this::slice, s -> { }), 0));
         informers.add(client.nodes().inform(handler(this::node, n -> { }), 0));
+        if (ferretdb != null) {
+            servers = client.pods().inNamespace(namespace).withLabels(Labels.ferretdbSelector(ferretdb, "primary"))
+                    .inform(handler(this::server, this::serverGone), 0);
+            informers.add(servers); // after the others: markFault reads them by index
+        } else {
+            servers = null;
+        }
     }
 
     private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> seen,
@@ -98,6 +113,8 @@ final class FailoverTimeline implements AutoCloseable {
                 .map(l -> String.valueOf(l.getSpec().getHolderIdentity())).orElse("");
         this.endpointsBefore = readyEndpoints();
         this.lostNode = lostNode;
+        this.serverUidsBefore = servers == null ? Set.of() : servers.getStore().list().stream()
+                .map(p -> p.getMetadata().getUid()).collect(java.util.stream.Collectors.toSet());
         this.faultNanos = faultNanos;
         this.marked = true;
     }
@@ -204,6 +221,35 @@ final class FailoverTimeline implements AutoCloseable {
         }
         if (now.size() == 1 && !now.contains(primaryBefore)) {
             step("primary Service endpoint on the new primary");
+        }
+    }
+
+    private synchronized void server(Pod pod) {
+        if (!marked) {
+            return;
+        }
+        if (serverUidsBefore.contains(pod.getMetadata().getUid())) {
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
+                step("FerretDB server evicted");
+            }
+            return;
+        }
+        step("FerretDB server replacement created");
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            step("FerretDB server replacement scheduled");
+        }
+        if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null && pod.getStatus()
+                .getContainerStatuses().stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null)) {
+            step("FerretDB server replacement running");
+        }
+        if (podReadyCondition(pod)) {
+            step("FerretDB server replacement Ready");
+        }
+    }
+
+    private synchronized void serverGone(Pod pod) {
+        if (marked && serverUidsBefore.contains(pod.getMetadata().getUid())) {
+            step("FerretDB server gone from the API");
         }
     }
 

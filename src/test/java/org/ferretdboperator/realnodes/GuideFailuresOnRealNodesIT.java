@@ -381,7 +381,7 @@ class GuideFailuresOnRealNodesIT {
             List<String> notListing = createOnEveryServer(collectionName);
 
             try (RoleLabels labels = new RoleLabels(cluster.admin(), NAMESPACE, BACKEND);
-                    FailoverTimeline timeline = new FailoverTimeline(cluster.admin(), NAMESPACE, BACKEND)) {
+                    FailoverTimeline timeline = new FailoverTimeline(cluster.admin(), NAMESPACE, BACKEND, FERRETDB)) {
                 await(name + ": the label watcher sees the three backend pods").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(100)).until(() -> labels.now().roles().size() == 3);
                 MongoWorkload writer = new MongoWorkload(collection, 2, Duration.ofMillis(50),
