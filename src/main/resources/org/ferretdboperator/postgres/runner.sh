@@ -111,6 +111,16 @@ uptime_ms() {
   UPTIME_MS=$(( 10#${up:-0} * 10 ))
 }
 
+# Whether pid $1 is a postmaster: a live process named postgres. postmaster.pid outlives a postmaster that died with its
+# container or node, and in the pod's shared process namespace its pid may by then be another container's program
+# (the coordinator's JVM, which a SIGQUIT makes print a thread dump: it was signalled every turn of this loop).
+is_postgres_process() {
+  local comm=""
+  [[ "$1" =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null || return 1
+  read -r comm < "/proc/$1/comm" 2>/dev/null
+  [[ "$comm" == postgres ]]
+}
+
 PRIMARY_SEEN=$'\x01'   # the heartbeat content last seen (\x01: none yet)
 PRIMARY_CHANGED_MS=0
 PRIMARY_FENCED_PID=""
@@ -132,7 +142,7 @@ watch_primary() {
   (( UPTIME_MS - PRIMARY_CHANGED_MS > RENEW_DEADLINE_MS )) || return 0
   [[ -e "$PGDATA/standby.signal" ]] && return 0
   read -r pid < "$PGDATA/postmaster.pid" 2>/dev/null
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+  is_postgres_process "$pid" || return 0
   if [[ "$pid" != "$PRIMARY_FENCED_PID" ]]; then
     echo "runner: primary heartbeat unchanged for $(( UPTIME_MS - PRIMARY_CHANGED_MS )) ms (renew deadline" \
       "$RENEW_DEADLINE_MS ms): immediate shutdown of PostgreSQL (postmaster $pid)"
@@ -183,7 +193,7 @@ postmaster_running() {
   local pid=""
   [[ -n "${PGDATA:-}" && -r "$PGDATA/postmaster.pid" ]] || return 1
   read -r pid < "$PGDATA/postmaster.pid" 2>/dev/null
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+  is_postgres_process "$pid"
 }
 
 run_request() {

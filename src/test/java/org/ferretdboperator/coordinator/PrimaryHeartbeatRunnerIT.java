@@ -163,6 +163,43 @@ class PrimaryHeartbeatRunnerIT {
         assertThat(Files.readString(runnerLog)).contains("primary heartbeat unchanged").contains("immediate shutdown");
     }
 
+    /**
+     * What a member finds after its node came back: a stale heartbeat, and the pid file of a postmaster that died with
+     * the node, whose pid now belongs to another program (in a pod, the coordinator's JVM: SIGQUIT made it print thread
+     * dumps every 50 ms, and the member never became Ready). The runner must not take that program for a postmaster.
+     */
+    @Test
+    @Order(4)
+    void aPidFileWhosePidNowBelongsToAnotherProgramIsNotAPostmasterToStop() throws Exception {
+        await("the postmaster stopped by the previous test").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).until(() -> !postmasterRunning());
+        List<String> command = new ArrayList<>();
+        if (LocalProcessRunner.isRoot()) {
+            command.addAll(List.of("runuser", "-u", PostgresPrograms.OS_USER, "--")); // signallable by the runner
+        }
+        command.addAll(List.of("sleep", "120"));
+        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path pidFile = pgdata.resolve("postmaster.pid");
+        try {
+            ProcessHandle other = await("the other program running").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toHandle()),
+                            launcher.descendants()).filter(h -> h.info().command().map(c -> c.endsWith("/sleep"))
+                                    .orElse(false)).findFirst(), Optional::isPresent).orElseThrow();
+            Files.writeString(pidFile, other.pid() + "\n" + pgdata + "\n");
+            heartbeat.beat();
+            awaitElapsed(Duration.ofMillis(3 * RENEW_DEADLINE_MS));
+            assertThat(other.isAlive()).as("the program holding the stale postmaster pid " + other.pid()
+                    + " after 3 renew deadlines of an unchanged heartbeat").isTrue();
+            assertThat(Files.readString(runnerLog)).doesNotContain("(postmaster " + other.pid() + ")");
+        } finally {
+            heartbeat.stop();
+            Files.deleteIfExists(pidFile);
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
+
     private static void write(AtomicLong lastAck, AtomicLong acks) {
         long id = 0;
         Connection c = null;
