@@ -1,7 +1,6 @@
 package org.ferretdboperator.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +28,41 @@ public final class Harness {
         return dir;
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int LOWEST_PORT = 10000;
+
+    /**
+     * A port free now, below the kernel's ephemeral range. A free ephemeral port (what binding port 0 gives) can become
+     * the source port of any outgoing connection before the process it is meant for binds it, and stay taken for as long
+     * as that connection lives (a watch on the API server): a harness coordinator then failed to start 64 times in a
+     * row ("Failed to start quarkus", its HTTP port in use) and its cluster never bootstrapped. Ports are handed out
+     * once per test JVM.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int high = ephemeralLow();
+        for (int attempt = 0; attempt < 2000; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(LOWEST_PORT, high);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
+        throw new IllegalStateException("no free port between " + LOWEST_PORT + " and " + high);
+    }
+
+    /** The first port of the kernel's ephemeral range (net.ipv4.ip_local_port_range), 32768 when unreadable. */
+    static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > LOWEST_PORT + 1000 ? low : 32768;
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 

@@ -84,9 +84,26 @@ class CancelledCloneIT {
 
         member.controller.baseBackupMaxRate(Optional.empty());
         member.controller.cloneFrom(leader.address());
-        LocalInstance standby = await().atMost(Duration.ofSeconds(60)).until(member.observer::observe,
-                l -> l.running() && l.walReceiverStreaming());
+        LocalInstance standby;
+        try {
+            standby = await("the second clone streaming from the leader").atMost(Duration.ofSeconds(60))
+                    .until(member.observer::observe, l -> l.running() && l.walReceiverStreaming());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + logTail("pg-1") + logTail("pg-0"), e);
+        }
         assertThat(standby.systemIdentifier()).isEqualTo(leader.observer.observe().systemIdentifier());
+    }
+
+    /** The last lines of a member's server log (why a standby does not stream is only said there). */
+    private static String logTail(String name) {
+        Path log = root.resolve(name).resolve("postgres.log");
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "--- " + log + " (last 40 lines) ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
+        } catch (java.io.IOException e) {
+            return "--- " + log + ": " + e + "\n";
+        }
     }
 
     private static List<ProcessHandle> basebackups() {
