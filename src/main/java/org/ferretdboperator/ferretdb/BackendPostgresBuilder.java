@@ -22,6 +22,17 @@ public final class BackendPostgresBuilder {
     private BackendPostgresBuilder() {
     }
 
+    /**
+     * The name of the FerretDB whose backend {@code postgres} is, from the owner reference its reconciler sets (it does
+     * not set controller, so the kind and group identify it); empty for a Postgres of its own.
+     */
+    public static java.util.Optional<String> owningFerretDB(Postgres postgres) {
+        return postgres.getMetadata().getOwnerReferences().stream()
+                .filter(o -> "FerretDB".equals(o.getKind()) && o.getApiVersion() != null
+                        && o.getApiVersion().startsWith("kubedb.com/"))
+                .map(io.fabric8.kubernetes.api.model.OwnerReference::getName).findFirst();
+    }
+
     public static Postgres build(FerretDB ferretdb, FerretDBVersionSpec version) {
         String authSecret = FerretDBDefaults.userAuthSecretName(ferretdb)
                 .orElse(Names.ferretdbAuthSecret(ferretdb.getMetadata().getName()));

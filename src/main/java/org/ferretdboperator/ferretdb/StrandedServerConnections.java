@@ -1,7 +1,6 @@
 package org.ferretdboperator.ferretdb;
 
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -181,15 +180,13 @@ public class StrandedServerConnections {
         return evicted;
     }
 
-    /** The FerretDB whose backend this Postgres is (its reconciler's owner reference, identified by kind and group). */
+    /** The FerretDB whose backend this Postgres is. */
     private Optional<FerretDB> ownerFerretDB(String namespace, String postgres) {
         Postgres pg = client.resources(Postgres.class).inNamespace(namespace).withName(postgres).get();
         if (pg == null) {
             return Optional.empty();
         }
-        return pg.getMetadata().getOwnerReferences().stream()
-                .filter(o -> "FerretDB".equals(o.getKind()) && o.getApiVersion() != null && o.getApiVersion().startsWith("kubedb.com/"))
-                .map(OwnerReference::getName).findFirst()
+        return BackendPostgresBuilder.owningFerretDB(pg)
                 .map(name -> client.resources(FerretDB.class).inNamespace(namespace).withName(name).get());
     }
 }

@@ -1,6 +1,5 @@
 package org.ferretdboperator.ops;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +20,7 @@ import org.ferretdboperator.api.postgres.Postgres;
 import org.ferretdboperator.contract.LeaseAnnotations;
 import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.SwitchoverRequest;
+import org.ferretdboperator.ferretdb.BackendPostgresBuilder;
 import org.ferretdboperator.postgres.PostgresSpecs;
 import org.ferretdboperator.status.EventRecorder;
 import org.ferretdboperator.support.Names;
@@ -144,15 +144,12 @@ final class BackendScaling {
      */
     private String setReplicas(Postgres postgres, int replicas) {
         String namespace = postgres.getMetadata().getNamespace();
-        // the FerretDB reconciler's owner reference does not set controller: the kind and group identify it
-        Optional<OwnerReference> owner = postgres.getMetadata().getOwnerReferences().stream()
-                .filter(o -> "FerretDB".equals(o.getKind()) && o.getApiVersion() != null
-                        && o.getApiVersion().startsWith("kubedb.com/")).findFirst();
+        Optional<String> owner = BackendPostgresBuilder.owningFerretDB(postgres);
         if (owner.isPresent()) {
-            client.resources(FerretDB.class).inNamespace(namespace).withName(owner.get().getName())
+            client.resources(FerretDB.class).inNamespace(namespace).withName(owner.get())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(
                             Map.of("spec", Map.of("backend", Map.of("replicas", replicas)))));
-            return "FerretDB " + owner.get().getName() + " spec.backend.replicas";
+            return "FerretDB " + owner.get() + " spec.backend.replicas";
         }
         client.resources(Postgres.class).inNamespace(namespace).withName(postgres.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", Map.of("replicas", replicas))));
