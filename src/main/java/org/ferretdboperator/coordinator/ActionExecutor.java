@@ -150,6 +150,7 @@ final class ActionExecutor {
             startLong(a, o, () -> instance.reclone(a.address()));
         });
         on(Action.Repoint.class, (a, o) -> instance.repoint(a.address()));
+        on(Action.RepointStarting.class, (a, o) -> instance.repointStarting(a.address()));
         on(Action.Detach.class, (a, o) -> instance.detach());
         on(Action.SetSynchronousStandbys.class, (a, o) -> instance.setSynchronousStandbys(a.setting()));
         on(Action.EnsureSlots.class, (a, o) -> instance.ensureSlots(a.create(), a.drop()));

@@ -150,6 +150,12 @@ final class FakePostgres implements PostgresControl, Supplier<LocalInstance> {
     }
 
     @Override
+    public synchronized void repointStarting(String leaderAddress) {
+        calls.add("repointStarting " + leaderAddress);
+        upstream = leaderAddress;
+    }
+
+    @Override
     public synchronized void detach() {
         calls.add("detach");
         upstream = null;

@@ -375,8 +375,21 @@ final class Member {
         Path log = spec.dir().resolve("coordinator-" + incarnation + ".log");
         try {
             List<String> lines = Files.readAllLines(log).stream()
-                    .filter(l -> l.contains("CoordinatorLoop") || l.contains("ActionExecutor") || l.contains(" WARN ")
+                    .filter(l -> l.contains("CoordinatorLoop") || l.contains("ActionExecutor") || l.contains("InstanceObserver") || l.contains(" WARN ")
                             || l.contains(" ERROR "))
+                    .map(l -> l.length() > 400 ? l.substring(0, 400) + "..." : l)
+                    .toList();
+            return lines.subList(Math.max(0, lines.size() - max), lines.size());
+        } catch (IOException e) {
+            return List.of("(no log " + log + ": " + e + ")");
+        }
+    }
+
+    /** The last lines of this member's PostgreSQL server log: why a server that is running does not accept connections. */
+    synchronized List<String> recentServerLog(int max) {
+        Path log = spec.dir().resolve("postgresql.log");
+        try {
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).stream()
                     .map(l -> l.length() > 400 ? l.substring(0, 400) + "..." : l)
                     .toList();
             return lines.subList(Math.max(0, lines.size() - max), lines.size());

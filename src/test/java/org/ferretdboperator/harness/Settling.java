@@ -52,6 +52,8 @@ final class Settling {
             for (Member m : cluster.members()) {
                 decisions.append("\n--- ").append(m.name()).append(": last coordinator decisions ---");
                 m.recentDecisions(12).forEach(l -> decisions.append("\n").append(l));
+                decisions.append("\n--- ").append(m.name()).append(": last server log lines ---");
+                m.recentServerLog(15).forEach(l -> decisions.append("\n").append(l));
             }
             throw new AssertionError("cluster " + cluster.spec().namespace() + " did not settle within " + timeout
                     + "; last problem: " + lastProblem.get() + "; labels: " + cluster.labels().now().roles() + decisions, e);

@@ -65,6 +65,14 @@ public sealed interface Action {
     record Repoint(String leader, String address) implements Action {
     }
 
+    /**
+     * Point a standby that does not accept connections yet at the leader: primary_conninfo written to
+     * postgresql.auto.conf, then a reload signal (the startup process re-reads it and starts a WAL receiver). A standby
+     * short of a consistent state, started while no leader was live, needs the leader's WAL to get there.
+     */
+    record RepointStarting(String leader, String address) implements Action {
+    }
+
     /** Empty primary_conninfo and reload: stops a WAL receiver still streaming from a leader whose Lease lapsed. */
     record Detach() implements Action {
     }

@@ -21,6 +21,7 @@ import org.ferretdboperator.coordinator.decision.Action.Reclone;
 import org.ferretdboperator.coordinator.decision.Action.ReleaseLease;
 import org.ferretdboperator.coordinator.decision.Action.RenewLease;
 import org.ferretdboperator.coordinator.decision.Action.Repoint;
+import org.ferretdboperator.coordinator.decision.Action.RepointStarting;
 import org.ferretdboperator.coordinator.decision.Action.ResetSynchronousCommit;
 import org.ferretdboperator.coordinator.decision.Action.Rewind;
 import org.ferretdboperator.coordinator.decision.Action.SetSynchronousStandbys;
@@ -322,6 +323,15 @@ public final class HaDecision {
                             new ReleaseLease(null));
                 }
                 return Decision.of("PostgreSQL is starting as primary", new RenewLease(rec));
+            }
+            String leader = lease.holder();
+            String address = rec.leaderAddress();
+            if (local.standbySignal() && lease.liveHolderOtherThan(o.self(), leaseDuration) && address != null
+                    && !address.equals(local.upstreamAddress())) {
+                // started while no leader was live: a standby short of a consistent state waits for WAL only the
+                // leader has, never accepting connections, so the running-standby repoint below never comes
+                return Decision.of("PostgreSQL is starting as a standby without " + leader + " as its upstream: pointing it at "
+                        + leader, new RepointStarting(leader, address));
             }
             return Decision.waiting("PostgreSQL is starting or stopping");
         }

@@ -336,6 +336,18 @@ public final class InstanceController implements PostgresControl {
                 Slots.nameFor(settings.memberName())));
     }
 
+    /**
+     * A standby still starting (short of a consistent state, so no SQL) is pointed at the leader through
+     * postgresql.auto.conf, which ALTER SYSTEM would have written, and a reload: PostgreSQL 13+ re-reads
+     * primary_conninfo in its startup process and starts a WAL receiver, so the standby can fetch the WAL it lacks.
+     */
+    @Override
+    public void repointStarting(String leaderAddress) throws IOException, InterruptedException {
+        files.writePassfile();
+        files.configureStandby(leaderAddress);
+        check(runner.run("pg_ctl", List.of("reload", "-D", settings.pgdata().toString()), SHORT), "pg_ctl reload");
+    }
+
     /** Stops the WAL receiver: its position becomes final. */
     @Override
     public void detach() throws SQLException {

@@ -16,12 +16,15 @@ import org.ferretdboperator.coordinator.decision.SyncCommitOverride;
 import org.ferretdboperator.coordinator.decision.SyncSetting;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
 import org.ferretdboperator.coordinator.process.ProcessRunner;
+import org.jboss.logging.Logger;
 
 /**
  * Observes the local PostgreSQL: over JDBC when it accepts connections, from PGDATA (PG_VERSION, standby.signal,
  * postmaster.pid, pg_control) otherwise. Never parses program output.
  */
 public final class InstanceObserver {
+
+    private static final Logger LOG = Logger.getLogger(InstanceObserver.class);
 
     private final InstanceSettings settings;
     private final PgConnections connections;
@@ -32,6 +35,7 @@ public final class InstanceObserver {
     private int historyTimeline = -1;
     private int lastReceivedTimeline;
     private TimelineHistory history = TimelineHistory.EMPTY;
+    private String notAcceptingReason;
 
     public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock) {
         this(settings, connections, runner, nanoClock, new KnownPostmaster());
@@ -59,19 +63,37 @@ public final class InstanceObserver {
         }
         if (initialised && postmasterAlive) {
             try {
-                return observeRunning(standbySignal);
+                LocalInstance running = observeRunning(standbySignal);
+                notAcceptingReason = null;
+                return running;
             } catch (SQLException e) {
                 connections.closeLocal();
                 // starting, stopping, or not accepting connections: fall through to the on-disk view
+                notAccepting(pid.get(), e);
             }
+        } else {
+            notAcceptingReason = null;
         }
         Optional<ControlFile> control = initialised ? ControlFile.read(pgdata) : Optional.empty();
         receiver.observed(false, 0, nanoClock.getAsLong());
         return new LocalInstance(initialised, standbySignal, postmasterAlive, false, false,
                 control.map(ControlFile::timeline).orElse(0), control.map(ControlFile::systemIdentifier).orElse(0L),
-                Lsn.UNKNOWN, Lsn.UNKNOWN, control.map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN), false, null,
+                Lsn.UNKNOWN, Lsn.UNKNOWN, control.map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN), false,
+                standbySignal ? upstreamAddress(PostgresFiles.configuredConninfo(pgdata)) : null,
                 receiverDownMillis(), Set.of(), SyncSetting.NONE, Set.of(), control.map(ControlFile::cleanShutdown).orElse(false),
                 TimelineHistory.EMPTY);
+    }
+
+    /**
+     * Says once per distinct reason why a running postmaster refuses this coordinator's connection: "not yet accepting
+     * connections" on a standby short of a consistent state reads the same in the decisions as a server stopping.
+     */
+    private void notAccepting(long pid, SQLException e) {
+        String reason = "postmaster " + pid + ": " + e.getMessage();
+        if (!reason.equals(notAcceptingReason)) {
+            notAcceptingReason = reason;
+            LOG.infof("PostgreSQL does not accept this coordinator's connection (%s)", reason);
+        }
     }
 
     private LocalInstance observeRunning(boolean standbySignal) throws SQLException {

@@ -36,6 +36,9 @@ public interface PostgresControl {
 
     void repoint(String leaderAddress) throws SQLException, IOException;
 
+    /** {@link #repoint} for a standby that does not accept connections yet: the file, then a reload signal. */
+    void repointStarting(String leaderAddress) throws IOException, InterruptedException;
+
     void detach() throws SQLException;
 
     void setSynchronousStandbys(SyncSetting setting) throws SQLException;

@@ -157,6 +157,32 @@ public final class PostgresFiles {
         setAutoConf(Map.of("primary_conninfo", "", "primary_slot_name", ""));
     }
 
+    /**
+     * The primary_conninfo postgresql.auto.conf holds (what a standby that does not accept connections yet was started
+     * with), empty when none or unreadable.
+     */
+    public static String configuredConninfo(Path pgdata) {
+        Path auto = pgdata.resolve("postgresql.auto.conf");
+        try {
+            if (!Files.exists(auto)) {
+                return "";
+            }
+            String value = "";
+            for (String line : Files.readAllLines(auto, StandardCharsets.UTF_8)) {
+                java.util.regex.Matcher m = AUTO_CONF_CONNINFO.matcher(line);
+                if (m.matches()) {
+                    value = m.group(1).replace("''", "'"); // the last setting wins, as when PostgreSQL reads the file
+                }
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static final java.util.regex.Pattern AUTO_CONF_CONNINFO =
+            java.util.regex.Pattern.compile("\\s*primary_conninfo\\s*=\\s*'((?:[^']|'')*)'\\s*(#.*)?");
+
     /** Edits postgresql.auto.conf while PostgreSQL is stopped (ALTER SYSTEM's file; one line per key). */
     void setAutoConf(Map<String, String> values) throws IOException {
         Path auto = settings.pgdata().resolve("postgresql.auto.conf");

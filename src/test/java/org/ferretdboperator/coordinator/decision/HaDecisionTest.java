@@ -772,6 +772,36 @@ class HaDecisionTest {
         }
 
         @Test
+        void aStandbyStillStartingWithoutAnUpstreamIsPointedAtTheLiveLeader() {
+            // started read-only while no leader was live; short of a consistent state it waits for the leader's WAL
+            Obs o = Obs.of(P2).startingStandby(null).liveLease(P1, record(P1, 5000, 3, Set.of(P0), 1));
+            Decision d = o.decide();
+            assertThat(d.kinds()).containsExactly("RepointStarting");
+            assertThat(d.first(Action.RepointStarting.class).address()).isEqualTo(addr(P1));
+        }
+
+        @Test
+        void aStandbyStillStartingFromAFormerLeaderIsPointedAtTheNewOne() {
+            Obs o = Obs.of(P2).startingStandby(addr(P0)).liveLease(P1, record(P1, 5000, 3, Set.of(P0), 1));
+            assertThat(o.decide().kinds()).containsExactly("RepointStarting");
+        }
+
+        @Test
+        void aStandbyStartingWithoutALiveLeaderIsLeftToStart() {
+            Obs expired = Obs.of(P2).startingStandby(null).expiredLease(P1, record(P1, 5000, 3, Set.of(P0), 1));
+            assertThat(expired.decide().actions()).allMatch(a -> a instanceof Wait);
+            Obs none = Obs.of(P2).startingStandby(null);
+            assertThat(none.decide().actions()).allMatch(a -> a instanceof Wait);
+        }
+
+        @Test
+        void aFormerPrimaryStillStartingIsNeverPointedAtAnotherLeader() {
+            // no standby.signal: a postmaster starting or stopping as primary is not turned into a standby underneath
+            Obs o = Obs.of(P0).starting(false).liveLease(P1, record(P1, 5000, 3, Set.of(P2), 1));
+            assertThat(o.decide().actions()).allMatch(a -> a instanceof Wait);
+        }
+
+        @Test
         void keepsRenewingWhileItsPrimaryStarts() {
             Obs o = Obs.of(P0).starting(false).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
             o.primaryDownMillis = o.primaryStartTimeout;
@@ -833,7 +863,7 @@ class HaDecisionTest {
 
         @Test
         void waitsWhileAStandbyStarts() {
-            Obs o = Obs.of(P1).starting(true).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            Obs o = Obs.of(P1).startingStandby(addr(P0)).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
             assertThat(o.decide().kinds()).containsExactly("Wait");
         }
 

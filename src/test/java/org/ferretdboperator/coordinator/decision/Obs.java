@@ -84,6 +84,13 @@ final class Obs {
         return this;
     }
 
+    /** A standby's postmaster that does not accept connections yet, started with this upstream (null: none). */
+    Obs startingStandby(String upstream) {
+        local = new LocalInstance(true, true, true, false, false, 2, SYSID, Lsn.UNKNOWN, Lsn.UNKNOWN, 4000, false, upstream, 0,
+                Set.of(), SyncSetting.NONE, Set.of(), false, TimelineHistory.EMPTY);
+        return this;
+    }
+
     Obs empty() {
         local = LocalInstance.empty();
         return this;
