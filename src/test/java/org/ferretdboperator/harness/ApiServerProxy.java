@@ -22,7 +22,12 @@ final class ApiServerProxy implements AutoCloseable {
         /** Packets vanish: open connections and new ones hang until the client's own timeouts fire. */
         BLACKHOLE,
         /** Connections are reset and new ones refused at once. */
-        REFUSE
+        REFUSE,
+        /**
+         * Requests still reach the API server on open connections, its answers vanish: a write is applied and the
+         * client never hears so (its own timeout fires).
+         */
+        ANSWERS_LOST
     }
 
     private final String name;
@@ -132,11 +137,14 @@ final class ApiServerProxy implements AutoCloseable {
                 OutputStream out = to == null ? null : to.getOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    if (cut != null) {
-                        if (cut == Cut.BLACKHOLE) {
+                    Cut now = cut;
+                    if (now != null) {
+                        if (now == Cut.BLACKHOLE || (now == Cut.ANSWERS_LOST && direction.equals("down"))) {
                             continue; // drop
                         }
-                        break;
+                        if (now == Cut.REFUSE) {
+                            break;
+                        }
                     }
                     if (out != null) {
                         out.write(buffer, 0, n);

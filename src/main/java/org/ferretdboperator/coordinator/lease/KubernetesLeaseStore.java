@@ -8,16 +8,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The Lease through fabric8: a PUT carrying the read resourceVersion (the API server rejects it with 409 when the Lease
  * changed), or a create when there is none. A 409 can also answer a request the client retried after it had already
  * been applied, so a 409 is re-read and counted as success when the Lease carries this write's unique id (as Patroni
- * does with its annotations).
+ * does with its annotations). A 409 caused by an earlier write of this store that failed without an answer yet was
+ * applied (same holder, same term) is built on: this write is sent again on top of it.
  */
 public final class KubernetesLeaseStore implements LeaseStore {
 
@@ -25,6 +29,10 @@ public final class KubernetesLeaseStore implements LeaseStore {
     private final String namespace;
     private final String name;
     private final long leaseDurationMillis;
+    /** Ids of this store's writes that failed without an answer: the API server may have applied them all the same. */
+    private final Set<String> unansweredWrites = Collections.synchronizedSet(new LinkedHashSet<>());
+    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_UNANSWERED = 64;
 
     public KubernetesLeaseStore(KubernetesClient client, String namespace, String name, long leaseDurationMillis) {
         this.client = client;
@@ -42,7 +50,74 @@ public final class KubernetesLeaseStore implements LeaseStore {
     @Override
     public LeaseSnapshot write(LeaseSnapshot expected, String holder, int transitions, Map<String, String> annotations)
             throws LeaseConflictException {
-        String writeId = UUID.randomUUID().toString();
+        LeaseSnapshot base = expected;
+        for (int attempt = 1; ; attempt++) {
+            String writeId = UUID.randomUUID().toString();
+            Lease lease = lease(base, holder, transitions, annotations, writeId);
+            try {
+                Lease written = base == null ? client.resource(lease).create() : client.resource(lease).update();
+                unansweredWrites.clear();
+                return LeaseSnapshot.of(written);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    if (mayHaveBeenApplied(e)) {
+                        rememberUnanswered(writeId);
+                    }
+                    throw e;
+                }
+                Optional<LeaseSnapshot> now;
+                try {
+                    now = read();
+                } catch (KubernetesClientException unread) {
+                    // the API server answered 409: another write came first, even if it cannot be read back now
+                    throw new LeaseConflictException("Lease " + namespace + "/" + name + " changed since resourceVersion "
+                            + (base == null ? "(absent)" : base.resourceVersion()) + "; re-reading it failed: "
+                            + unread.getMessage());
+                }
+                if (now.isPresent() && writeId.equals(now.get().annotations().get(LeaseAnnotations.WRITE_ID))) {
+                    unansweredWrites.clear();
+                    return now.get();
+                }
+                if (attempt < MAX_ATTEMPTS && now.isPresent() && ownLateWrite(now.get(), holder, transitions)) {
+                    // an earlier write of this store that got no answer was applied after all (seen right after an API
+                    // outage): the Lease moved by this member's own hand, to the same holder and term, so this write
+                    // goes on top of it instead of being taken for another writer's win
+                    base = now.get();
+                    continue;
+                }
+                throw new LeaseConflictException("Lease " + namespace + "/" + name + " changed since resourceVersion "
+                        + (base == null ? "(absent)" : base.resourceVersion()) + "; now held by "
+                        + now.map(LeaseSnapshot::holder).orElse("(deleted)"));
+            }
+        }
+    }
+
+    /** The newest few are enough: writes sent during one outage share its precondition, so at most one applies. */
+    private void rememberUnanswered(String writeId) {
+        synchronized (unansweredWrites) {
+            unansweredWrites.add(writeId);
+            if (unansweredWrites.size() > MAX_UNANSWERED) {
+                unansweredWrites.remove(unansweredWrites.iterator().next());
+            }
+        }
+    }
+
+    private boolean ownLateWrite(LeaseSnapshot now, String holder, int transitions) {
+        String id = now.annotations().get(LeaseAnnotations.WRITE_ID);
+        return id != null && unansweredWrites.contains(id) && holder != null && holder.equals(now.holder())
+                && transitions == now.transitions();
+    }
+
+    /**
+     * No HTTP status (connection lost: code 0; the client's request timeout: -1) or a server error: the request may
+     * have reached etcd. A 4xx other than 409, including 429, was refused before anything was written.
+     */
+    private static boolean mayHaveBeenApplied(KubernetesClientException e) {
+        return e.getCode() <= 0 || e.getCode() >= 500;
+    }
+
+    private Lease lease(LeaseSnapshot expected, String holder, int transitions, Map<String, String> annotations,
+            String writeId) {
         Map<String, String> all = new HashMap<>(LeaseAnnotations.foreign(expected == null ? null : expected.annotations()));
         all.putAll(annotations);
         all.put(LeaseAnnotations.WRITE_ID, writeId);
@@ -67,28 +142,6 @@ public final class KubernetesLeaseStore implements LeaseStore {
         if (newHolder) {
             lease.getSpec().setAcquireTime(now);
         }
-        try {
-            Lease written = expected == null ? client.resource(lease).create() : client.resource(lease).update();
-            return LeaseSnapshot.of(written);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            Optional<LeaseSnapshot> now2;
-            try {
-                now2 = read();
-            } catch (KubernetesClientException unread) {
-                // the API server answered 409: another write came first, even if it cannot be read back now
-                throw new LeaseConflictException("Lease " + namespace + "/" + name + " changed since resourceVersion "
-                        + (expected == null ? "(absent)" : expected.resourceVersion()) + "; re-reading it failed: "
-                        + unread.getMessage());
-            }
-            if (now2.isPresent() && writeId.equals(now2.get().annotations().get(LeaseAnnotations.WRITE_ID))) {
-                return now2.get();
-            }
-            throw new LeaseConflictException("Lease " + namespace + "/" + name + " changed since resourceVersion "
-                    + (expected == null ? "(absent)" : expected.resourceVersion()) + "; now held by "
-                    + now2.map(LeaseSnapshot::holder).orElse("(deleted)"));
-        }
+        return lease;
     }
 }
