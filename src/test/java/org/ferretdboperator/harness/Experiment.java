@@ -51,15 +51,16 @@ final class Experiment implements AutoCloseable {
     private volatile ResumedPrimary resumed;
 
     /**
-     * A paused primary, resumed, in Asynchronous mode: what it acknowledges of writes sent before its resume, within
-     * {@code bound} of the resume, may overlap the new primary's acknowledgements (nothing waits for a standby, and its
-     * coordinator resumes at the same moment as its backends). Those are the bounded exception to the split-brain check,
-     * counted in a note; anything later is split brain as always.
+     * A paused primary, resumed, in Asynchronous mode: what it acknowledges within {@code bound} of the resume, of writes
+     * sent before the resume or after it, may overlap the new primary's acknowledgements (nothing waits for a standby,
+     * and its coordinator resumes at the same moment as its backends, which a busy machine may schedule first). Those
+     * are the bounded exception to the split-brain check, counted in a note; anything later is split brain as always.
      */
     record ResumedPrimary(String member, long resumedNanos, long boundNanos) {
         boolean covers(AckLog.Ack a) {
-            return a.member().equals(member) && a.sentNanos() < resumedNanos && a.ackedNanos() >= resumedNanos
-                    && a.ackedNanos() - resumedNanos <= boundNanos;
+            // sent before the resume (committed the moment it resumes) or after it (a new session, served until the
+            // watchdog fences): both are the resumed primary serving until its fence, which the bound is about
+            return a.member().equals(member) && a.ackedNanos() >= resumedNanos && a.ackedNanos() - resumedNanos <= boundNanos;
         }
     }
 
