@@ -369,7 +369,7 @@ final class RealNodeCluster implements AutoCloseable {
             }
             Command.Result r = cluster.kubectl(args.toArray(String[]::new));
             List<String> lines = r.stdout().lines()
-                    .filter(l -> l.contains("CoordinatorLoop") || l.contains("WARN") || l.contains("ERROR"))
+                    .filter(l -> l.contains("CoordinatorLoop") || l.contains("InstanceObserver") || l.contains("WARN") || l.contains("ERROR"))
                     .toList();
             out.append("--- ").append(pod).append('/').append(container).append(previous ? " (previous run)" : "")
                     .append(": ").append(lines.size()).append(" decision and problem lines, last 80 ---\n");
