@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The Lease through fabric8: a PUT carrying the read resourceVersion (the API server rejects it with 409 when the Lease
@@ -24,6 +25,8 @@ import java.util.UUID;
  * applied (same holder, same term) is built on: this write is sent again on top of it.
  */
 public final class KubernetesLeaseStore implements LeaseStore {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesLeaseStore.class);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -82,6 +85,8 @@ public final class KubernetesLeaseStore implements LeaseStore {
                     // an earlier write of this store that got no answer was applied after all (seen right after an API
                     // outage): the Lease moved by this member's own hand, to the same holder and term, so this write
                     // goes on top of it instead of being taken for another writer's win
+                    LOG.infof("Lease %s/%s: an earlier write of this member that got no answer was applied (resourceVersion %s); "
+                            + "writing again on top of it", namespace, name, now.get().resourceVersion());
                     base = now.get();
                     continue;
                 }
