@@ -19,7 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.coordinator.postgres.InstanceControllerAccess;
-import org.ferretdboperator.coordinator.postgres.InstanceObserver;
+import org.ferretdboperator.coordinator.postgres.PostmasterPidFile;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.coordinator.process.Processes;
 import org.ferretdboperator.testsupport.PostgresPrograms;
@@ -93,7 +93,7 @@ class PrimaryHeartbeatRunnerIT {
     @AfterAll
     static void tearDown() throws Exception {
         if (pgdata != null) {
-            InstanceObserver.postmasterPid(pgdata).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            PostmasterPidFile.runningPostmaster(pgdata).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
         if (runner != null) {
             runner.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -225,7 +225,7 @@ class PrimaryHeartbeatRunnerIT {
     }
 
     private static boolean postmasterRunning() {
-        return InstanceObserver.postmasterPid(pgdata).map(Processes::alive).orElse(false);
+        return PostmasterPidFile.runningPostmaster(pgdata).map(Processes::alive).orElse(false);
     }
 
     private static Connection connect() throws SQLException {

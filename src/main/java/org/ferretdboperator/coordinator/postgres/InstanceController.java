@@ -116,13 +116,18 @@ public final class InstanceController implements PostgresControl {
 
     private void start() throws IOException, InterruptedException {
         requireServerLibraries();
+        Optional<String> stale = PostmasterPidFile.removeIfBlockingStart(settings.pgdata());
+        if (stale.isPresent()) {
+            LOG.infof("removed a stale %s naming %s: PostgreSQL would not start while it answers signals",
+                    PostmasterPidFile.NAME, stale.get());
+        }
         Path log = runner.serverLog();
         ProcessResult result = runner.run("pg_ctl", List.of("start", "-D", settings.pgdata().toString(), "-W", "-l",
                 log.toString()), SHORT);
         check(result, "pg_ctl start");
         // pg_ctl -W returns before the postmaster writes its pid file; wait for it so the next tick sees it starting
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (InstanceObserver.postmasterPid(settings.pgdata()).filter(runner::alive).isEmpty()) {
+        while (PostmasterPidFile.runningPostmaster(settings.pgdata()).filter(runner::alive).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("PostgreSQL did not start within 10 s; see " + log);
             }
@@ -171,7 +176,7 @@ public final class InstanceController implements PostgresControl {
     @Override
     public void fence() throws IOException, InterruptedException {
         connections.closeLocal();
-        Optional<Long> pid = InstanceObserver.postmasterPid(settings.pgdata()).or(postmaster::stillRunning);
+        Optional<Long> pid = PostmasterPidFile.runningPostmaster(settings.pgdata()).or(postmaster::stillRunning);
         if (pid.isEmpty() || !runner.alive(pid.get())) {
             return;
         }
@@ -187,7 +192,7 @@ public final class InstanceController implements PostgresControl {
     }
 
     public boolean postmasterAlive() {
-        return InstanceObserver.postmasterPid(settings.pgdata()).map(runner::alive).orElse(false);
+        return PostmasterPidFile.runningPostmaster(settings.pgdata()).map(runner::alive).orElse(false);
     }
 
     @Override

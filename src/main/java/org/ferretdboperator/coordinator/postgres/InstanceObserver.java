@@ -56,7 +56,7 @@ public final class InstanceObserver {
         Path pgdata = settings.pgdata();
         boolean initialised = Files.exists(pgdata.resolve("PG_VERSION"));
         boolean standbySignal = Files.exists(pgdata.resolve("standby.signal"));
-        Optional<Long> pid = postmasterPid(pgdata);
+        Optional<Long> pid = PostmasterPidFile.runningPostmaster(pgdata);
         boolean postmasterAlive = pid.map(runner::alive).orElse(false);
         if (postmasterAlive) {
             postmaster.seen(pid.get());
@@ -212,19 +212,6 @@ public final class InstanceObserver {
             }
         }
         return host == null ? null : host + ":" + port;
-    }
-
-    public static Optional<Long> postmasterPid(Path pgdata) {
-        try {
-            Path pidFile = pgdata.resolve("postmaster.pid");
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-            return first.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(first));
-        } catch (Exception e) {
-            return Optional.empty();
-        }
     }
 
     private static long scalarLong(Statement st, String sql) throws SQLException {

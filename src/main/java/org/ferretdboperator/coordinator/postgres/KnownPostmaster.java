@@ -2,6 +2,8 @@ package org.ferretdboperator.coordinator.postgres;
 
 import java.util.Optional;
 
+import org.ferretdboperator.coordinator.process.Processes;
+
 /**
  * The postmaster last seen running on this member's data directory. Remembered because its pid file can vanish with
  * the data directory while the server runs on (a wiped volume): fencing must still reach it.
@@ -23,8 +25,7 @@ public final class KnownPostmaster {
         if (p <= 0) {
             return Optional.empty();
         }
-        boolean postgres = ProcessHandle.of(p).filter(ProcessHandle::isAlive).flatMap(h -> h.info().command())
-                .map(c -> c.endsWith("/postgres") || c.equals("postgres")).orElse(false);
+        boolean postgres = Processes.alive(p) && Processes.programName(p).map("postgres"::equals).orElse(false);
         return postgres ? Optional.of(p) : Optional.empty();
     }
 }

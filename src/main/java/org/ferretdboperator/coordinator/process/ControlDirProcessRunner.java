@@ -222,11 +222,7 @@ public final class ControlDirProcessRunner implements ProcessRunner {
 
     @Override
     public void signal(long pid, String signal) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        if (p.waitFor() != 0 && alive(pid)) {
-            throw new IOException("kill -s " + signal + " " + pid + " failed");
-        }
+        Processes.signal(pid, signal);
     }
 
     @Override

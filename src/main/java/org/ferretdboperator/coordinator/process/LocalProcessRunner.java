@@ -124,10 +124,7 @@ public final class LocalProcessRunner implements ProcessRunner {
 
     @Override
     public void signal(long pid, String signal) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true).start();
-        if (!p.waitFor(5, TimeUnit.SECONDS) || (p.exitValue() != 0 && alive(pid))) {
-            throw new IOException("kill -s " + signal + " " + pid + " failed: " + readAll(p.getInputStream()).strip());
-        }
+        Processes.signal(pid, signal);
     }
 
     @Override

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ferretdboperator.api.common.StandbyMode;
 import org.ferretdboperator.api.common.StreamingMode;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
-import org.ferretdboperator.coordinator.postgres.InstanceObserver;
+import org.ferretdboperator.coordinator.postgres.PostmasterPidFile;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.support.Labels;
 import org.ferretdboperator.testsupport.LocalControlPlane;
@@ -129,7 +129,7 @@ class CoordinatorClusterIT {
             COORDINATORS[i].destroyForcibly();
         }
         if (root != null) {
-            InstanceObserver.postmasterPid(root.resolve("m" + i).resolve("data"))
+            PostmasterPidFile.runningPostmaster(root.resolve("m" + i).resolve("data"))
                     .flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
         }
     }

@@ -32,7 +32,7 @@ class FenceWithoutDataDirectoryIT {
             controller.startPrimary();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(observer::observe,
                     LocalInstance::isPrimary);
-            pid = InstanceObserver.postmasterPid(pg.settings.pgdata()).orElseThrow();
+            pid = PostmasterPidFile.runningPostmaster(pg.settings.pgdata()).orElseThrow();
 
             removeWhileRunning(pg.settings.pgdata());
             LocalInstance gone = observer.observe();

@@ -202,14 +202,14 @@ class PostgresLifecycleIT {
     @Test
     @Order(7)
     void aStandbyIsRepointedWithoutRestart() throws Exception {
-        long pidBefore = InstanceObserver.postmasterPid(a.settings.pgdata()).orElseThrow();
+        long pidBefore = PostmasterPidFile.runningPostmaster(a.settings.pgdata()).orElseThrow();
         a.controller.detach();
         await().atMost(Duration.ofSeconds(10)).until(() -> !a.observer.observe().walReceiverStreaming());
         long started = System.nanoTime();
         a.controller.repoint(b.address());
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> a.observer.observe().walReceiverStreaming());
         System.out.println("re-point to streaming took " + (System.nanoTime() - started) / 1_000_000 + " ms");
-        assertThat(InstanceObserver.postmasterPid(a.settings.pgdata())).contains(pidBefore);
+        assertThat(PostmasterPidFile.runningPostmaster(a.settings.pgdata())).contains(pidBefore);
     }
 
     @Test

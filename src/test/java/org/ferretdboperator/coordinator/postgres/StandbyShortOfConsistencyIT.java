@@ -62,7 +62,7 @@ class StandbyShortOfConsistencyIT {
                         LocalInstance l = standby.observer.observe();
                         return l.postmasterAlive() && !l.running();
                     });
-            long pid = InstanceObserver.postmasterPid(standby.settings.pgdata()).orElseThrow();
+            long pid = PostmasterPidFile.runningPostmaster(standby.settings.pgdata()).orElseThrow();
 
             standby.controller.repointStarting(leader.address());
             assertThat(standby.observer.observe().upstreamAddress())
@@ -73,7 +73,7 @@ class StandbyShortOfConsistencyIT {
                     .until(standby.observer::observe, l -> l.running() && l.walReceiverStreaming());
             assertThat(streaming.inRecovery()).isTrue();
             assertThat(streaming.upstreamAddress()).isEqualTo(leader.address());
-            assertThat(InstanceObserver.postmasterPid(standby.settings.pgdata())).as("no restart").contains(pid);
+            assertThat(PostmasterPidFile.runningPostmaster(standby.settings.pgdata())).as("no restart").contains(pid);
             try (Connection c = standby.sql(); Statement st = c.createStatement();
                     var rs = st.executeQuery("SELECT count(*) FROM t")) {
                 rs.next();
