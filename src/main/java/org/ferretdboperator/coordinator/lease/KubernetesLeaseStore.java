@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -27,15 +26,18 @@ import org.jboss.logging.Logger;
 public final class KubernetesLeaseStore implements LeaseStore {
 
     private static final Logger LOG = Logger.getLogger(KubernetesLeaseStore.class);
+    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_UNANSWERED = 64;
 
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
     private final long leaseDurationMillis;
-    /** Ids of this store's writes that failed without an answer: the API server may have applied them all the same. */
-    private final Set<String> unansweredWrites = Collections.synchronizedSet(new LinkedHashSet<>());
-    private static final int MAX_ATTEMPTS = 3;
-    private static final int MAX_UNANSWERED = 64;
+    /**
+     * Ids of this store's writes that failed without an answer (the API server may have applied them all the same),
+     * oldest first; guarded by itself.
+     */
+    private final Set<String> unansweredWrites = new LinkedHashSet<>();
 
     public KubernetesLeaseStore(KubernetesClient client, String namespace, String name, long leaseDurationMillis) {
         this.client = client;
@@ -59,7 +61,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
             Lease lease = lease(base, holder, transitions, annotations, writeId);
             try {
                 Lease written = base == null ? client.resource(lease).create() : client.resource(lease).update();
-                unansweredWrites.clear();
+                forgetUnanswered();
                 return LeaseSnapshot.of(written);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
@@ -78,7 +80,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
                             + unread.getMessage());
                 }
                 if (now.isPresent() && writeId.equals(now.get().annotations().get(LeaseAnnotations.WRITE_ID))) {
-                    unansweredWrites.clear();
+                    forgetUnanswered();
                     return now.get();
                 }
                 if (attempt < MAX_ATTEMPTS && now.isPresent() && ownLateWrite(now.get(), holder, transitions)) {
@@ -107,9 +109,20 @@ public final class KubernetesLeaseStore implements LeaseStore {
         }
     }
 
+    /** An answered write moved the Lease on: no earlier one can still be applied over it. */
+    private void forgetUnanswered() {
+        synchronized (unansweredWrites) {
+            unansweredWrites.clear();
+        }
+    }
+
     private boolean ownLateWrite(LeaseSnapshot now, String holder, int transitions) {
         String id = now.annotations().get(LeaseAnnotations.WRITE_ID);
-        return id != null && unansweredWrites.contains(id) && holder != null && holder.equals(now.holder())
+        boolean unanswered;
+        synchronized (unansweredWrites) {
+            unanswered = id != null && unansweredWrites.contains(id);
+        }
+        return unanswered && holder != null && holder.equals(now.holder())
                 && transitions == now.transitions();
     }
 

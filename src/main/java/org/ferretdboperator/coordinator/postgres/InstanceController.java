@@ -116,11 +116,7 @@ public final class InstanceController implements PostgresControl {
 
     private void start() throws IOException, InterruptedException {
         requireServerLibraries();
-        Optional<String> stale = PostmasterPidFile.removeIfBlockingStart(settings.pgdata());
-        if (stale.isPresent()) {
-            LOG.infof("removed a stale %s naming %s: PostgreSQL would not start while it answers signals",
-                    PostmasterPidFile.NAME, stale.get());
-        }
+        removeStalePidFile();
         Path log = runner.serverLog();
         ProcessResult result = runner.run("pg_ctl", List.of("start", "-D", settings.pgdata().toString(), "-W", "-l",
                 log.toString()), SHORT);
@@ -132,6 +128,18 @@ public final class InstanceController implements PostgresControl {
                 throw new IOException("PostgreSQL did not start within 10 s; see " + log);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * A postmaster.pid left by a server that died with its container or node may name a live program of the new pod
+     * (see {@link PostmasterPidFile}); PostgreSQL will not take the data directory while that program answers signals.
+     */
+    private void removeStalePidFile() throws IOException {
+        Optional<String> stale = PostmasterPidFile.removeIfBlockingStart(settings.pgdata());
+        if (stale.isPresent()) {
+            LOG.infof("removed a stale %s naming %s: PostgreSQL would not start while it answers signals",
+                    PostmasterPidFile.NAME, stale.get());
         }
     }
 
@@ -292,6 +300,7 @@ public final class InstanceController implements PostgresControl {
             stopFast(Duration.ofSeconds(30));
         }
         files.writePassfile();
+        removeStalePidFile(); // pg_rewind's crash recovery runs a single-user server, which takes the same lock file
         ProcessResult result = runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server="
                 + files.conninfo(leaderAddress, false)), LONG);
         check(result, "pg_rewind against " + leaderAddress);

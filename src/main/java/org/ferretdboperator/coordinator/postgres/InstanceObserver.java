@@ -79,7 +79,8 @@ public final class InstanceObserver {
         return new LocalInstance(initialised, standbySignal, postmasterAlive, false, false,
                 control.map(ControlFile::timeline).orElse(0), control.map(ControlFile::systemIdentifier).orElse(0L),
                 Lsn.UNKNOWN, Lsn.UNKNOWN, control.map(ControlFile::checkpointLsn).orElse(Lsn.UNKNOWN), false,
-                standbySignal ? upstreamAddress(PostgresFiles.configuredConninfo(pgdata)) : null,
+                // only a running standby has an upstream: a stopped one's file would read as following the leader
+                standbySignal && postmasterAlive ? upstreamAddress(PostgresFiles.configuredConninfo(pgdata)) : null,
                 receiverDownMillis(), Set.of(), SyncSetting.NONE, Set.of(), control.map(ControlFile::cleanShutdown).orElse(false),
                 TimelineHistory.EMPTY);
     }

@@ -80,9 +80,30 @@ public final class Processes {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("not a process id: " + pid);
         }
-        int errno = NativeKill.kill((int) pid, number);
+        int errno;
+        try {
+            errno = NativeKill.kill((int) pid, number);
+        } catch (LinkageError | UnsupportedOperationException e) {
+            signalWithoutForeignAccess(pid, signal, e);
+            return;
+        }
         if (errno != 0 && errno != ESRCH) {
             throw new IOException("kill(" + pid + ", SIG" + signal + ") failed with errno " + errno);
+        }
+    }
+
+    /**
+     * Where the foreign function interface is missing (a native image built without its experimental support), only
+     * the two signals ProcessHandle sends are left: SIGKILL stands in for SIGQUIT, since a modern PostgreSQL's backends
+     * exit on their own once their postmaster is gone.
+     */
+    private static void signalWithoutForeignAccess(long pid, String signal, Throwable why) throws IOException {
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        switch (signal) {
+            case "TERM" -> handle.ifPresent(ProcessHandle::destroy);
+            case "KILL", "QUIT" -> handle.ifPresent(ProcessHandle::destroyForcibly);
+            default -> throw new IOException("cannot send SIG" + signal + " to " + pid + " without java.lang.foreign: "
+                    + why);
         }
     }
 
