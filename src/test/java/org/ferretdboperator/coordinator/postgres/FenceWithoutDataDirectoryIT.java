@@ -23,9 +23,8 @@ class FenceWithoutDataDirectoryIT {
         LocalPostgres.requirePostgres();
         Path root = LocalPostgres.tempRoot();
         LocalPostgres pg = new LocalPostgres(root, "pg-0");
-        KnownPostmaster known = new KnownPostmaster();
-        InstanceObserver observer = new InstanceObserver(pg.settings, pg.connections, pg.runner, System::nanoTime, known);
-        InstanceController controller = new InstanceController(pg.settings, pg.runner, pg.connections, known);
+        InstanceObserver observer = pg.observer;
+        InstanceController controller = pg.controller;
         long pid = -1;
         try {
             controller.initDb();

@@ -21,6 +21,8 @@ final class LocalPostgres {
     final InstanceSettings settings;
     final LocalProcessRunner runner;
     final PgConnections connections;
+    /** Shared by the observer and the controller, as in the coordinator. */
+    final KnownPostmaster postmaster = new KnownPostmaster();
     final InstanceObserver observer;
     final InstanceController controller;
 
@@ -38,8 +40,8 @@ final class LocalPostgres {
         settings = new InstanceSettings(dir.resolve("data"), freePort(), dir.resolve("sock"), "127.0.0.1", name, SUPERUSER,
                 REPLICATION, dir.resolve("pgpass"), "1GB", distribution);
         connections = new PgConnections(settings);
-        observer = new InstanceObserver(settings, connections, runner, System::nanoTime);
-        controller = new InstanceController(settings, runner, connections);
+        observer = new InstanceObserver(settings, connections, runner, System::nanoTime, postmaster);
+        controller = new InstanceController(settings, runner, connections, postmaster);
     }
 
     String address() {

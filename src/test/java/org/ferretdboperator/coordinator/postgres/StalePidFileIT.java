@@ -26,9 +26,8 @@ class StalePidFileIT {
         LocalPostgres.requirePostgres();
         Path root = LocalPostgres.tempRoot();
         LocalPostgres pg = new LocalPostgres(root, "pg-0");
-        KnownPostmaster known = new KnownPostmaster();
-        InstanceObserver observer = new InstanceObserver(pg.settings, pg.connections, pg.runner, System::nanoTime, known);
-        InstanceController controller = new InstanceController(pg.settings, pg.runner, pg.connections, known);
+        InstanceObserver observer = pg.observer;
+        InstanceController controller = pg.controller;
         Path pidFile = pg.settings.pgdata().resolve(PostmasterPidFile.NAME);
         Process other = null;
         try {
