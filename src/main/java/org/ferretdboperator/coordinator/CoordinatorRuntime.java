@@ -143,30 +143,27 @@ public class CoordinatorRuntime {
         leaseWatch.start();
         loopThread = new Thread(loop, "pg-coordinator");
         loopThread.start();
-        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pg-coordinator-fencing-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        watchdog = daemonScheduler("pg-coordinator-fencing-watchdog");
         long period = Math.max(20, config.retryPeriodMillis() / 4);
         watchdog.scheduleAtFixedRate(loop::watchdogCheck, period, period, TimeUnit.MILLISECONDS);
-        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pg-coordinator-lease-renewer");
-            t.setDaemon(true);
-            return t;
-        });
+        renewer = daemonScheduler("pg-coordinator-lease-renewer");
         long renewPeriod = Math.max(20, config.retryPeriodMillis() / 2);
         renewer.scheduleWithFixedDelay(loop::backgroundRenew, renewPeriod, renewPeriod, TimeUnit.MILLISECONDS);
         // the API-outage failsafe's checks on a thread of their own: the loop's and the renewer's API calls hang
         // through an outage, and a confirmation is valid for renewDeadline only
         walAcknowledgements = new LocalWalAcknowledgements(settings);
         loop.apiOutageFailsafe(new FollowerConfirmations(walAcknowledgements, nanos, config.renewDeadlineMillis()));
-        failsafe = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pg-coordinator-api-outage-failsafe");
+        failsafe = daemonScheduler("pg-coordinator-api-outage-failsafe");
+        failsafe.scheduleWithFixedDelay(loop::failsafeCheck, renewPeriod, renewPeriod, TimeUnit.MILLISECONDS);
+    }
+
+    /** One named daemon thread per periodic job: a stuck job of one kind never delays another. */
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        failsafe.scheduleWithFixedDelay(loop::failsafeCheck, renewPeriod, renewPeriod, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -220,15 +220,6 @@ public final class ControlDirProcessRunner implements ProcessRunner {
         return "runner heartbeat " + age + " s ago";
     }
 
-    @Override
-    public void signal(long pid, String signal) throws IOException, InterruptedException {
-        Processes.signal(pid, signal);
-    }
-
-    @Override
-    public boolean alive(long pid) {
-        return Processes.alive(pid);
-    }
 
     @Override
     public void handOver(Path path) {

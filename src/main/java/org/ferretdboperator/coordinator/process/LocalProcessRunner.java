@@ -122,15 +122,6 @@ public final class LocalProcessRunner implements ProcessRunner {
         }
     }
 
-    @Override
-    public void signal(long pid, String signal) throws IOException, InterruptedException {
-        Processes.signal(pid, signal);
-    }
-
-    @Override
-    public boolean alive(long pid) {
-        return Processes.alive(pid);
-    }
 
     @Override
     public void handOver(Path path) throws IOException {

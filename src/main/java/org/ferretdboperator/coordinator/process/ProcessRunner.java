@@ -22,11 +22,18 @@ public interface ProcessRunner {
      */
     ProcessResult run(String program, List<String> args, Duration timeout) throws IOException, InterruptedException;
 
-    /** Sends a signal (QUIT, INT, TERM, KILL) to a process of the postgres container (the postmaster). */
-    void signal(long pid, String signal) throws IOException, InterruptedException;
+    /**
+     * Sends a signal (QUIT, INT, TERM, KILL) to a process of the postgres container (the postmaster), directly: both
+     * runners see it, in a pod through the shared process namespace.
+     */
+    default void signal(long pid, String signal) throws IOException, InterruptedException {
+        Processes.signal(pid, signal);
+    }
 
     /** Whether the process with this pid is alive (visible through the shared process namespace in a pod). */
-    boolean alive(long pid);
+    default boolean alive(long pid) {
+        return Processes.alive(pid);
+    }
 
     /** Makes a file or directory the coordinator created usable by PostgreSQL's OS user (ownership, mode). */
     void handOver(Path path) throws IOException;
