@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ferretdboperator.harness.Harness;
+import org.ferretdboperator.harness.Orphans;
 import org.ferretdboperator.harness.PostgresOwnership;
 import org.ferretdboperator.harness.Sql;
 import org.ferretdboperator.testsupport.PostgresPrograms;
@@ -63,7 +64,8 @@ public final class PatroniCluster implements AutoCloseable {
     /** Starts etcd and three members, waits for Patroni to bootstrap them, and creates the harness tables. */
     public static PatroniCluster start(PatroniTools tools, PatroniSettings settings, Path projectDir) throws Exception {
         Path harnessRoot = projectDir.resolve("target").resolve("harness");
-        PatroniOrphans.killWhenJvmExits(harnessRoot);
+        Orphans.killWhenJvmExits(harnessRoot, "patroni-orphans",
+                List.of("patroni-*/pg-*/patroni.pid", "patroni-*/etcd/etcd.pid", "patroni-*/pg-*/data/postmaster.pid"));
         Path root = harnessRoot.resolve(settings.system + "-" + CLUSTERS.incrementAndGet());
         Harness.deleteTree(root);
         Harness.log("%s: cluster in %s (%s)", settings.system, root, settings.describe());
