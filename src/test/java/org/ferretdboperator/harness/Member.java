@@ -398,6 +398,24 @@ final class Member {
         }
     }
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1)).build();
+
+    /** Null when the coordinator's readiness endpoint (the pod's readiness probe) says UP, else what it says. */
+    String readinessProblem() {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + spec.httpPort() + PodContract.COORDINATOR_READY_PATH);
+        try {
+            java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     /** Whether PostgreSQL of this member is running at all. */
     boolean postgresRunning() {
         return postmasterPid().isPresent();
