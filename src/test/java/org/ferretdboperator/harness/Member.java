@@ -265,23 +265,7 @@ final class Member {
 
     /** The running postmaster of this member's data directory, from postmaster.pid. */
     Optional<Long> postmasterPid() {
-        Path pidFile = spec.pgdata().resolve("postmaster.pid");
-        try {
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            List<String> lines = Files.readAllLines(pidFile);
-            if (lines.isEmpty() || lines.get(0).isBlank()) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(lines.get(0).strip());
-            // a stale pid file after a crash may name a pid some other process reuses now
-            boolean postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/postgres"))
-                    .orElse(false);
-            return postgres && Processes.alive(pid) ? Optional.of(pid) : Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Postmaster.pid(spec.pgdata());
     }
 
     /** Every process of the pod: coordinator, postmaster and the postmaster's children (backends, walsenders...). */

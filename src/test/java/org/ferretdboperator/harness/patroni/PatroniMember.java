@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.harness.PostgresOwnership;
+import org.ferretdboperator.harness.Postmaster;
+import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.SocketDirectory;
 
 /**
@@ -121,22 +123,7 @@ final class PatroniMember {
 
     /** The running postmaster of this member's data directory, from postmaster.pid. */
     Optional<Long> postmasterPid() {
-        Path pidFile = pgdata().resolve("postmaster.pid");
-        try {
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            List<String> lines = Files.readAllLines(pidFile);
-            if (lines.isEmpty() || lines.get(0).isBlank()) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(lines.get(0).strip());
-            boolean postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/postgres"))
-                    .orElse(false);
-            return postgres && Procs.alive(pid) ? Optional.of(pid) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Postmaster.pid(pgdata());
     }
 
     boolean postgresRunning() {
@@ -178,7 +165,7 @@ final class PatroniMember {
         Duration took = null;
         if (agentAlive()) {
             atSignal.run();
-            Procs.signal("TERM", agent.pid());
+            Command.signal("TERM", List.of(agent.pid()));
             try {
                 if (agent.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     took = Duration.ofNanos(System.nanoTime() - start);
