@@ -50,7 +50,7 @@ final class Cluster implements HaSystem, AutoCloseable {
     private final Sql.Login superuser;
     private final List<Member> members = new ArrayList<>();
     private final RoleLabels labels;
-    private final List<String> unexpectedExits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final UnexpectedExits unexpectedExits = new UnexpectedExits();
     private final HarnessTables tables = new HarnessTables();
 
     private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
@@ -142,7 +142,7 @@ final class Cluster implements HaSystem, AutoCloseable {
             Map<String, String> environment = new LinkedHashMap<>(CoordinatorBinary.environment(spec, memberSpec, authDir, replDir));
             cluster.tlsDir.ifPresent(tlsDir -> environment.put(PostgresTls.ENV_DIR, tlsDir.toString()));
             environment.putAll(extraEnvironment);
-            cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits::add));
+            cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits));
             cluster.createPod(name, i);
         }
         return cluster;
@@ -205,7 +205,8 @@ final class Cluster implements HaSystem, AutoCloseable {
         return labels;
     }
 
-    List<Member> members() {
+    @Override
+    public List<Member> members() {
         return List.copyOf(members);
     }
 
@@ -231,13 +232,6 @@ final class Cluster implements HaSystem, AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no member " + name));
     }
 
-    @Override
-    public Map<String, Integer> ports() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        members.forEach(m -> ports.put(m.name(), m.spec().pgPort()));
-        return ports;
-    }
-
     KubernetesClient admin() {
         return controlPlane.admin();
     }
@@ -259,21 +253,14 @@ final class Cluster implements HaSystem, AutoCloseable {
         return settled;
     }
 
-    /** Coordinator exits the harness did not cause, since the last call. */
     @Override
     public List<String> drainUnexpectedExits() {
-        List<String> out = List.copyOf(unexpectedExits);
-        unexpectedExits.removeAll(out);
-        return out;
+        return unexpectedExits.drain();
     }
 
     @Override
-    public String processProblem(String member) {
-        Member m = member(member);
-        if (!m.coordinatorAlive()) {
-            return "coordinator not running";
-        }
-        return m.postgresRunning() ? null : "PostgreSQL not running";
+    public String agent() {
+        return "coordinator";
     }
 
     @Override

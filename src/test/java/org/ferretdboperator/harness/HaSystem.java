@@ -3,6 +3,7 @@ package org.ferretdboperator.harness;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +23,14 @@ public interface HaSystem {
 
     Sql.Login superuser();
 
+    List<? extends HaMember> members();
+
     /** Member name -> PostgreSQL port, in member order. */
-    Map<String, Integer> ports();
+    default Map<String, Integer> ports() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        members().forEach(m -> ports.put(m.name(), m.pgPort()));
+        return ports;
+    }
 
     /** The harness's tables and their ids, over every run on this system. */
     HarnessTables tables();
@@ -59,8 +66,8 @@ public interface HaSystem {
 
     // --- what settling asks the system (null: nothing wrong) ------------------------------------------------------
 
-    /** Whether the member's agent and PostgreSQL run. */
-    String processProblem(String member);
+    /** What runs PostgreSQL in each member, as a name for messages: "coordinator", "Patroni". */
+    String agent();
 
     /** The members the system itself calls primary right now (not the route's possibly older view). */
     List<String> claimedPrimaries();

@@ -21,7 +21,7 @@ import org.ferretdboperator.testsupport.Prerequisite;
  * the PostgreSQL server it runs (pg_ctl daemonises it, so it is not a child of the coordinator: like the postgres
  * container, it survives its sidecar). Faults act on the whole pod, as a kubelet or the kernel would.
  */
-final class Member {
+final class Member implements HaMember {
 
     private final MemberSpec spec;
     private final ApiServerProxy proxy;
@@ -77,8 +77,14 @@ final class Member {
     /** The kubelet's first CrashLoopBackOff delay is 10 s; the harness restarts sooner so a crash costs less time. */
     static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
-    String name() {
+    @Override
+    public String name() {
         return spec.name();
+    }
+
+    @Override
+    public int pgPort() {
+        return spec.pgPort();
     }
 
     MemberSpec spec() {
@@ -259,12 +265,18 @@ final class Member {
         return coordinator != null && coordinator.isAlive();
     }
 
+    @Override
+    public boolean agentRunning() {
+        return coordinatorAlive();
+    }
+
     Optional<Long> coordinatorPid() {
         return coordinatorAlive() ? Optional.of(coordinator.pid()) : Optional.empty();
     }
 
     /** The running postmaster of this member's data directory, from postmaster.pid. */
-    Optional<Long> postmasterPid() {
+    @Override
+    public Optional<Long> postmasterPid() {
         return Postmaster.pid(spec.pgdata());
     }
 
@@ -398,10 +410,5 @@ final class Member {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
-    }
-
-    /** Whether PostgreSQL of this member is running at all. */
-    boolean postgresRunning() {
-        return postmasterPid().isPresent();
     }
 }

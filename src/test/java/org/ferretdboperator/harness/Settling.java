@@ -48,13 +48,15 @@ public final class Settling {
 
     /** A {@link Settled}, or a String saying what is not settled yet. */
     static Object inspect(HaSystem system) {
-        List<String> members = List.copyOf(system.ports().keySet());
-        for (String m : members) {
-            String problem = system.processProblem(m);
-            if (problem != null) {
-                return m + ": " + problem;
+        for (HaMember m : system.members()) {
+            if (!m.agentRunning()) {
+                return m.name() + ": " + system.agent() + " not running";
+            }
+            if (!m.postgresRunning()) {
+                return m.name() + ": PostgreSQL not running";
             }
         }
+        List<String> members = List.copyOf(system.ports().keySet());
         List<String> primaries = system.claimedPrimaries();
         if (primaries.size() != 1) {
             return "members " + system.primaryCriterion() + ": " + primaries + " (want exactly one)";

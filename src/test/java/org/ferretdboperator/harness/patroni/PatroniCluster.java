@@ -9,12 +9,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ferretdboperator.harness.HaSystem;
@@ -25,6 +22,7 @@ import org.ferretdboperator.harness.PostgresOwnership;
 import org.ferretdboperator.harness.PrimaryTimeline;
 import org.ferretdboperator.harness.Settled;
 import org.ferretdboperator.harness.Sql;
+import org.ferretdboperator.harness.UnexpectedExits;
 import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
@@ -50,7 +48,7 @@ public final class PatroniCluster implements HaSystem, AutoCloseable {
     private final Etcd etcd;
     private final Sql.Login superuser;
     private final List<PatroniMember> members = new ArrayList<>();
-    private final List<String> unexpectedExits = new CopyOnWriteArrayList<>();
+    private final UnexpectedExits unexpectedExits = new UnexpectedExits();
     private final HarnessTables tables = new HarnessTables();
     private PrimaryFollower follower;
 
@@ -81,7 +79,7 @@ public final class PatroniCluster implements HaSystem, AutoCloseable {
                 Files.createDirectories(dir);
                 PostgresOwnership.handOver(dir);
                 PatroniMember m = new PatroniMember(name, dir, Harness.freePort(), Harness.freePort(),
-                        tools.launch(harnessRoot, dir), cluster.unexpectedExits::add);
+                        tools.launch(harnessRoot, dir), cluster.unexpectedExits);
                 Files.writeString(m.config(), cluster.config(m, tools, replication, rewind));
                 cluster.members.add(m);
             }
@@ -170,8 +168,9 @@ public final class PatroniCluster implements HaSystem, AutoCloseable {
         return superuser;
     }
 
-    List<PatroniMember> members() {
-        return members;
+    @Override
+    public List<PatroniMember> members() {
+        return List.copyOf(members);
     }
 
     PatroniMember member(String name) {
@@ -188,13 +187,6 @@ public final class PatroniCluster implements HaSystem, AutoCloseable {
     @Override
     public boolean synchronous() {
         return true;
-    }
-
-    @Override
-    public Map<String, Integer> ports() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        members.forEach(m -> ports.put(m.name(), m.pgPort()));
-        return ports;
     }
 
     @Override
@@ -228,12 +220,9 @@ public final class PatroniCluster implements HaSystem, AutoCloseable {
         return "answering 200 on /primary";
     }
 
-    /** Exits of an agent the harness did not cause, since the last call. */
     @Override
     public List<String> drainUnexpectedExits() {
-        List<String> out = List.copyOf(unexpectedExits);
-        unexpectedExits.removeAll(out);
-        return out;
+        return unexpectedExits.drain();
     }
 
     @Override
@@ -255,29 +244,18 @@ public final class PatroniCluster implements HaSystem, AutoCloseable {
                 atSignal.run();
             }
         };
-        List<CompletableFuture<Void>> stops = new ArrayList<>();
-        for (String name : names) {
-            PatroniMember m = member(name);
-            stops.add(CompletableFuture.runAsync(() -> {
-                if (graceful) {
-                    m.terminate(GRACE_PERIOD, firstSignal);
-                } else {
-                    m.kill(firstSignal);
-                }
-            }));
-        }
-        stops.forEach(CompletableFuture::join);
+        // every member at once, as the kubelets of their nodes would
+        names.stream().map(this::member)
+                .map(m -> CompletableFuture.runAsync(graceful ? () -> m.terminate(GRACE_PERIOD, firstSignal)
+                        : () -> m.kill(firstSignal)))
+                .toList().forEach(CompletableFuture::join);
         beforeRestart.run();
         restart.forEach(name -> member(name).start());
     }
 
     @Override
-    public String processProblem(String member) {
-        PatroniMember m = member(member);
-        if (!m.agentAlive()) {
-            return "Patroni not running";
-        }
-        return m.postgresRunning() ? null : "PostgreSQL not running";
+    public String agent() {
+        return "Patroni";
     }
 
     @Override
