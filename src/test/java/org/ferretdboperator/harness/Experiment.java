@@ -289,7 +289,7 @@ final class Experiment<S extends HaSystem> implements AutoCloseable {
         Outcome outcome = new Outcome(scenario, cluster.synchronous(), before.primary(), end.primary(), failover,
                 outage.gapSeconds(), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
                 splitBrain, dual, dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
-        Harness.log("%s", outcome.summary());
+        Harness.log("%s: %s", cluster.name(), outcome.summary());
         return outcome;
     }
 
