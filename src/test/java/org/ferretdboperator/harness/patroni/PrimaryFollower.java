@@ -50,13 +50,7 @@ public final class PrimaryFollower extends PrimaryTimeline implements AutoClosea
     @Override
     public void close() {
         running = false;
-        for (Thread t : threads) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Harness.joinAll(threads, Duration.ofSeconds(2));
         Harness.log("primary follower stopped");
     }
 }
