@@ -119,7 +119,7 @@ final class BenchReport {
                     done.stream().mapToLong(Outcome::acknowledged).sum(),
                     done.stream().mapToLong(Outcome::lostAcknowledged).sum(),
                     done.stream().mapToInt(o -> o.splitBrain().size()).sum(),
-                    done.stream().mapToInt(o -> o.dualPrimaryAfterSettle().size()).sum(), done.size(),
+                    done.stream().mapToInt(o -> o.dualPrimariesAfterSettle().size()).sum(), done.size(),
                     (int) done.stream().filter(o -> !o.primaryAfter().equals(o.primaryBefore())).count(), failover, failures));
         }));
         Files.createDirectories(dir);

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +33,16 @@ import org.ferretdboperator.tls.IssuedCertificate;
 /**
  * One Postgres object's backend as the harness runs it: its pods as real Pod objects in the control plane (no
  * kubelet: the harness plays kubelet and StatefulSet controller), its Lease (empty holder, as the operator creates
- * it), the coordinators' ServiceAccount and Role, and one {@link Member} (coordinator JVM + PostgreSQL) per pod.
+ * it), the coordinators' ServiceAccount and Role, and one {@link Member} (coordinator JVM + PostgreSQL) per pod. As an
+ * {@link HaSystem}, its route to the primary is the role label, and its agents' own word is their readiness.
  */
-final class Cluster implements AutoCloseable {
+final class Cluster implements HaSystem, AutoCloseable {
 
     /** Holds a deleted pod in Terminating until the harness, playing kubelet, has stopped its processes. */
     static final String KUBELET_FINALIZER = "harness.ferretdboperator.org/kubelet";
     static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
+    /** The writer's label view and the settle check both poll; a stale label may outlive settling by this much. */
+    static final Duration LABEL_POLL = Duration.ofMillis(500);
 
     private final LocalControlPlane controlPlane;
     private final ClusterSpec spec;
@@ -48,9 +50,8 @@ final class Cluster implements AutoCloseable {
     private final Sql.Login superuser;
     private final List<Member> members = new ArrayList<>();
     private final RoleLabels labels;
-    private final List<String> unexpectedExits = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicLong writeIds = new java.util.concurrent.atomic.AtomicLong();
-    private int seedRows;
+    private final UnexpectedExits unexpectedExits = new UnexpectedExits();
+    private final HarnessTables tables = new HarnessTables();
 
     private static final java.util.concurrent.atomic.AtomicInteger CLUSTERS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -141,7 +142,7 @@ final class Cluster implements AutoCloseable {
             Map<String, String> environment = new LinkedHashMap<>(CoordinatorBinary.environment(spec, memberSpec, authDir, replDir));
             cluster.tlsDir.ifPresent(tlsDir -> environment.put(PostgresTls.ENV_DIR, tlsDir.toString()));
             environment.putAll(extraEnvironment);
-            cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits::add));
+            cluster.members.add(new Member(memberSpec, proxy, projectDir, environment, cluster.unexpectedExits));
             cluster.createPod(name, i);
         }
         return cluster;
@@ -155,15 +156,57 @@ final class Cluster implements AutoCloseable {
         return root;
     }
 
-    Sql.Login superuser() {
+    @Override
+    public String name() {
+        return spec.namespace();
+    }
+
+    @Override
+    public boolean synchronous() {
+        return spec.synchronous();
+    }
+
+    @Override
+    public Sql.Login superuser() {
         return superuser;
+    }
+
+    @Override
+    public HarnessTables tables() {
+        return tables;
+    }
+
+    @Override
+    public Duration settleTimeout() {
+        return Experiment.SETTLE_TIMEOUT;
+    }
+
+    @Override
+    public Duration loopPeriod() {
+        return Duration.ofMillis(spec.timings().retryPeriodMillis());
+    }
+
+    @Override
+    public PrimaryTimeline primaryRoute() {
+        return labels;
+    }
+
+    @Override
+    public Duration primaryRouteLag() {
+        return LABEL_POLL;
+    }
+
+    @Override
+    public String primaryCriterion() {
+        return "labelled primary";
     }
 
     RoleLabels labels() {
         return labels;
     }
 
-    List<Member> members() {
+    @Override
+    public List<Member> members() {
         return List.copyOf(members);
     }
 
@@ -189,12 +232,6 @@ final class Cluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no member " + name));
     }
 
-    Map<String, Integer> ports() {
-        Map<String, Integer> ports = new HashMap<>();
-        members.forEach(m -> ports.put(m.name(), m.spec().pgPort()));
-        return ports;
-    }
-
     KubernetesClient admin() {
         return controlPlane.admin();
     }
@@ -203,47 +240,62 @@ final class Cluster implements AutoCloseable {
      * Starts every member and waits until the cluster settles (the coordinators bootstrap it: initdb on the first
      * member, clones on the others), then creates the harness's tables.
      */
-    Settling.Settled bootstrap() throws java.sql.SQLException {
+    Settled bootstrap() throws java.sql.SQLException {
         long start = System.nanoTime();
         members.forEach(Member::start);
-        Settling.Settled settled = Settling.await(this, Experiment.SETTLE_TIMEOUT);
+        Settled settled = awaitSettled();
         Harness.log("%s: bootstrapped in %.1f s: primary %s, standbys %s", spec.namespace(),
                 Harness.seconds(System.nanoTime() - start), settled.primary(), settled.standbys());
         try (java.sql.Connection c = primaryConnection()) {
-            Sql.exec(c, "CREATE TABLE harness_writes (id bigint PRIMARY KEY, source text NOT NULL, member text NOT NULL,"
-                    + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
-            Sql.exec(c, "CREATE TABLE harness_seed (id int PRIMARY KEY, payload text NOT NULL)");
+            HarnessTables.create(c);
         }
         awaitReplayed();
         return settled;
     }
 
-    /** Ids for harness_writes, unique over every run on this cluster. */
-    long nextWriteId() {
-        return writeIds.incrementAndGet();
+    @Override
+    public List<String> drainUnexpectedExits() {
+        return unexpectedExits.drain();
     }
 
-    /** Coordinator exits the harness did not cause, since the last call. */
-    List<String> drainUnexpectedExits() {
-        List<String> out = List.copyOf(unexpectedExits);
-        unexpectedExits.removeAll(out);
-        return out;
+    @Override
+    public String agent() {
+        return "coordinator";
     }
 
-    int seedRows() {
-        return seedRows;
+    @Override
+    public List<String> claimedPrimaries() {
+        return labels.now().primaries();
     }
 
-    /** Commits {@code rows} more rows on the primary and waits until every member has replayed them. */
-    void seed(int rows) throws java.sql.SQLException {
-        try (java.sql.Connection c = primaryConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO harness_seed (id, payload) SELECT g, repeat('x', 100) FROM generate_series(?, ?) g")) {
-            ps.setInt(1, seedRows + 1);
-            ps.setInt(2, seedRows + rows);
-            ps.executeUpdate();
+    @Override
+    public String standbyRoleProblem(String standby) {
+        String role = labels.now().roles().get(standby);
+        return Labels.ROLE_SECONDARY.equals(role) ? null : "role label " + role + " (want secondary)";
+    }
+
+    /** The readiness the pods' probes read (and the Services route by) must agree with what PostgreSQL showed. */
+    @Override
+    public String agentProblem(String primary, List<String> standbys) {
+        for (Member m : members) {
+            String notReady = m.readinessProblem();
+            if (notReady != null) {
+                return m.name() + ": coordinator readiness " + notReady;
+            }
         }
-        seedRows += rows;
-        awaitReplayed();
+        return null;
+    }
+
+    @Override
+    public String settleDiagnostics() {
+        StringBuilder out = new StringBuilder("; labels: ").append(labels.now().roles());
+        for (Member m : members) {
+            out.append("\n--- ").append(m.name()).append(": last coordinator decisions ---");
+            m.recentDecisions(12).forEach(l -> out.append("\n").append(l));
+            out.append("\n--- ").append(m.name()).append(": last server log lines ---");
+            m.recentServerLog(15).forEach(l -> out.append("\n").append(l));
+        }
+        return out.toString();
     }
 
     /**
@@ -251,7 +303,8 @@ final class Cluster implements AutoCloseable {
      * does not wait for the cluster to settle, because scenarios call it while they hold a member back on purpose (a
      * frozen WAL sender keeps a standby from streaming, and so from being ready).
      */
-    java.sql.Connection primaryConnection() throws java.sql.SQLException {
+    @Override
+    public java.sql.Connection primaryConnection() throws java.sql.SQLException {
         String primary = org.awaitility.Awaitility.await(spec.namespace() + ": one writable member labelled primary")
                 .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(100)).pollInSameThread()
                 .until(this::writablePrimary, java.util.Optional::isPresent).orElseThrow();
@@ -269,32 +322,6 @@ final class Cluster implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             return java.util.Optional.empty();
         }
-    }
-
-    /** Waits until every standby has replayed everything the primary has flushed (a settled cluster). */
-    void awaitReplayed() throws java.sql.SQLException {
-        Settling.Settled s = Settling.await(this, Experiment.SETTLE_TIMEOUT);
-        String target;
-        try (java.sql.Connection c = Sql.connect(member(s.primary()).spec().pgPort(), superuser, "harness", 10)) {
-            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
-        }
-        for (String standby : s.standbys()) {
-            awaitReplayedOn(standby, target);
-        }
-    }
-
-    void awaitReplayedOn(String standby, String lsn) {
-        org.awaitility.Awaitility.await(standby + " replayed " + lsn).atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                .until(() -> {
-                    try (java.sql.Connection c = Sql.connect(member(standby).spec().pgPort(), superuser, "harness", 5);
-                            java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
-                        ps.setString(1, lsn);
-                        try (java.sql.ResultSet rs = ps.executeQuery()) {
-                            return rs.next() && rs.getBoolean(1);
-                        }
-                    }
-                });
     }
 
     // --- pods, as the StatefulSet controller and the kubelet handle them ---------------------------------------
@@ -328,7 +355,9 @@ final class Cluster implements AutoCloseable {
      * @param beforeRestart runs after the old pods are gone and before the new ones start
      * @param restart       the members that come back now (the others stay away until {@link #recreatePod})
      */
-    void deletePods(List<String> names, boolean graceful, Runnable atSignal, Runnable beforeRestart, List<String> restart) {
+    @Override
+    public void deletePods(List<String> names, boolean graceful, Runnable atSignal, Runnable beforeRestart,
+            List<String> restart) {
         for (String name : names) {
             admin().pods().inNamespace(spec.namespace()).withName(name).delete();
         }

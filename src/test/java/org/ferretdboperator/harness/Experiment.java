@@ -10,31 +10,51 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One run of one scenario on a settled three-member cluster: a writer and the split-brain probes running throughout,
- * rows committed before the fault, the fault itself (given by the scenario), then the measurements and checks every
- * scenario shares. Everything the scenario asserts beyond that it asserts itself. The cluster outlives the run (the
- * benchmark runs a scenario many times on one cluster; every run ends with the cluster settled again).
+ * One run of one scenario on a settled three-member {@link HaSystem}, the same for every system the benchmark compares:
+ * a writer following the system's route to the primary and the split-brain probes running throughout, rows committed
+ * before the fault, the fault's moment randomised within one loop period of the agents, the fault itself (given by the
+ * scenario), then the measurements and checks every scenario shares. Everything the scenario asserts beyond that it
+ * asserts itself. The system outlives the run (the benchmark runs a scenario many times on one cluster; every run ends
+ * with the cluster settled again).
  */
-final class Experiment implements AutoCloseable {
+final class Experiment<S extends HaSystem> implements AutoCloseable {
 
+    /** A scenario's fault. */
+    @FunctionalInterface
+    interface Fault<S extends HaSystem> {
+        void inject(Experiment<S> x) throws Exception;
+    }
+
+    /** A scenario's checks beyond the shared ones; failures go to {@link Experiment#check}. */
+    @FunctionalInterface
+    interface Verification<S extends HaSystem> {
+        void verify(Experiment<S> x, Outcome o);
+    }
+
+    /** Rows committed and replayed on every member before each fault. */
+    static final int SEED_ROWS = 500;
+    /** Writer acknowledgements that show the writer commits on a primary (at the start, and after settling). */
+    static final int WRITES_TO_CONFIRM = 20;
     static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
     static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
+    /** How long our cluster may take to settle. */
     static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
-    /** The writer's label view and the settle check both poll; a stale label may outlive settling by this much. */
-    static final Duration LABEL_POLL = Duration.ofMillis(500);
 
     private final String scenario;
-    private final Cluster cluster;
+    private final S cluster;
     private final AckLog acks;
     private final long startNanos = System.nanoTime();
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Writer writer;
     private WriteProbes probes;
-    private Settling.Settled before;
+    private Settled before;
     private Long faultNanos;
     /** Rows a scenario committed in harness_bulk before its fault. */
     int bulkRows;
@@ -65,7 +85,7 @@ final class Experiment implements AutoCloseable {
     }
 
     void tolerateAfterResume(String member, long resumedNanos, Duration bound) {
-        if (cluster.spec().synchronous()) {
+        if (cluster.synchronous()) {
             throw new IllegalStateException("only Asynchronous mode may acknowledge after a resume");
         }
         resumed = new ResumedPrimary(member, resumedNanos, bound.toNanos());
@@ -73,28 +93,48 @@ final class Experiment implements AutoCloseable {
     /** When an API server cut ended (every cut-off member reconnected). */
     long apiRestoredNanos;
 
-    private Experiment(String scenario, Cluster cluster) {
+    private Experiment(String scenario, S cluster) {
         this.scenario = scenario;
         this.cluster = cluster;
-        this.acks = new AckLog(cluster::nextWriteId);
+        this.acks = new AckLog(cluster.tables()::nextWriteId);
+    }
+
+    /**
+     * One run of a scenario on a settled system: begin, seed, wait a random phase of the agents' loop, inject the
+     * fault, finish, and the scenario's own checks. The system is settled again when it returns.
+     */
+    static <S extends HaSystem> Outcome run(S system, String scenario, Fault<S> fault, Verification<S> verification)
+            throws Exception {
+        try (Experiment<S> x = begin(system, scenario)) {
+            x.seed(SEED_ROWS);
+            // a random phase against the agents' loop, or every run hits the same moment of it
+            long period = system.loopPeriod().toNanos();
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(period + 1));
+            fault.inject(x);
+            Outcome o = x.finish();
+            verification.verify(x, o);
+            return x.withScenarioChecks(o);
+        }
     }
 
     /** Starts a run on a settled cluster: the writer and the probes, until the writer's commits are acknowledged. */
-    static Experiment begin(Cluster cluster, String scenario) {
-        Experiment x = new Experiment(scenario, cluster);
+    static <S extends HaSystem> Experiment<S> begin(S cluster, String scenario) {
+        Experiment<S> x = new Experiment<>(scenario, cluster);
         cluster.drainUnexpectedExits().forEach(what -> x.check(false, "%s", what));
-        x.before = Settling.await(cluster, SETTLE_TIMEOUT);
+        x.before = cluster.awaitSettled();
         x.probes = new WriteProbes(cluster.ports(), cluster.superuser(), x.acks, PROBE_INTERVAL).start();
-        x.writer = new Writer(cluster.ports(), cluster.superuser(), x.acks, cluster.labels()::primaries, WRITE_INTERVAL, 2)
-                .start();
+        x.writer = new Writer(cluster.ports(), cluster.superuser(), x.acks, cluster.primaryRoute()::primaries,
+                WRITE_INTERVAL, 2).start();
         long startAcks = System.nanoTime();
         org.awaitility.Awaitility.await("writer acknowledged on " + x.before.primary()).atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> x.acks.from(Writer.SOURCE).stream().filter(a -> a.sentNanos() > startAcks).count() >= 20);
+                .until(() -> x.acks.from(Writer.SOURCE).stream().filter(a -> a.sentNanos() > startAcks).count()
+                        >= WRITES_TO_CONFIRM);
         return x;
     }
 
-    Cluster cluster() {
+    /** The system under test. */
+    S cluster() {
         return cluster;
     }
 
@@ -102,7 +142,7 @@ final class Experiment implements AutoCloseable {
         return acks;
     }
 
-    Settling.Settled before() {
+    Settled before() {
         return before;
     }
 
@@ -127,7 +167,7 @@ final class Experiment implements AutoCloseable {
 
     /** Commits {@code rows} rows on the primary and waits until every member has replayed them. */
     void seed(int rows) throws SQLException {
-        cluster.seed(rows);
+        cluster.tables().seed(cluster, cluster.primaryConnection(), rows);
     }
 
     /** Marks the fault's moment (call right before injecting it) and returns it. */
@@ -138,8 +178,8 @@ final class Experiment implements AutoCloseable {
     }
 
     /**
-     * Deletes pods as {@code kubectl delete pod} does (see {@link Cluster#deletePods}); the fault's moment is when the
-     * kubelet signals the processes, as Patroni's baseline measures it.
+     * Deletes pods as {@code kubectl delete pod} does (see {@link HaSystem#deletePods}); the fault's moment is when the
+     * processes are signalled, for every system alike.
      */
     void deletePods(List<String> names, boolean graceful, Runnable beforeRestart, List<String> restart) {
         cluster.deletePods(names, graceful, () -> fault((graceful ? "kubectl delete pod " : "SIGKILL of every process of, and "
@@ -155,6 +195,16 @@ final class Experiment implements AutoCloseable {
         return cluster.primaryConnection();
     }
 
+    /** Waits until a member other than {@code old} has acknowledged a writer commit sent since {@code since}. */
+    String awaitOtherPrimaryAcknowledging(String old, long since) {
+        return org.awaitility.Awaitility.await("a new primary other than " + old + " acknowledging writes")
+                .atMost(cluster.settleTimeout()).pollInterval(Duration.ofMillis(10))
+                .until(() -> acks.from(Writer.SOURCE).stream()
+                        .filter(a -> a.sentNanos() >= since && !a.member().equals(old))
+                        .map(AckLog.Ack::member).findFirst(), Optional::isPresent)
+                .orElseThrow();
+    }
+
     /**
      * Waits until the cluster settles again with every member in a role, lets the writer commit on the new primary,
      * stops the clients, and measures and checks what every scenario shares.
@@ -163,23 +213,24 @@ final class Experiment implements AutoCloseable {
         if (faultNanos == null) {
             throw new IllegalStateException("finish() before fault()");
         }
-        Settling.Settled after = Settling.await(cluster, SETTLE_TIMEOUT);
+        Settled after = cluster.awaitSettled();
         double settleSeconds = Harness.seconds(after.atNanos() - faultNanos);
         org.awaitility.Awaitility.await("writer acknowledged on " + after.primary() + " after settling")
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> acks.from(Writer.SOURCE).stream()
-                        .filter(a -> a.sentNanos() > after.atNanos() && a.member().equals(after.primary())).count() >= 20);
+                        .filter(a -> a.sentNanos() > after.atNanos() && a.member().equals(after.primary())).count()
+                        >= WRITES_TO_CONFIRM);
         writer.close();
         probes.close();
-        Settling.Settled end = Settling.await(cluster, SETTLE_TIMEOUT);
+        Settled end = cluster.awaitSettled();
         cluster.awaitReplayed();
 
         Map<String, Set<Long>> rows = new HashMap<>();
         Map<String, Integer> seeds = new HashMap<>();
-        for (Member m : cluster.members()) {
-            try (Connection c = Sql.connect(m.spec().pgPort(), cluster.superuser(), "harness-check", 30)) {
-                rows.put(m.name(), ids(c, "SELECT id FROM harness_writes"));
-                seeds.put(m.name(), (int) Sql.queryLong(c, "SELECT count(*) FROM harness_seed"));
+        for (Map.Entry<String, Integer> m : cluster.ports().entrySet()) {
+            try (Connection c = Sql.connect(m.getValue(), cluster.superuser(), "harness-check", 30)) {
+                rows.put(m.getKey(), ids(c, "SELECT id FROM harness_writes"));
+                seeds.put(m.getKey(), (int) Sql.queryLong(c, "SELECT count(*) FROM harness_seed"));
             }
         }
         rowsAtEnd = Map.copyOf(rows);
@@ -196,7 +247,7 @@ final class Experiment implements AutoCloseable {
                 }
             }
         }
-        int seedRows = cluster.seedRows();
+        int seedRows = cluster.tables().seedRows();
         int seedMissing = seedRows - seeds.values().stream().mapToInt(Integer::intValue).min().orElse(0);
         List<String> divergent = new ArrayList<>();
         rows.forEach((member, ids) -> {
@@ -209,10 +260,10 @@ final class Experiment implements AutoCloseable {
         WriteOutage outage = WriteOutage.measure(acks.from(Writer.SOURCE), faultNanos, after.atNanos());
         Double failover = outage.failoverSeconds();
         cluster.drainUnexpectedExits().forEach(what -> check(false, "%s", what));
-        List<RoleLabels.DualPrimary> dual = cluster.labels().dualPrimaries().stream()
+        List<PrimaryTimeline.DualPrimary> dual = cluster.primaryRoute().dualPrimaries().stream()
                 .filter(d -> d.toNanos() > startNanos).toList();
-        List<RoleLabels.DualPrimary> dualAfter = dual.stream()
-                .filter(d -> d.toNanos() > after.atNanos() + LABEL_POLL.toNanos()).toList();
+        List<PrimaryTimeline.DualPrimary> dualAfter = dual.stream()
+                .filter(d -> d.toNanos() > after.atNanos() + cluster.primaryRouteLag().toNanos()).toList();
         ResumedPrimary tolerated = resumed;
         List<AckLog.Ack> judged = tolerated == null ? all : all.stream().filter(a -> !tolerated.covers(a)).toList();
         if (tolerated != null) {
@@ -223,7 +274,7 @@ final class Experiment implements AutoCloseable {
         check(end.primary().equals(after.primary()), "the primary changed after the cluster had settled: %s -> %s",
                 after.primary(), end.primary());
         check(splitBrain.isEmpty(), "two members acknowledged writes at the same time: %s", splitBrain);
-        check(dualAfter.isEmpty(), "two pods labelled primary after the cluster settled: %s", dualAfter);
+        check(dualAfter.isEmpty(), "two members %s after the cluster settled: %s", cluster.primaryCriterion(), dualAfter);
         check(seedMissing == 0, "%d of %d rows committed before the fault are missing", seedMissing, seedRows);
         check(divergent.isEmpty(), "members %s hold other rows than the primary %s after catching up", divergent,
                 end.primary());
@@ -231,14 +282,14 @@ final class Experiment implements AutoCloseable {
             // the scenario itself checks the loss against what was recorded about it
             note("%d acknowledged writes lost, accepted in this run: %s", lost, acknowledgedLossAccepted);
         }
-        check(!cluster.spec().synchronous() || lost == 0 || acknowledgedLossAccepted != null,
+        check(!cluster.synchronous() || lost == 0 || acknowledgedLossAccepted != null,
                 "Synchronous mode lost %d acknowledged writes: %s", lost,
                 lostSample);
         check(failover != null, "the writer never got a write acknowledged by %s after the fault", after.primary());
-        Outcome outcome = new Outcome(scenario, cluster.spec().synchronous(), before.primary(), end.primary(), failover,
+        Outcome outcome = new Outcome(scenario, cluster.synchronous(), before.primary(), end.primary(), failover,
                 outage.gapSeconds(), settleSeconds, all.size(), lost, lostSample, seedRows, seedMissing,
                 splitBrain, dual, dualAfter, divergent, List.copyOf(notes), List.copyOf(violations));
-        Harness.log("%s", outcome.summary());
+        Harness.log("%s: %s", cluster.name(), outcome.summary());
         return outcome;
     }
 
@@ -246,7 +297,7 @@ final class Experiment implements AutoCloseable {
     Outcome withScenarioChecks(Outcome o) {
         return new Outcome(o.scenario(), o.synchronous(), o.primaryBefore(), o.primaryAfter(), o.failoverSeconds(),
                 o.writeGapSeconds(), o.settleSeconds(), o.acknowledged(), o.lostAcknowledged(), o.lostSample(), o.seedRows(),
-                o.seedMissing(), o.splitBrain(), o.dualPrimaryLabels(), o.dualPrimaryAfterSettle(), o.divergentMembers(),
+                o.seedMissing(), o.splitBrain(), o.dualPrimaries(), o.dualPrimariesAfterSettle(), o.divergentMembers(),
                 List.copyOf(notes), List.copyOf(violations));
     }
 

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ferretdboperator.harness.patroni.PatroniCluster;
-import org.ferretdboperator.harness.patroni.PatroniOutcome;
-import org.ferretdboperator.harness.patroni.PatroniScenario;
 import org.ferretdboperator.harness.patroni.PatroniSettings;
 import org.ferretdboperator.harness.patroni.PatroniTools;
 import org.ferretdboperator.harness.patroni.PrimaryFollower;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The failover benchmark (not a test of the suite: only with {@code -Dfailover.bench=true}, see
  * hack/failover-bench.sh). For each system in {@code failover.bench.systems} ({@code ours}, {@code patroni-default},
  * {@code patroni-fast}; default {@code ours}) it runs each scenario in {@code failover.bench.scenarios} (default: all
- * of ours; Patroni runs those that apply to it, see {@link PatroniScenario}) {@code failover.bench.runs} times (default
+ * of ours; Patroni runs those every system runs, see {@link PrimaryLoss}) {@code failover.bench.runs} times (default
  * 20; {@code failover.bench.peer.runs} for the Patroni systems, default the same), one cluster per system and scenario
  * (each run starts from the settled cluster the previous one left), and writes target/failover-bench/results.json,
  * report.md and gaps.png after every run. Ours runs with {@link FailoverScenariosIT}'s code on the local control plane,
@@ -109,10 +107,10 @@ class FailoverBenchIT {
                         .formatted(PrimaryFollower.POLL.toMillis()) + "example checks every 3 s)"));
         Map<Scenario, List<BenchReport.Run>> byScenario = results.computeIfAbsent(settings.system, k -> new LinkedHashMap<>());
         for (Scenario s : scenarios) {
-            Optional<PatroniScenario> peer = PatroniScenario.bySlug(s.slug);
+            Optional<PrimaryLoss> peer = PrimaryLoss.bySlug(s.slug);
             if (peer.isEmpty()) {
                 Harness.log("bench: %s does not run %s (only %s apply to it)", settings.system, s.slug,
-                        Arrays.stream(PatroniScenario.values()).map(p -> p.slug).toList());
+                        Arrays.stream(PrimaryLoss.values()).map(p -> p.slug).toList());
                 continue;
             }
             PatroniCluster cluster = null;
@@ -122,7 +120,7 @@ class FailoverBenchIT {
                     if (cluster == null) {
                         cluster = PatroniCluster.start(tools, settings, project);
                     }
-                    run = BenchReport.Run.of(outcome(peer.get().runOn(cluster)));
+                    run = BenchReport.Run.of(peer.get().runOn(cluster));
                 } catch (Exception | AssertionError e) {
                     Harness.log("%s %s run %d failed: %s", settings.system, s.slug, i, e);
                     run = BenchReport.Run.failed(e);
@@ -139,17 +137,6 @@ class FailoverBenchIT {
                 cluster.close();
             }
         }
-    }
-
-    /** A Patroni run as the report counts runs: two members answering /primary stand for two primary labels. */
-    static Outcome outcome(PatroniOutcome p) {
-        List<RoleLabels.DualPrimary> dual = p.dualPrimaries().stream()
-                .map(d -> new RoleLabels.DualPrimary(d.fromNanos(), d.toNanos(), d.members())).toList();
-        List<RoleLabels.DualPrimary> dualAfter = p.dualPrimariesAfterSettle().stream()
-                .map(d -> new RoleLabels.DualPrimary(d.fromNanos(), d.toNanos(), d.members())).toList();
-        return new Outcome(p.scenario(), true, p.primaryBefore(), p.primaryAfter(), p.failoverSeconds(), p.writeGapSeconds(),
-                p.settleSeconds(), p.acknowledged(), p.lostAcknowledged(), p.lostSample(), p.seedRows(), p.seedMissing(),
-                p.splitBrain(), dual, dualAfter, p.divergentMembers(), p.notes(), p.violations());
     }
 
     private BenchReport write() throws java.io.IOException {

@@ -66,7 +66,7 @@ class FerretDbFailoverIT {
     enum GuideCase {
         CASE1(Scenario.CASE1_DELETE_PRIMARY, s -> List.of(s.primary()), true),
         CASE2(Scenario.CASE2_DELETE_PRIMARY_AND_SECONDARY, s -> List.of(s.primary(), s.standbys().get(0)), false),
-        CASE3(Scenario.CASE3_DELETE_BOTH_SECONDARIES, Settling.Settled::standbys, false),
+        CASE3(Scenario.CASE3_DELETE_BOTH_SECONDARIES, Settled::standbys, false),
         CASE4(Scenario.CASE4_DELETE_ALL, s -> {
             List<String> all = new ArrayList<>(s.standbys());
             all.add(0, s.primary());
@@ -74,11 +74,11 @@ class FerretDbFailoverIT {
         }, false);
 
         final Scenario scenario;
-        final Function<Settling.Settled, List<String>> victims;
+        final Function<Settled, List<String>> victims;
         /** Whether a member labelled secondary before the fault keeps running through it. */
         final boolean standbySurvives;
 
-        GuideCase(Scenario scenario, Function<Settling.Settled, List<String>> victims, boolean standbySurvives) {
+        GuideCase(Scenario scenario, Function<Settled, List<String>> victims, boolean standbySurvives) {
             this.scenario = scenario;
             this.victims = victims;
             this.standbySurvives = standbySurvives;
@@ -115,7 +115,7 @@ class FerretDbFailoverIT {
                         .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                         .until(() -> front.secondaryCollection(FerretDbFront.COLLECTION_SEED)
                                 .find(Filters.eq("_id", seedIds.get(0))).first() != null);
-                Settling.Settled before = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
+                Settled before = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
                 List<String> victims = guideCase.victims.apply(before);
 
                 long insertsBefore = front.commandsSent("ferretdb-primary", "insert");
@@ -123,7 +123,7 @@ class FerretDbFailoverIT {
                 MongoWorkload workload = new MongoWorkload(front.primaryCollection(FerretDbFront.COLLECTION_WRITES), WRITERS,
                         WRITE_INTERVAL, front.secondaryCollection(FerretDbFront.COLLECTION_SEED), seedIds, READ_INTERVAL).start();
                 AtomicLong fault = new AtomicLong();
-                Settling.Settled after;
+                Settled after;
                 long end;
                 try {
                     long started = System.nanoTime();
@@ -157,7 +157,7 @@ class FerretDbFailoverIT {
                         .toList(), fault.get(), end);
                 long readFailures = reads.stream().filter(r -> !r.ok()).count();
 
-                Settling.Settled last = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
+                Settled last = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
                 Harness.log("%s: settled for the read-back %.1f s after the workload stopped", tag,
                         Harness.seconds(last.atNanos() - end));
                 SetChecker.Result check = SetChecker.compare(workload.attempted(),

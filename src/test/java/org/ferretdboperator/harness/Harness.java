@@ -66,6 +66,17 @@ public final class Harness {
         }
     }
 
+    /** Waits up to {@code each} for every thread to end (client threads told to stop; one stuck in I/O is left). */
+    public static void joinAll(java.util.List<Thread> threads, java.time.Duration each) {
+        for (Thread t : threads) {
+            try {
+                t.join(each.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public static double seconds(long nanos) {
         return nanos / 1e9;
     }

@@ -1,6 +1,7 @@
 package org.ferretdboperator.harness;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,7 +45,8 @@ final class HarnessResources implements BeforeAllCallback, ParameterResolver {
      */
     static synchronized LocalControlPlane startShared() {
         Path project = Harness.projectDir();
-        Orphans.killWhenJvmExits(project.resolve("target").resolve("harness"));
+        Orphans.killWhenJvmExits(project.resolve("target").resolve("harness"), "orphans",
+                List.of("*/pg-*/coordinator.pid", "*/pg-*/data/postmaster.pid"));
         if (shared == null) {
             shared = LocalControlPlane.startDedicated(STATE_DIR_NAME);
         }

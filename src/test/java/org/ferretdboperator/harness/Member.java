@@ -21,7 +21,7 @@ import org.ferretdboperator.testsupport.Prerequisite;
  * the PostgreSQL server it runs (pg_ctl daemonises it, so it is not a child of the coordinator: like the postgres
  * container, it survives its sidecar). Faults act on the whole pod, as a kubelet or the kernel would.
  */
-final class Member {
+final class Member implements HaMember {
 
     private final MemberSpec spec;
     private final ApiServerProxy proxy;
@@ -77,8 +77,14 @@ final class Member {
     /** The kubelet's first CrashLoopBackOff delay is 10 s; the harness restarts sooner so a crash costs less time. */
     static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
 
-    String name() {
+    @Override
+    public String name() {
         return spec.name();
+    }
+
+    @Override
+    public int pgPort() {
+        return spec.pgPort();
     }
 
     MemberSpec spec() {
@@ -259,29 +265,19 @@ final class Member {
         return coordinator != null && coordinator.isAlive();
     }
 
+    @Override
+    public boolean agentRunning() {
+        return coordinatorAlive();
+    }
+
     Optional<Long> coordinatorPid() {
         return coordinatorAlive() ? Optional.of(coordinator.pid()) : Optional.empty();
     }
 
     /** The running postmaster of this member's data directory, from postmaster.pid. */
-    Optional<Long> postmasterPid() {
-        Path pidFile = spec.pgdata().resolve("postmaster.pid");
-        try {
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            List<String> lines = Files.readAllLines(pidFile);
-            if (lines.isEmpty() || lines.get(0).isBlank()) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(lines.get(0).strip());
-            // a stale pid file after a crash may name a pid some other process reuses now
-            boolean postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/postgres"))
-                    .orElse(false);
-            return postgres && Processes.alive(pid) ? Optional.of(pid) : Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+    @Override
+    public Optional<Long> postmasterPid() {
+        return Postmaster.pid(spec.pgdata());
     }
 
     /** Every process of the pod: coordinator, postmaster and the postmaster's children (backends, walsenders...). */
@@ -398,8 +394,21 @@ final class Member {
         }
     }
 
-    /** Whether PostgreSQL of this member is running at all. */
-    boolean postgresRunning() {
-        return postmasterPid().isPresent();
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1)).build();
+
+    /** Null when the coordinator's readiness endpoint (the pod's readiness probe) says UP, else what it says. */
+    String readinessProblem() {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + spec.httpPort() + PodContract.COORDINATOR_READY_PATH);
+        try {
+            java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 }

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import org.ferretdboperator.contract.ForceFailoverRequest;
 import org.ferretdboperator.contract.ForcedFailoverRecord;
@@ -32,45 +30,22 @@ import org.ferretdboperator.testsupport.LocalControlPlane;
 enum Scenario {
 
     /** Guide case 1: {@code kubectl delete pod} of the primary. */
-    CASE1_DELETE_PRIMARY("case1-delete-primary", "Guide case 1: delete the primary (graceful)", true) {
-        @Override
-        void inject(Experiment x) {
-            x.deletePods(List.of(x.before().primary()), true);
-        }
-    },
+    CASE1_DELETE_PRIMARY(PrimaryLoss.DELETE, "Guide case 1: delete the primary (graceful)"),
 
     /** Guide case 1 as a crash: the primary's pod killed outright (node crash, OOM kill, delete --force). */
-    CASE1_KILL_PRIMARY("case1-kill-primary", "Guide case 1 as a crash: SIGKILL of the primary's pod", true) {
-        @Override
-        void inject(Experiment x) {
-            x.deletePods(List.of(x.before().primary()), false);
-        }
-    },
+    CASE1_KILL_PRIMARY(PrimaryLoss.KILL, "Guide case 1 as a crash: SIGKILL of the primary's pod"),
 
     /**
      * Guide case 1 as a lost node: every process of the primary's pod killed, and the pod not back until another
      * member serves writes (a node that died takes its pods with it; Kubernetes reschedules them only minutes later).
      */
-    CASE1_NODE_LOST("case1-node-lost", "Guide case 1 as a lost node: SIGKILL of the primary's pod, back only after a failover",
-            true) {
-        @Override
-        void inject(Experiment x) {
-            String primary = x.before().primary();
-            x.deletePods(List.of(primary), false, () -> awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos()),
-                    List.of(primary));
-        }
-
-        @Override
-        void verify(Experiment x, Outcome o) {
-            x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s was lost, yet the primary did not move", o.primaryBefore());
-        }
-    },
+    CASE1_NODE_LOST(PrimaryLoss.NODE_LOST, "Guide case 1 as a lost node: SIGKILL of the primary's pod, back only after a failover"),
 
     /** Guide case 2: the primary and one secondary deleted together. */
     CASE2_DELETE_PRIMARY_AND_SECONDARY("case2-delete-primary-and-secondary",
             "Guide case 2: delete the primary and one secondary (graceful)", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             x.deletePods(List.of(x.before().primary(), x.before().standbys().get(0)), true);
         }
     },
@@ -78,12 +53,12 @@ enum Scenario {
     /** Guide case 3: both secondaries deleted; the primary must stay primary. */
     CASE3_DELETE_BOTH_SECONDARIES("case3-delete-both-secondaries", "Guide case 3: delete both secondaries (graceful)", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             x.deletePods(x.before().standbys(), true);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             x.check(o.primaryAfter().equals(o.primaryBefore()), "the primary moved from %s to %s although only secondaries "
                     + "were deleted", o.primaryBefore(), o.primaryAfter());
         }
@@ -92,7 +67,7 @@ enum Scenario {
     /** Guide case 4: every member deleted at once. */
     CASE4_DELETE_ALL("case4-delete-all-members", "Guide case 4: delete all members (graceful)", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             x.deletePods(x.cluster().members().stream().map(Member::name).toList(), true);
         }
     },
@@ -100,13 +75,13 @@ enum Scenario {
     /** The primary's whole pod frozen (SIGSTOP) for longer than the Lease, then resumed. */
     PRIMARY_FROZEN("primary-frozen", "Primary frozen with SIGSTOP for longer than the Lease, then resumed", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
             List<Long> frozen = m.freeze(() -> x.fault("SIGSTOP of every process of " + primary));
             x.frozenNanos = System.nanoTime(); // every process has received SIGSTOP
             long fault = x.faultNanos();
-            String successor = awaitOtherPrimaryAcknowledging(x, primary, fault);
+            String successor = x.awaitOtherPrimaryAcknowledging(primary, fault);
             long lease = x.cluster().spec().timings().leaseDurationMillis();
             // frozen for at least twice the Lease, and until another primary serves writes
             awaitElapsed(fault, Duration.ofMillis(2 * lease));
@@ -117,7 +92,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             // a commit already in flight at the freeze may still be acknowledged after the resume (it may have been
             // confirmed by a synchronous standby before); a write sent once the pod was frozen must never be
             String old = o.primaryBefore();
@@ -138,14 +113,14 @@ enum Scenario {
     PRIMARY_FROZEN_ASYNC("primary-frozen-async", "Primary frozen with SIGSTOP for longer than the Lease, then resumed "
             + "(Asynchronous)", false) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             PRIMARY_FROZEN.inject(x);
             x.tolerateAfterResume(x.before().primary(), x.thawNanos,
                     Duration.ofMillis(x.cluster().spec().timings().renewDeadlineMillis()));
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyLateAcknowledgementsBounded(x, o);
         }
     },
@@ -158,12 +133,12 @@ enum Scenario {
      */
     COORDINATOR_FROZEN("coordinator-frozen", "The primary's coordinator frozen, its PostgreSQL running (Synchronous)", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             freezeCoordinatorOnly(x);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyNoTakeoverWhileFrozen(x);
         }
     },
@@ -172,12 +147,12 @@ enum Scenario {
     COORDINATOR_FROZEN_ASYNC("coordinator-frozen-async", "The primary's coordinator frozen, its PostgreSQL running "
             + "(Asynchronous)", false) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             freezeCoordinatorOnly(x);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyNoTakeoverWhileFrozen(x);
         }
     },
@@ -192,7 +167,7 @@ enum Scenario {
     BASE_BACKUP_LONGER_THAN_LIVENESS("base-backup-longer-than-liveness",
             "A re-clone that takes longer than the liveness period completes once and the member rejoins", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String standby = x.before().standbys().get(0);
             Member m = x.cluster().member(standby);
             x.bulkRows = writeBulk(x, 16 * 1024 * 1024);
@@ -226,7 +201,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyBulk(x);
         }
     },
@@ -239,12 +214,12 @@ enum Scenario {
     PRIMARY_CUT_FROM_API("primary-cut-from-api", "Primary cut off from the API server, its standbys following (Synchronous)",
             true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             cutPrimaryFromApiWhileFollowed(x);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyServedThroughApiOutage(x, o);
         }
     },
@@ -253,12 +228,12 @@ enum Scenario {
     PRIMARY_CUT_FROM_API_ASYNC("primary-cut-from-api-async",
             "Primary cut off from the API server, its standbys following (Asynchronous)", false) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             cutPrimaryFromApiWhileFollowed(x);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyServedThroughApiOutage(x, o);
         }
     },
@@ -272,7 +247,7 @@ enum Scenario {
             "Primary cut off from the API server, then one standby's stream stalled: fence and failover (Asynchronous)",
             false) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
             long lease = x.cluster().spec().timings().leaseDurationMillis();
@@ -287,7 +262,7 @@ enum Scenario {
             long stall = System.nanoTime();
             Command.signal("STOP", List.of(sender));
             try {
-                String successor = awaitOtherPrimaryAcknowledging(x, primary, stall);
+                String successor = x.awaitOtherPrimaryAcknowledging(primary, stall);
                 x.note("%s took over %.1f s after the stall", successor, Harness.seconds(System.nanoTime() - stall));
             } finally {
                 Command.signal("CONT", List.of(sender));
@@ -303,7 +278,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s kept the primary role although a standby stopped "
                     + "acknowledging while the API server was unreachable", o.primaryBefore());
         }
@@ -318,7 +293,7 @@ enum Scenario {
     PRIMARY_REFUSES_CONNECTIONS("primary-refuses-connections-async",
             "Primary's PostgreSQL refusing new connections with its coordinator frozen: no takeover (Asynchronous)", false) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
             java.nio.file.Path hba = m.spec().pgdata().resolve("pg_hba.conf");
@@ -343,7 +318,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             String old = o.primaryBefore();
             for (Member m : x.cluster().members()) {
                 if (m.name().equals(old)) {
@@ -371,7 +346,7 @@ enum Scenario {
      */
     PRIMARY_CANNOT_START("primary-cannot-start", "A primary whose PostgreSQL cannot start releases the Lease", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
             java.nio.file.Path auto = m.spec().pgdata().resolve("postgresql.auto.conf");
@@ -383,14 +358,14 @@ enum Scenario {
             ProcessHandle.of(postmaster).ifPresent(h -> h.descendants().forEach(d -> server.add(d.pid())));
             x.fault("SIGKILL of " + primary + "'s PostgreSQL, which cannot start again; its coordinator runs on");
             Command.signal("KILL", server);
-            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            String successor = x.awaitOtherPrimaryAcknowledging(primary, x.faultNanos());
             x.note("%s took over %.1f s after the crash (primaryStartTimeout %d s)", successor,
                     Harness.seconds(System.nanoTime() - x.faultNanos()), LocalSettings.PRIMARY_START_TIMEOUT.toSeconds());
             java.nio.file.Files.writeString(auto, original);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s could not start, yet the primary did not move",
                     o.primaryBefore());
         }
@@ -403,7 +378,7 @@ enum Scenario {
      */
     PRIMARY_POSTGRES_KILLED("primary-postgres-killed", "The primary's PostgreSQL killed, its coordinator running on", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
             long postmaster = m.postmasterPid().orElseThrow();
@@ -411,12 +386,12 @@ enum Scenario {
             ProcessHandle.of(postmaster).ifPresent(h -> h.descendants().forEach(d -> server.add(d.pid())));
             x.fault("SIGKILL of " + primary + "'s PostgreSQL; its coordinator runs on");
             Command.signal("KILL", server);
-            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            String successor = x.awaitOtherPrimaryAcknowledging(primary, x.faultNanos());
             x.note("%s took over %.3f s after the crash", successor, Harness.seconds(System.nanoTime() - x.faultNanos()));
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s's PostgreSQL crashed with both synchronous standbys up, "
                     + "yet the primary did not move", o.primaryBefore());
         }
@@ -430,7 +405,7 @@ enum Scenario {
      */
     PRIMARY_DATA_DIRECTORY_REMOVED("primary-data-directory-removed", "The running primary's data directory removed", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             String primary = x.before().primary();
             Member m = x.cluster().member(primary);
             java.nio.file.Path pgdata = m.spec().pgdata();
@@ -442,7 +417,7 @@ enum Scenario {
                         Harness.deleteTree(pgdata);
                         return !java.nio.file.Files.exists(pgdata);
                     });
-            String successor = awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+            String successor = x.awaitOtherPrimaryAcknowledging(primary, x.faultNanos());
             x.note("%s took over %.1f s after the removal", successor, Harness.seconds(System.nanoTime() - x.faultNanos()));
             // without its pid file nothing else knows the old server: it must have stopped on its own (PANIC)
             boolean stopped = waitGone(postmaster, Duration.ofSeconds(60));
@@ -454,7 +429,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             x.check(!o.primaryAfter().equals(o.primaryBefore()), "%s lost its data directory, yet the primary did not move",
                     o.primaryBefore());
         }
@@ -482,7 +457,7 @@ enum Scenario {
         }
 
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = x.before().primary();
             String good = x.before().standbys().get(0);
             String lagging = x.before().standbys().get(1);
@@ -504,7 +479,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             String lagging = x.before().standbys().get(1);
             assertNeverPrimary(x, lagging, "over the whole run");
             x.check(!o.primaryAfter().equals(lagging), "the lagging standby %s became primary", lagging);
@@ -520,7 +495,7 @@ enum Scenario {
     OLD_PRIMARY_REJOINS("old-primary-rejoins-after-divergence",
             "Old primary rejoins after writes on both sides of a failover", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = x.before().primary();
             List<String> standbys = x.before().standbys();
             List<Long> senders = List.of(walSenderPid(x, primary, standbys.get(0)), walSenderPid(x, primary, standbys.get(1)));
@@ -533,13 +508,13 @@ enum Scenario {
             x.note("%s committed 1000 rows locally that %s never received", primary, standbys);
             x.deletePods(List.of(primary), false, () -> {
                 // the other side of the failover: a new primary serves the writer before the old one returns
-                awaitOtherPrimaryAcknowledging(x, primary, x.faultNanos());
+                x.awaitOtherPrimaryAcknowledging(primary, x.faultNanos());
                 awaitWriterAcks(x, 100);
             }, List.of(primary));
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             for (Member m : x.cluster().members()) {
                 try (Connection c = Sql.connect(m.spec().pgPort(), x.cluster().superuser(), "harness-check", 10)) {
                     boolean exists = Sql.queryBoolean(c, "SELECT to_regclass('harness_divergent') IS NOT NULL");
@@ -559,7 +534,7 @@ enum Scenario {
     ALL_DOWN_LAGGING_FIRST("all-down-most-lagging-restarted-first",
             "All members down, the most lagging one restarted first", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String lagging = x.before().standbys().get(1);
             Command.signal("STOP", List.of(walSenderPid(x, x.before().primary(), lagging)));
             int bulkRows = writeBulk(x, 1024 * 1024);
@@ -582,7 +557,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             String lagging = x.before().standbys().get(1);
             assertNeverPrimary(x, lagging, "over the whole run");
             verifyBulk(x);
@@ -594,12 +569,12 @@ enum Scenario {
     /** Synchronous mode: a planned switchover to the coordinator's choice of standby, through the operator's requester. */
     PLANNED_SWITCHOVER("planned-switchover", "Planned switchover (operator's Lease request), Synchronous", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             plannedSwitchover(x, null);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyPlannedSwitchover(x, o, null);
         }
     },
@@ -607,12 +582,12 @@ enum Scenario {
     /** Asynchronous mode: a planned switchover to a named standby; no acknowledged write may be lost here either. */
     PLANNED_SWITCHOVER_ASYNC("planned-switchover-async", "Planned switchover to a named standby, Asynchronous", false) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             plannedSwitchover(x, x.before().standbys().get(1));
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyPlannedSwitchover(x, o, x.before().standbys().get(1));
         }
     },
@@ -627,7 +602,7 @@ enum Scenario {
     SCALE_DOWN_NARROWS_SYNC_SET("scale-down-narrows-sync-set",
             "Scale-down: the announced member count narrows the synchronous set before a member leaves", true) {
         @Override
-        void inject(Experiment x) {
+        void inject(Experiment<Cluster> x) {
             String namespace = x.cluster().spec().namespace();
             String postgres = x.cluster().spec().postgres();
             String leaving = x.cluster().spec().memberName(2);
@@ -670,7 +645,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             String leaving = x.cluster().spec().memberName(2);
             x.check(!o.primaryAfter().equals(leaving), "the leaving member %s ended as the primary", leaving);
             x.check(o.lostAcknowledged() == 0, "the scale-down failover lost %d acknowledged writes: %s", o.lostAcknowledged(),
@@ -693,7 +668,7 @@ enum Scenario {
     LEASE_DELETED("lease-deleted-under-healthy-cluster", "The Lease deleted and recreated empty under a healthy cluster",
             true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = primaryAwayFromBootstrapMember(x);
             x.note("primary %s (not the bootstrap member %s)", primary, x.cluster().spec().memberName(0));
             awaitWriterAcks(x, 50);
@@ -703,7 +678,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             x.note("primary after the Lease was recreated: %s", o.primaryAfter());
         }
     },
@@ -718,7 +693,7 @@ enum Scenario {
      */
     HALT_THEN_RESUME("halt-then-resume", "Halt then resume with a stale former primary on pod 0", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String stale = x.cluster().spec().memberName(0);
             x.check(stale.equals(x.before().primary()), "pod 0 (%s) is not the primary after bootstrap but %s", stale,
                     x.before().primary());
@@ -727,7 +702,7 @@ enum Scenario {
             x.cluster().deletePods(List.of(stale), false, () -> {
             }, () -> {
             }, List.of());
-            String successor = awaitOtherPrimaryAcknowledging(x, stale, lost);
+            String successor = x.awaitOtherPrimaryAcknowledging(stale, lost);
             awaitWriterAcks(x, 100);
             x.note("%s took over and acknowledged writes %s never received", successor, stale);
             List<String> running = x.cluster().members().stream().map(Member::name).filter(n -> !n.equals(stale)).toList();
@@ -744,7 +719,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             String stale = x.cluster().spec().memberName(0);
             x.check(!o.primaryAfter().equals(stale), "the stale former primary %s became primary after resume", stale);
         }
@@ -762,7 +737,7 @@ enum Scenario {
     FORCE_FAILOVER_AFTER_PRIMARY_AND_SYNC_STANDBY_LOST("force-failover-after-primary-and-sync-standby-lost",
             "Forced failover after the primary and the synchronous standby were lost (Synchronous)", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             String primary = x.before().primary();
             String sync = x.before().standbys().get(0);
             String third = x.before().standbys().get(1);
@@ -809,7 +784,7 @@ enum Scenario {
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             String primary = o.primaryBefore();
             String third = x.before().standbys().get(1);
             ForcedFailoverRecord r = x.forcedFailover;
@@ -862,12 +837,12 @@ enum Scenario {
     API_UNREACHABLE_EVERY_MEMBER("api-unreachable-every-member",
             "API server unreachable for every member for 30 s: the primary keeps serving (Synchronous)", true) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             cutEveryMemberFromApi(x);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyServedThroughApiOutage(x, o);
         }
     },
@@ -876,12 +851,12 @@ enum Scenario {
     API_UNREACHABLE_EVERY_MEMBER_ASYNC("api-unreachable-every-member-async",
             "API server unreachable for every member for 30 s: the primary keeps serving (Asynchronous)", false) {
         @Override
-        void inject(Experiment x) throws Exception {
+        void inject(Experiment<Cluster> x) throws Exception {
             cutEveryMemberFromApi(x);
         }
 
         @Override
-        void verify(Experiment x, Outcome o) {
+        void verify(Experiment<Cluster> x, Outcome o) {
             verifyServedThroughApiOutage(x, o);
         }
     };
@@ -891,7 +866,7 @@ enum Scenario {
 
 
     /** The operator's judgement of a ForceFailOver on what the API shows now ({@link ForceFailoverStep}). */
-    static ForceFailoverStep.Next operatorJudgement(Experiment x, LeaseForceFailover operator, String uid,
+    static ForceFailoverStep.Next operatorJudgement(Experiment<Cluster> x, LeaseForceFailover operator, String uid,
             List<String> candidates, boolean requestedBefore) {
         String namespace = x.cluster().spec().namespace();
         String postgres = x.cluster().spec().postgres();
@@ -902,7 +877,7 @@ enum Scenario {
     }
 
     /** Writes the request as the ops reconciler does and waits until the Lease holder has handed over. */
-    static void plannedSwitchover(Experiment x, String target) {
+    static void plannedSwitchover(Experiment<Cluster> x, String target) {
         String namespace = x.cluster().spec().namespace();
         String postgres = x.cluster().spec().postgres();
         LeaseSwitchover requester = new LeaseSwitchover(x.cluster().admin());
@@ -918,7 +893,7 @@ enum Scenario {
         requester.clear(namespace, postgres);
     }
 
-    static void verifyPlannedSwitchover(Experiment x, Outcome o, String target) {
+    static void verifyPlannedSwitchover(Experiment<Cluster> x, Outcome o, String target) {
         x.check(!o.primaryAfter().equals(o.primaryBefore()), "a switchover was requested, yet %s is still the primary",
                 o.primaryBefore());
         if (target != null) {
@@ -936,17 +911,36 @@ enum Scenario {
     final String slug;
     final String title;
     final boolean synchronous;
+    /** The definition every system runs, for the scenarios the benchmark compares; null for ours alone. */
+    private final PrimaryLoss shared;
 
     Scenario(String slug, String title, boolean synchronous) {
         this.slug = slug;
         this.title = title;
         this.synchronous = synchronous;
+        this.shared = null;
     }
 
-    abstract void inject(Experiment x) throws Exception;
+    /** A scenario every system runs (in Synchronous mode, as Patroni runs with synchronous_mode). */
+    Scenario(PrimaryLoss shared, String title) {
+        this.slug = shared.slug;
+        this.title = title;
+        this.synchronous = true;
+        this.shared = shared;
+    }
+
+    void inject(Experiment<Cluster> x) throws Exception {
+        if (shared == null) {
+            throw new IllegalStateException(slug + " defines no fault");
+        }
+        shared.inject(x);
+    }
 
     /** Checks of this scenario beyond the shared ones; failures go to {@link Experiment#check}. */
-    void verify(Experiment x, Outcome o) {
+    void verify(Experiment<Cluster> x, Outcome o) {
+        if (shared != null) {
+            shared.verify(x, o);
+        }
     }
 
     long maxLagBytes() {
@@ -974,16 +968,7 @@ enum Scenario {
 
     /** One run on a settled cluster; the cluster is settled again when it returns. */
     Outcome runOn(Cluster cluster) throws Exception {
-        try (Experiment x = Experiment.begin(cluster, slug)) {
-            x.seed(500);
-            // a random phase against the coordinators' loop, or every run hits the same moment of it
-            long retry = cluster.spec().timings().retryPeriodMillis();
-            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(retry + 1)).toNanos());
-            inject(x);
-            Outcome o = x.finish();
-            verify(x, o);
-            return x.withScenarioChecks(o);
-        }
+        return Experiment.run(cluster, slug, this::inject, this::verify);
     }
 
     // --- shared steps ---------------------------------------------------------------------------------------------
@@ -992,7 +977,7 @@ enum Scenario {
      * Cuts the primary off the API server for four Lease durations while its standbys keep both the API server and
      * their stream from it: they see its Lease lapse the whole time.
      */
-    static void cutPrimaryFromApiWhileFollowed(Experiment x) throws Exception {
+    static void cutPrimaryFromApiWhileFollowed(Experiment<Cluster> x) throws Exception {
         String primary = x.before().primary();
         Member m = x.cluster().member(primary);
         x.fault("API server cut off (packets dropped) for " + primary);
@@ -1005,7 +990,7 @@ enum Scenario {
     }
 
     /** Every member's coordinator cut off from the API server for {@link #API_OUTAGE}, PostgreSQL traffic untouched. */
-    static void cutEveryMemberFromApi(Experiment x) throws Exception {
+    static void cutEveryMemberFromApi(Experiment<Cluster> x) throws Exception {
         x.fault("API server cut off (packets dropped) for every member for " + API_OUTAGE.toSeconds() + " s");
         x.cluster().cutEveryMemberFromApi(ApiServerProxy.Cut.BLACKHOLE);
         try {
@@ -1022,7 +1007,7 @@ enum Scenario {
      * (long past its renew deadline, where it used to fence), no other member was labelled primary or acknowledged a
      * write, and nothing acknowledged was lost, in either mode.
      */
-    static void verifyServedThroughApiOutage(Experiment x, Outcome o) {
+    static void verifyServedThroughApiOutage(Experiment<Cluster> x, Outcome o) {
         String primary = o.primaryBefore();
         x.check(o.primaryAfter().equals(primary), "the primary moved from %s to %s through an API outage its standbys "
                 + "did not take part in", primary, o.primaryAfter());
@@ -1057,7 +1042,7 @@ enum Scenario {
     static final long LIVENESS_RESTART_AFTER_SECONDS = org.ferretdboperator.coordinator.CoordinatorRuntime.LIVE_TICK_BOUND_MILLIS
             / 1000 + (long) PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD * PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS;
 
-    static boolean streaming(Experiment x, String member) {
+    static boolean streaming(Experiment<Cluster> x, String member) {
         try (Connection c = Sql.connect(x.cluster().member(member).spec().pgPort(), x.cluster().superuser(), "harness-check", 5)) {
             return "streaming".equals(Sql.queryString(c, "SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), 'none')"));
         } catch (SQLException e) {
@@ -1066,7 +1051,7 @@ enum Scenario {
     }
 
     /** SIGSTOP of the primary's coordinator only, for four Lease durations and two seconds; then SIGCONT. */
-    static void freezeCoordinatorOnly(Experiment x) {
+    static void freezeCoordinatorOnly(Experiment<Cluster> x) {
         String primary = x.before().primary();
         Member m = x.cluster().member(primary);
         long coordinator = m.coordinatorPid().orElseThrow();
@@ -1084,7 +1069,7 @@ enum Scenario {
      * While the old primary's coordinator was frozen its PostgreSQL ran: no other member may have been labelled primary
      * or have acknowledged a write before the coordinator resumed (and fenced it).
      */
-    static void verifyNoTakeoverWhileFrozen(Experiment x) {
+    static void verifyNoTakeoverWhileFrozen(Experiment<Cluster> x) {
         String old = x.before().primary();
         for (Member m : x.cluster().members()) {
             if (m.name().equals(old)) {
@@ -1110,7 +1095,7 @@ enum Scenario {
      * resume, until its coordinator fences it: bounded by renewDeadline after the resume (its watchdog sees the overdue
      * renewal at its first check, every retryPeriod / 4, and shuts PostgreSQL down immediately).
      */
-    static void verifyLateAcknowledgementsBounded(Experiment x, Outcome o) {
+    static void verifyLateAcknowledgementsBounded(Experiment<Cluster> x, Outcome o) {
         String old = o.primaryBefore();
         List<AckLog.Ack> late = x.acks().all().stream()
                 .filter(a -> a.member().equals(old) && a.ackedNanos() >= x.thawNanos).toList();
@@ -1123,7 +1108,7 @@ enum Scenario {
     }
 
     /** {@code kubectl delete lease}: the election record goes with it. */
-    static void deleteLease(Experiment x) {
+    static void deleteLease(Experiment<Cluster> x) {
         Cluster c = x.cluster();
         c.admin().leases().inNamespace(c.spec().namespace()).withName(Names.lease(c.spec().postgres())).delete();
         org.awaitility.Awaitility.await("Lease deleted").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
@@ -1132,7 +1117,7 @@ enum Scenario {
     }
 
     /** The Lease as the operator's Lease dependent creates it: labelled, empty holder, no annotations. */
-    static void recreateLease(Experiment x) {
+    static void recreateLease(Experiment<Cluster> x) {
         Cluster c = x.cluster();
         c.admin().leases().inNamespace(c.spec().namespace()).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
                 .withNewMetadata().withName(Names.lease(c.spec().postgres())).withLabels(Cluster.owned(c.spec().postgres()))
@@ -1145,7 +1130,7 @@ enum Scenario {
      * Moves the primary off the bootstrap member (pod 0) by deleting its pod gracefully, so that a lost Lease cannot be
      * re-taken through the bootstrap path by chance; returns the primary once the cluster settled again.
      */
-    static String primaryAwayFromBootstrapMember(Experiment x) {
+    static String primaryAwayFromBootstrapMember(Experiment<Cluster> x) {
         String bootstrap = x.cluster().spec().memberName(0);
         if (!x.before().primary().equals(bootstrap)) {
             return x.before().primary();
@@ -1160,7 +1145,7 @@ enum Scenario {
     }
 
     /** Whether a new connection to {@code member} fails with {@code sqlState}. */
-    static boolean refusedWith(Experiment x, String member, String sqlState) {
+    static boolean refusedWith(Experiment<Cluster> x, String member, String sqlState) {
         try (Connection c = Sql.connect(x.cluster().member(member).spec().pgPort(), x.cluster().superuser(), "harness", 5)) {
             return false;
         } catch (SQLException e) {
@@ -1168,17 +1153,7 @@ enum Scenario {
         }
     }
 
-    /** Waits until a member other than {@code old} is labelled primary and has acknowledged a writer commit. */
-    static String awaitOtherPrimaryAcknowledging(Experiment x, String old, long since) {
-        return org.awaitility.Awaitility.await("a new primary other than " + old + " acknowledging writes")
-                .atMost(Experiment.SETTLE_TIMEOUT).pollInterval(Duration.ofMillis(10))
-                .until(() -> x.acks().from(Writer.SOURCE).stream()
-                        .filter(a -> a.sentNanos() >= since && !a.member().equals(old))
-                        .map(AckLog.Ack::member).findFirst(), Optional::isPresent)
-                .orElseThrow();
-    }
-
-    static void awaitWriterAcks(Experiment x, int count) {
+    static void awaitWriterAcks(Experiment<Cluster> x, int count) {
         long since = System.nanoTime();
         org.awaitility.Awaitility.await(count + " more writer acknowledgements").atMost(Experiment.SETTLE_TIMEOUT)
                 .pollInterval(Duration.ofMillis(10))
@@ -1192,7 +1167,7 @@ enum Scenario {
     }
 
     /** The primary's WAL sender process streaming to {@code standby}. */
-    static long walSenderPid(Experiment x, String primary, String standby) throws SQLException {
+    static long walSenderPid(Experiment<Cluster> x, String primary, String standby) throws SQLException {
         try (Connection c = Sql.connect(x.cluster().member(primary).spec().pgPort(), x.cluster().superuser(), "harness", 5);
                 java.sql.PreparedStatement ps = c.prepareStatement(
                         "SELECT pid FROM pg_stat_replication WHERE application_name = ? AND state = 'streaming'")) {
@@ -1207,7 +1182,7 @@ enum Scenario {
     }
 
     /** Commits about {@code bytes} of rows in one transaction on the primary; returns the row count. */
-    static int writeBulk(Experiment x, int bytes) throws SQLException {
+    static int writeBulk(Experiment<Cluster> x, int bytes) throws SQLException {
         int rows = bytes / 1024;
         try (Connection c = x.primaryConnection()) {
             Sql.exec(c, "DROP TABLE IF EXISTS harness_bulk");
@@ -1218,7 +1193,7 @@ enum Scenario {
         return rows;
     }
 
-    static void awaitReplayedOn(Experiment x, String standby) throws SQLException {
+    static void awaitReplayedOn(Experiment<Cluster> x, String standby) throws SQLException {
         String target;
         try (Connection c = x.primaryConnection()) {
             target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
@@ -1226,7 +1201,7 @@ enum Scenario {
         x.cluster().awaitReplayedOn(standby, target);
     }
 
-    static void verifyBulk(Experiment x) {
+    static void verifyBulk(Experiment<Cluster> x) {
         try (Connection c = x.primaryConnection()) {
             long rows = Sql.queryLong(c, "SELECT count(*) FROM harness_bulk");
             x.check(rows == x.bulkRows, "the primary holds %d of the %d bulk rows committed before the fault", rows,
@@ -1237,7 +1212,7 @@ enum Scenario {
     }
 
     /** The member was never labelled primary and never acknowledged a write since the fault. */
-    static void assertNeverPrimary(Experiment x, String member, String when) {
+    static void assertNeverPrimary(Experiment<Cluster> x, String member, String when) {
         boolean labelled = x.cluster().labels().history().stream()
                 .anyMatch(s -> s.nanos() >= x.faultNanos() && Labels.ROLE_PRIMARY.equals(s.roles().get(member)));
         Optional<AckLog.Ack> ack = x.acks().all().stream()

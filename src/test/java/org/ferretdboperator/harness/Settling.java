@@ -1,45 +1,37 @@
 package org.ferretdboperator.harness;
 
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import org.ferretdboperator.support.Labels;
 
 /**
- * When a cluster has settled, judged by the real path and never by the coordinators' own word: every member's
- * coordinator and PostgreSQL run; exactly one pod is labelled primary and it is the one PostgreSQL that is not in
- * recovery and commits a write; every other pod is labelled secondary, is in recovery and streams from that primary;
- * in Synchronous mode the primary enforces a synchronous standby set; and every coordinator's readiness endpoint (the
- * pod's readiness probe) says UP.
+ * When an HA system has settled, judged by the real path and never by the agents' word alone: every member's agent and
+ * PostgreSQL run; exactly one member is primary to the system, and it is the one PostgreSQL that is not in recovery,
+ * streams to every other member and commits a write; every other member is in recovery, streams from that primary and
+ * is a standby to the system; in synchronous mode the primary enforces a synchronous standby set; and the system's own
+ * last word ({@link HaSystem#agentProblem}) has no objection. Every system is judged by this one check.
  */
-final class Settling {
-
-    /** A settled cluster. */
-    record Settled(String primary, List<String> standbys, long atNanos) {
-    }
+public final class Settling {
 
     private Settling() {
     }
 
-    static Settled await(Cluster cluster, Duration timeout) {
+    public static Settled await(HaSystem system, Duration timeout) {
         AtomicReference<String> lastProblem = new AtomicReference<>("not checked yet");
         AtomicReference<Settled> result = new AtomicReference<>();
         try {
-            org.awaitility.Awaitility.await("cluster " + cluster.spec().namespace() + " settled").atMost(timeout)
+            org.awaitility.Awaitility.await(system.name() + " settled").atMost(timeout)
                     .pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
                     // in this thread: a poll cut short by the deadline would report "interrupted", not what was wrong
                     .pollInSameThread()
                     .until(() -> {
-                        Object verdict = inspect(cluster);
+                        Object verdict = inspect(system);
                         if (verdict instanceof Settled s) {
                             result.set(s);
                             return true;
@@ -48,49 +40,33 @@ final class Settling {
                         return false;
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            StringBuilder decisions = new StringBuilder();
-            for (Member m : cluster.members()) {
-                decisions.append("\n--- ").append(m.name()).append(": last coordinator decisions ---");
-                m.recentDecisions(12).forEach(l -> decisions.append("\n").append(l));
-                decisions.append("\n--- ").append(m.name()).append(": last server log lines ---");
-                m.recentServerLog(15).forEach(l -> decisions.append("\n").append(l));
-            }
-            throw new AssertionError("cluster " + cluster.spec().namespace() + " did not settle within " + timeout
-                    + "; last problem: " + lastProblem.get() + "; labels: " + cluster.labels().now().roles() + decisions, e);
+            throw new AssertionError(system.name() + " did not settle within " + timeout + "; last problem: "
+                    + lastProblem.get() + system.settleDiagnostics(), e);
         }
         return result.get();
     }
 
     /** A {@link Settled}, or a String saying what is not settled yet. */
-    static Object inspect(Cluster cluster) {
-        for (Member m : cluster.members()) {
-            if (!m.coordinatorAlive()) {
-                return m.name() + ": coordinator not running";
+    static Object inspect(HaSystem system) {
+        for (HaMember m : system.members()) {
+            if (!m.agentRunning()) {
+                return m.name() + ": " + system.agent() + " not running";
             }
             if (!m.postgresRunning()) {
                 return m.name() + ": PostgreSQL not running";
             }
         }
-        Map<String, String> roles = cluster.labels().now().roles();
-        List<String> primaries = roles.entrySet().stream().filter(e -> Labels.ROLE_PRIMARY.equals(e.getValue()))
-                .map(Map.Entry::getKey).toList();
+        List<String> members = List.copyOf(system.ports().keySet());
+        List<String> primaries = system.claimedPrimaries();
         if (primaries.size() != 1) {
-            return "primary labels on " + primaries + " (want exactly one)";
+            return "members " + system.primaryCriterion() + ": " + primaries + " (want exactly one)";
         }
         String primary = primaries.get(0);
-        List<String> standbys = new ArrayList<>();
-        for (Member m : cluster.members()) {
-            if (!m.name().equals(primary)) {
-                if (!Labels.ROLE_SECONDARY.equals(roles.get(m.name()))) {
-                    return m.name() + ": role label " + roles.get(m.name()) + " (want secondary)";
-                }
-                standbys.add(m.name());
-            }
-        }
-        Member p = cluster.member(primary);
-        try (Connection c = Sql.connect(p.spec().pgPort(), cluster.superuser(), "harness-inspector", 3)) {
+        int primaryPort = system.ports().get(primary);
+        List<String> standbys = members.stream().filter(n -> !n.equals(primary)).toList();
+        try (Connection c = Sql.connect(primaryPort, system.superuser(), "harness-inspector", 3)) {
             if (Sql.queryBoolean(c, "SELECT pg_is_in_recovery()")) {
-                return primary + " is labelled primary but is in recovery";
+                return primary + " is " + system.primaryCriterion() + " but is in recovery";
             }
             TreeSet<String> streaming = new TreeSet<>();
             try (PreparedStatement ps = c.prepareStatement(
@@ -103,60 +79,41 @@ final class Settling {
             if (!streaming.containsAll(standbys)) {
                 return primary + " streams to " + streaming + " (want " + standbys + ")";
             }
-            if (cluster.spec().synchronous()) {
+            if (system.synchronous()) {
                 String names = Sql.queryString(c, "SHOW synchronous_standby_names");
                 if (names == null || names.isBlank()) {
-                    return primary + ": synchronous_standby_names is empty in Synchronous mode";
+                    return primary + ": synchronous_standby_names is empty in synchronous mode";
                 }
             }
         } catch (SQLException e) {
             return primary + ": " + e.getMessage();
         }
         for (String s : standbys) {
-            Member m = cluster.member(s);
-            try (Connection c = Sql.connect(m.spec().pgPort(), cluster.superuser(), "harness-inspector", 3)) {
+            try (Connection c = Sql.connect(system.ports().get(s), system.superuser(), "harness-inspector", 3)) {
                 if (!Sql.queryBoolean(c, "SELECT pg_is_in_recovery()")) {
-                    return s + " is labelled secondary but is not in recovery";
+                    return s + " is not in recovery";
                 }
                 Optional<Integer> senderPort = senderPort(c);
-                if (senderPort.isEmpty() || senderPort.get() != p.spec().pgPort()) {
+                if (senderPort.isEmpty() || senderPort.get() != primaryPort) {
                     return s + ": WAL receiver streams from port " + senderPort.orElse(null) + " (want " + primary + "'s "
-                            + p.spec().pgPort() + ")";
+                            + primaryPort + ")";
                 }
             } catch (SQLException e) {
                 return s + ": " + e.getMessage();
             }
-        }
-        if (!commits(cluster, p)) {
-            return primary + " does not commit a write";
-        }
-        // the readiness the pod's probe reads (and the Services route by) must agree with what was just checked
-        for (Member m : cluster.members()) {
-            String notReady = readinessProblem(m);
-            if (notReady != null) {
-                return m.name() + ": coordinator readiness " + notReady;
+            String role = system.standbyRoleProblem(s);
+            if (role != null) {
+                return s + ": " + role;
             }
         }
-        return new Settled(primary, standbys, System.nanoTime());
-    }
-
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(1)).build();
-
-    /** Null when the coordinator's readiness endpoint says UP, else what it says. */
-    static String readinessProblem(Member m) {
-        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + m.spec().httpPort()
-                + org.ferretdboperator.contract.PodContract.COORDINATOR_READY_PATH);
-        try {
-            java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
-        } catch (java.io.IOException e) {
-            return "unreachable: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+        if (!commits(system, primaryPort)) {
+            return primary + " does not commit a write";
         }
+        String agent = system.agentProblem(primary, standbys);
+        if (agent != null) {
+            return agent;
+        }
+        return new Settled(primary, standbys, System.nanoTime());
     }
 
     private static Optional<Integer> senderPort(Connection c) throws SQLException {
@@ -166,8 +123,8 @@ final class Settling {
         }
     }
 
-    private static boolean commits(Cluster cluster, Member primary) {
-        try (Connection c = Sql.connect(primary.spec().pgPort(), cluster.superuser(), "harness-inspector", 3)) {
+    private static boolean commits(HaSystem system, int port) {
+        try (Connection c = Sql.connect(port, system.superuser(), "harness-inspector", 3)) {
             Sql.exec(c, "CREATE TABLE IF NOT EXISTS harness_settle (at timestamptz)");
             Sql.exec(c, "INSERT INTO harness_settle VALUES (clock_timestamp())");
             return true;

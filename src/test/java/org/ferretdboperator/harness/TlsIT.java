@@ -62,7 +62,7 @@ class TlsIT {
                         .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                         .until(() -> front.secondaryCollection(FerretDbFront.COLLECTION_SEED)
                                 .find(Filters.eq("_id", seedIds.get(0))).first() != null);
-                Settling.Settled before = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
+                Settled before = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
                 assertEncrypted(cluster, before, "before the failover");
 
                 int primaryPort = cluster.member(before.primary()).spec().pgPort();
@@ -83,7 +83,7 @@ class TlsIT {
                         Duration.ofMillis(20), front.secondaryCollection(FerretDbFront.COLLECTION_SEED), seedIds,
                         Duration.ofMillis(20)).start();
                 AtomicLong fault = new AtomicLong();
-                Settling.Settled after;
+                Settled after;
                 try {
                     long started = System.nanoTime();
                     Awaitility.await("inserts acknowledged before the fault").atMost(Duration.ofSeconds(30))
@@ -101,7 +101,7 @@ class TlsIT {
                 } finally {
                     workload.stop(Duration.ofSeconds(30));
                 }
-                Settling.Settled last = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
+                Settled last = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
                 assertThat(last.primary()).as("a standby took over").isNotEqualTo(before.primary());
                 SetChecker.Result check = SetChecker.compare(workload.attempted(),
                         workload.acks().stream().map(MongoWorkload.Ack::id).toList(),
@@ -122,7 +122,7 @@ class TlsIT {
      * On the primary: one WAL sender per standby, each over TLS; on every member: each of FerretDB's backends (those
      * it has open) over TLS, and at least one on the primary.
      */
-    private static void assertEncrypted(Cluster cluster, Settling.Settled settled, String when) throws SQLException {
+    private static void assertEncrypted(Cluster cluster, Settled settled, String when) throws SQLException {
         Awaitility.await("both standbys streaming from " + settled.primary() + " " + when).atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     try (Connection c = superuser(cluster, settled.primary())) {

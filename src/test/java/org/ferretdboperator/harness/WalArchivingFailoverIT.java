@@ -62,7 +62,7 @@ class WalArchivingFailoverIT {
                     ArchiverEnvironment.CREDENTIALS_DIR, credentials.toString());
             try (Cluster cluster = Cluster.fresh(controlPlane, "wal-archiving", true, 16L << 20, ClusterSpec.Timings.TESTS,
                     archiver)) {
-                Settling.Settled before = cluster.bootstrap();
+                Settled before = cluster.bootstrap();
                 Set<Long> acknowledged = new HashSet<>();
                 acknowledged.addAll(write(cluster, 300));
                 awaitArchived(cluster);
@@ -80,7 +80,7 @@ class WalArchivingFailoverIT {
                                 .until(() -> cluster.labels().primaries(),
                                         primaries -> primaries.size() == 1 && !primaries.contains(before.primary())),
                         List.of(before.primary()));
-                Settling.Settled after = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
+                Settled after = Settling.await(cluster, Experiment.SETTLE_TIMEOUT);
                 assertThat(after.primary()).as("a standby took over").isNotEqualTo(before.primary());
                 acknowledged.addAll(write(cluster, 300));
                 String lastSegment = awaitArchived(cluster);
@@ -106,7 +106,7 @@ class WalArchivingFailoverIT {
         try (Connection c = cluster.primaryConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO harness_writes (id, source, member) VALUES (?, 'archiving', 'primary')")) {
             for (int i = 0; i < n; i++) {
-                long id = cluster.nextWriteId();
+                long id = cluster.tables().nextWriteId();
                 ps.setLong(1, id);
                 ps.executeUpdate();
                 ids.add(id);

@@ -65,12 +65,6 @@ public final class WriteProbes implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Thread t : threads) {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Harness.joinAll(threads, Duration.ofSeconds(5));
     }
 }

@@ -5,24 +5,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import org.ferretdboperator.harness.HaSystem;
 import org.ferretdboperator.harness.Harness;
+import org.ferretdboperator.harness.HarnessTables;
+import org.ferretdboperator.harness.Orphans;
 import org.ferretdboperator.harness.PostgresOwnership;
+import org.ferretdboperator.harness.PrimaryTimeline;
+import org.ferretdboperator.harness.Settled;
 import org.ferretdboperator.harness.Sql;
+import org.ferretdboperator.harness.UnexpectedExits;
 import org.ferretdboperator.testsupport.PostgresPrograms;
 
 /**
@@ -30,11 +30,15 @@ import org.ferretdboperator.testsupport.PostgresPrograms;
  * one etcd member as their DCS (v3 API), all on loopback ports, with files and logs under
  * target/harness/patroni-SYSTEM-N/. PostgreSQL gets the settings our coordinator writes where they bear on failover
  * (wal_retrieve_retry_interval 200 ms, so a re-pointed standby reconnects at once; the same WAL sender/receiver
- * timeouts), so the comparison is between the agents, not between PostgreSQL configurations.
+ * timeouts), so the comparison is between the agents, not between PostgreSQL configurations. As an {@link HaSystem},
+ * its route to the primary is GET /primary ({@link PrimaryFollower}), and Patroni's own word is /replica and the
+ * sync_standby in GET /cluster.
  */
-public final class PatroniCluster implements AutoCloseable {
+public final class PatroniCluster implements HaSystem, AutoCloseable {
 
     static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(3);
+    /** The pod's terminationGracePeriodSeconds, as ours. */
+    static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
     static final String SCOPE = "harness";
 
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
@@ -44,14 +48,9 @@ public final class PatroniCluster implements AutoCloseable {
     private final Etcd etcd;
     private final Sql.Login superuser;
     private final List<PatroniMember> members = new ArrayList<>();
-    private final List<String> unexpectedExits = new CopyOnWriteArrayList<>();
-    private final AtomicLong writeIds = new AtomicLong();
+    private final UnexpectedExits unexpectedExits = new UnexpectedExits();
+    private final HarnessTables tables = new HarnessTables();
     private PrimaryFollower follower;
-    private int seedRows;
-
-    /** A settled cluster: one primary, the others streaming from it. */
-    public record Settled(String primary, List<String> standbys, long atNanos) {
-    }
 
     private PatroniCluster(PatroniSettings settings, Path root, Etcd etcd, Sql.Login superuser) {
         this.settings = settings;
@@ -63,7 +62,8 @@ public final class PatroniCluster implements AutoCloseable {
     /** Starts etcd and three members, waits for Patroni to bootstrap them, and creates the harness tables. */
     public static PatroniCluster start(PatroniTools tools, PatroniSettings settings, Path projectDir) throws Exception {
         Path harnessRoot = projectDir.resolve("target").resolve("harness");
-        PatroniOrphans.killWhenJvmExits(harnessRoot);
+        Orphans.killWhenJvmExits(harnessRoot, "patroni-orphans",
+                List.of("patroni-*/pg-*/patroni.pid", "patroni-*/etcd/etcd.pid", "patroni-*/pg-*/data/postmaster.pid"));
         Path root = harnessRoot.resolve(settings.system + "-" + CLUSTERS.incrementAndGet());
         Harness.deleteTree(root);
         Harness.log("%s: cluster in %s (%s)", settings.system, root, settings.describe());
@@ -79,20 +79,18 @@ public final class PatroniCluster implements AutoCloseable {
                 Files.createDirectories(dir);
                 PostgresOwnership.handOver(dir);
                 PatroniMember m = new PatroniMember(name, dir, Harness.freePort(), Harness.freePort(),
-                        tools.launch(harnessRoot, dir), cluster.unexpectedExits::add);
+                        tools.launch(harnessRoot, dir), cluster.unexpectedExits);
                 Files.writeString(m.config(), cluster.config(m, tools, replication, rewind));
                 cluster.members.add(m);
             }
             long start = System.nanoTime();
             cluster.members.forEach(PatroniMember::start);
             cluster.follower = new PrimaryFollower(cluster.members);
-            Settled s = cluster.awaitSettled(SETTLE_TIMEOUT);
+            Settled s = cluster.awaitSettled();
             Harness.log("%s: bootstrapped in %.1f s: primary %s, standbys %s", settings.system,
                     Harness.seconds(System.nanoTime() - start), s.primary(), s.standbys());
             try (Connection c = cluster.connect(s.primary(), 30)) {
-                Sql.exec(c, "CREATE TABLE harness_writes (id bigint PRIMARY KEY, source text NOT NULL, member text NOT NULL,"
-                        + " at timestamptz NOT NULL DEFAULT clock_timestamp())");
-                Sql.exec(c, "CREATE TABLE harness_seed (id int PRIMARY KEY, payload text NOT NULL)");
+                HarnessTables.create(c);
             }
             cluster.awaitReplayed();
             return cluster;
@@ -165,16 +163,14 @@ public final class PatroniCluster implements AutoCloseable {
         return root;
     }
 
+    @Override
     public Sql.Login superuser() {
         return superuser;
     }
 
-    public PrimaryFollower follower() {
-        return follower;
-    }
-
-    List<PatroniMember> members() {
-        return members;
+    @Override
+    public List<PatroniMember> members() {
+        return List.copyOf(members);
     }
 
     PatroniMember member(String name) {
@@ -182,171 +178,117 @@ public final class PatroniCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no member " + name));
     }
 
-    /** member name -> PostgreSQL port. */
-    public Map<String, Integer> ports() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        members.forEach(m -> ports.put(m.name(), m.pgPort()));
-        return ports;
+    @Override
+    public String name() {
+        return root.getFileName().toString();
     }
 
-    public long nextWriteId() {
-        return writeIds.incrementAndGet();
+    /** {@code synchronous_mode: true} (see {@link PatroniSettings}). */
+    @Override
+    public boolean synchronous() {
+        return true;
     }
 
-    int seedRows() {
-        return seedRows;
+    @Override
+    public HarnessTables tables() {
+        return tables;
     }
 
-    /** Exits of an agent the harness did not cause, since the last call. */
-    List<String> drainUnexpectedExits() {
-        List<String> out = List.copyOf(unexpectedExits);
-        unexpectedExits.removeAll(out);
-        return out;
+    @Override
+    public Duration settleTimeout() {
+        return SETTLE_TIMEOUT;
     }
 
-    Connection connect(String member, int socketTimeoutSeconds) throws SQLException {
-        return Sql.connect(member(member).pgPort(), superuser, "harness", socketTimeoutSeconds);
+    @Override
+    public Duration loopPeriod() {
+        return Duration.ofSeconds(settings.loopWait);
     }
 
-    /** Commits {@code rows} rows on the primary and waits until every member has replayed them. */
-    void seed(int rows) throws SQLException {
-        Settled s = awaitSettled(SETTLE_TIMEOUT);
-        try (Connection c = connect(s.primary(), 30); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO harness_seed (id, payload) SELECT g, repeat('x', 100) FROM generate_series(?, ?) g")) {
-            ps.setInt(1, seedRows + 1);
-            ps.setInt(2, seedRows + rows);
-            ps.executeUpdate();
-        }
-        seedRows += rows;
-        awaitReplayed();
+    @Override
+    public PrimaryTimeline primaryRoute() {
+        return follower;
     }
 
-    /** Waits until every standby has replayed everything the primary has flushed. */
-    void awaitReplayed() throws SQLException {
-        Settled s = awaitSettled(SETTLE_TIMEOUT);
-        String target;
-        try (Connection c = connect(s.primary(), 10)) {
-            target = Sql.queryString(c, "SELECT pg_current_wal_flush_lsn()::text");
-        }
-        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-        for (String standby : s.standbys()) {
-            while (true) {
-                try (Connection c = connect(standby, 5); PreparedStatement ps = c.prepareStatement(
-                        "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
-                    ps.setString(1, target);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getBoolean(1)) {
-                            break;
-                        }
-                    }
-                } catch (SQLException e) {
-                    // not reachable yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(standby + " did not replay " + target + " within " + SETTLE_TIMEOUT);
-                }
-                Procs.sleep(Duration.ofMillis(50));
-            }
-        }
+    /** A member's answer reaches the follower at most one poll and one request timeout late. */
+    @Override
+    public Duration primaryRouteLag() {
+        return PrimaryFollower.POLL.plus(PrimaryFollower.TIMEOUT);
+    }
+
+    @Override
+    public String primaryCriterion() {
+        return "answering 200 on /primary";
+    }
+
+    @Override
+    public List<String> drainUnexpectedExits() {
+        return unexpectedExits.drain();
+    }
+
+    @Override
+    public Connection primaryConnection() throws SQLException {
+        return connect(awaitSettled().primary(), 30);
     }
 
     /**
-     * When the cluster has settled, judged by the real path as our harness's Settling does: every agent and
-     * PostgreSQL runs; exactly one member answers 200 on /primary and it is the one PostgreSQL out of recovery, it
-     * streams to every other member, enforces a synchronous standby and commits a write; every other member is in
-     * recovery, streams from it and answers 200 on /replica (what a read-only load balancer checks).
+     * As the kubelet stops a deleted pod: a graceful delete is SIGTERM to the agent (Patroni stops PostgreSQL and, as
+     * leader, releases its key) with the grace period, a forced one SIGKILL of the agent's and the postmaster's process
+     * groups; a replacement is a new agent on the same directory, as the StatefulSet's new pod on the same volume.
      */
-    public Settled awaitSettled(Duration timeout) {
-        AtomicReference<String> last = new AtomicReference<>("not checked yet");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Object verdict = inspect();
-            if (verdict instanceof Settled s) {
-                return s;
+    @Override
+    public void deletePods(List<String> names, boolean graceful, Runnable atSignal, Runnable beforeRestart,
+            List<String> restart) {
+        AtomicBoolean signalled = new AtomicBoolean();
+        Runnable firstSignal = () -> {
+            if (signalled.compareAndSet(false, true)) {
+                atSignal.run();
             }
-            last.set((String) verdict);
-            if (System.nanoTime() > deadline) {
-                StringBuilder logs = new StringBuilder();
-                for (PatroniMember m : members) {
-                    logs.append("\n--- ").append(m.name()).append(": last Patroni log lines ---");
-                    m.recentLog(12).forEach(l -> logs.append("\n").append(l));
-                }
-                throw new AssertionError(settings.system + " cluster " + root.getFileName() + " did not settle within "
-                        + timeout + "; last problem: " + last.get() + logs);
-            }
-            Procs.sleep(Duration.ofMillis(100));
-        }
+        };
+        // every member at once, as the kubelets of their nodes would
+        names.stream().map(this::member)
+                .map(m -> CompletableFuture.runAsync(graceful ? () -> m.terminate(GRACE_PERIOD, firstSignal)
+                        : () -> m.kill(firstSignal)))
+                .toList().forEach(CompletableFuture::join);
+        beforeRestart.run();
+        restart.forEach(name -> member(name).start());
     }
 
-    /** A {@link Settled}, or a String saying what is not settled yet. */
-    Object inspect() {
+    @Override
+    public String agent() {
+        return "Patroni";
+    }
+
+    @Override
+    public List<String> claimedPrimaries() {
+        return members.stream().filter(m -> m.rest("/primary", Duration.ofSeconds(2)) == 200).map(PatroniMember::name)
+                .toList();
+    }
+
+    /** What a read-only load balancer checks. */
+    @Override
+    public String standbyRoleProblem(String standby) {
+        int replica = member(standby).rest("/replica", Duration.ofSeconds(2));
+        return replica == 200 ? null : "/replica answers " + replica;
+    }
+
+    /**
+     * Patroni promotes only a member its /sync key names, and it writes that key only once the standby is synchronous
+     * in pg_stat_replication, after synchronous_standby_names; until then a crash of the primary finds no failover
+     * candidate.
+     */
+    @Override
+    public String agentProblem(String primary, List<String> standbys) {
+        return syncStandbyProblem(member(primary), standbys);
+    }
+
+    @Override
+    public String settleDiagnostics() {
+        StringBuilder logs = new StringBuilder();
         for (PatroniMember m : members) {
-            if (!m.agentAlive()) {
-                return m.name() + ": Patroni not running";
-            }
-            if (!m.postgresRunning()) {
-                return m.name() + ": PostgreSQL not running";
-            }
+            logs.append("\n--- ").append(m.name()).append(": last Patroni log lines ---");
+            m.recentLog(12).forEach(l -> logs.append("\n").append(l));
         }
-        List<String> primaries = members.stream().filter(m -> m.rest("/primary", Duration.ofSeconds(2)) == 200)
-                .map(PatroniMember::name).toList();
-        if (primaries.size() != 1) {
-            return "members answering 200 on /primary: " + primaries + " (want exactly one)";
-        }
-        String primary = primaries.get(0);
-        PatroniMember p = member(primary);
-        List<String> standbys = members.stream().map(PatroniMember::name).filter(n -> !n.equals(primary)).toList();
-        try (Connection c = Sql.connect(p.pgPort(), superuser, "harness-inspector", 3)) {
-            if (Sql.queryBoolean(c, "SELECT pg_is_in_recovery()")) {
-                return primary + " answers /primary but is in recovery";
-            }
-            TreeSet<String> streaming = new TreeSet<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    streaming.add(rs.getString(1));
-                }
-            }
-            if (!streaming.containsAll(standbys)) {
-                return primary + " streams to " + streaming + " (want " + standbys + ")";
-            }
-            String names = Sql.queryString(c, "SHOW synchronous_standby_names");
-            if (names == null || names.isBlank()) {
-                return primary + ": synchronous_standby_names is empty (synchronous_mode: true)";
-            }
-            Sql.exec(c, "CREATE TABLE IF NOT EXISTS harness_settle (at timestamptz)");
-            Sql.exec(c, "INSERT INTO harness_settle VALUES (clock_timestamp())");
-        } catch (SQLException e) {
-            return primary + ": " + e.getMessage();
-        }
-        for (String s : standbys) {
-            PatroniMember m = member(s);
-            try (Connection c = Sql.connect(m.pgPort(), superuser, "harness-inspector", 3)) {
-                if (!Sql.queryBoolean(c, "SELECT pg_is_in_recovery()")) {
-                    return s + " is not in recovery";
-                }
-                Optional<Integer> sender = senderPort(c);
-                if (sender.isEmpty() || sender.get() != p.pgPort()) {
-                    return s + ": WAL receiver streams from port " + sender.orElse(null) + " (want " + primary + "'s "
-                            + p.pgPort() + ")";
-                }
-            } catch (SQLException e) {
-                return s + ": " + e.getMessage();
-            }
-            int replica = m.rest("/replica", Duration.ofSeconds(2));
-            if (replica != 200) {
-                return s + ": /replica answers " + replica;
-            }
-        }
-        // Patroni's own word too: it promotes only a member its /sync key names, and it writes that key only once the
-        // standby is synchronous in pg_stat_replication, after synchronous_standby_names; until then a crash of the
-        // primary finds no failover candidate
-        String syncProblem = syncStandbyProblem(p, standbys);
-        if (syncProblem != null) {
-            return syncProblem;
-        }
-        return new Settled(primary, standbys, System.nanoTime());
+        return logs.toString();
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -371,13 +313,6 @@ public final class PatroniCluster implements AutoCloseable {
             return primary.name() + ": no streaming sync_standby in Patroni's /cluster yet: " + roles;
         } catch (IOException e) {
             return primary.name() + ": GET /cluster: " + e.getMessage();
-        }
-    }
-
-    private static Optional<Integer> senderPort(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT sender_port FROM pg_stat_wal_receiver WHERE status = 'streaming'");
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.ferretdboperator.harness.Harness;
+import org.ferretdboperator.harness.Outcome;
+import org.ferretdboperator.harness.PrimaryLoss;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +22,7 @@ class PatroniFailoverIT {
         Path project = Harness.projectDir();
         PatroniTools tools = PatroniTools.require(project);
         try (PatroniCluster cluster = PatroniCluster.start(tools, PatroniSettings.FAST, project)) {
-            PatroniOutcome o = PatroniScenario.CASE1_KILL_PRIMARY.runOn(cluster);
+            Outcome o = PrimaryLoss.KILL.runOn(cluster);
             assertThat(o.primaryAfter()).as("the member Patroni leaves as primary after the crash of %s (%s)",
                     o.primaryBefore(), o.summary()).isNotEqualTo(o.primaryBefore());
             assertThat(o.failoverSeconds()).as("the writer got writes acknowledged after the crash").isNotNull();

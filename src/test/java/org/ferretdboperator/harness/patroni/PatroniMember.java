@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.ferretdboperator.harness.HaMember;
 import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.harness.PostgresOwnership;
+import org.ferretdboperator.harness.Postmaster;
+import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.SocketDirectory;
 
 /**
@@ -24,7 +27,7 @@ import org.ferretdboperator.testsupport.SocketDirectory;
  * SIGTERM to the agent with a grace period (then SIGKILL of whatever is left), a crash is SIGKILL of the agent's and
  * the postmaster's process groups at the same instant. A restart starts a new agent on the same directory.
  */
-final class PatroniMember {
+final class PatroniMember implements HaMember {
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofMillis(500)).build();
@@ -51,7 +54,8 @@ final class PatroniMember {
         this.unexpectedExit = unexpectedExit;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -67,7 +71,8 @@ final class PatroniMember {
         return dir.resolve("data");
     }
 
-    int pgPort() {
+    @Override
+    public int pgPort() {
         return pgPort;
     }
 
@@ -82,7 +87,7 @@ final class PatroniMember {
 
     /** Starts a new agent on the member's (possibly existing) data directory. */
     synchronized void start() {
-        if (agentAlive()) {
+        if (agentRunning()) {
             throw new IllegalStateException(name + ": Patroni already running");
         }
         incarnation++;
@@ -115,38 +120,21 @@ final class PatroniMember {
         Harness.log("%s: Patroni #%d started (pid %d, log %s)", name, incarnation, p.pid(), log);
     }
 
-    synchronized boolean agentAlive() {
+    @Override
+    public synchronized boolean agentRunning() {
         return agent != null && agent.isAlive();
     }
 
     /** The running postmaster of this member's data directory, from postmaster.pid. */
-    Optional<Long> postmasterPid() {
-        Path pidFile = pgdata().resolve("postmaster.pid");
-        try {
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            List<String> lines = Files.readAllLines(pidFile);
-            if (lines.isEmpty() || lines.get(0).isBlank()) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(lines.get(0).strip());
-            boolean postgres = ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/postgres"))
-                    .orElse(false);
-            return postgres && Procs.alive(pid) ? Optional.of(pid) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    boolean postgresRunning() {
-        return postmasterPid().isPresent();
+    @Override
+    public Optional<Long> postmasterPid() {
+        return Postmaster.pid(pgdata());
     }
 
     /** The process groups of the member: the agent's (its children: pg_rewind, pg_basebackup...) and the postmaster's. */
     synchronized List<Long> groups() {
         List<Long> groups = new ArrayList<>();
-        if (agentAlive()) {
+        if (agentRunning()) {
             groups.add(agent.pid());
         }
         postmasterPid().flatMap(Procs::pgid).filter(g -> !groups.contains(g)).ifPresent(groups::add);
@@ -176,9 +164,9 @@ final class PatroniMember {
         stopping = true;
         long start = System.nanoTime();
         Duration took = null;
-        if (agentAlive()) {
+        if (agentRunning()) {
             atSignal.run();
-            Procs.signal("TERM", agent.pid());
+            Command.signal("TERM", List.of(agent.pid()));
             try {
                 if (agent.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     took = Duration.ofNanos(System.nanoTime() - start);

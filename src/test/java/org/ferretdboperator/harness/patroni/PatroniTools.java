@@ -155,8 +155,10 @@ public final class PatroniTools {
             }
             Harness.deleteTree(copy);
             Files.createDirectories(copy);
-            if (Procs.run(List.of("cp", "-r", source.toString(), copy.resolve("site-packages").toString())) != 0
-                    || Procs.run(List.of("chmod", "-R", "a+rX", copy.toString())) != 0) {
+            if (!Command.run(copy, Map.of(), Duration.ofMinutes(2), List.of("cp", "-r", source.toString(),
+                    copy.resolve("site-packages").toString())).succeeded()
+                    || !Command.run(copy, Map.of(), Duration.ofMinutes(2), List.of("chmod", "-R", "a+rX", copy.toString()))
+                            .succeeded()) {
                 throw new IllegalStateException("cannot copy " + source + " to " + copy);
             }
             Files.writeString(stamp, want);

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import org.ferretdboperator.coordinator.process.Processes;
+import org.ferretdboperator.testsupport.Command;
 
 /**
  * Process groups of the Patroni peer: every agent and etcd starts in its own session ({@code setsid}, so its pid is its
@@ -30,17 +32,6 @@ final class Procs {
         }
     }
 
-    /** Alive and not a zombie (a killed process whose parent has not reaped it yet counts as gone). */
-    static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /** Every live process of a group (scanning /proc). */
     static List<Long> members(long pgid) {
         List<Long> out = new ArrayList<>();
@@ -51,7 +42,7 @@ final class Procs {
                     continue;
                 }
                 long pid = Long.parseLong(name);
-                if (pgid(pid).orElse(-1L) == pgid && alive(pid)) {
+                if (pgid(pid).orElse(-1L) == pgid && Processes.alive(pid)) {
                     out.add(pid);
                 }
             }
@@ -73,11 +64,8 @@ final class Procs {
         if (command.size() == 4) {
             return;
         }
-        run(command);
-    }
-
-    static void signal(String signal, long pid) {
-        run(List.of("kill", "-s", signal, Long.toString(pid)));
+        // exit status 1 when a group has already gone: fine for every caller
+        Command.run(Path.of("/"), Map.of(), Duration.ofSeconds(10), command);
     }
 
     /** Waits until no process of the groups is alive. */
@@ -95,25 +83,6 @@ final class Procs {
     static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Runs a short command, returns its exit status (its output is dropped). */
-    static int run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot run " + command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
