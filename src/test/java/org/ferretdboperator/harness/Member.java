@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.ferretdboperator.coordinator.postgres.PostmasterPidFile;
 import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.coordinator.process.Processes;
 import org.ferretdboperator.testsupport.Command;
@@ -277,7 +278,7 @@ final class Member implements HaMember {
     /** The running postmaster of this member's data directory, from postmaster.pid. */
     @Override
     public Optional<Long> postmasterPid() {
-        return Postmaster.pid(spec.pgdata());
+        return PostmasterPidFile.runningPostmaster(spec.pgdata());
     }
 
     /** Every process of the pod: coordinator, postmaster and the postmaster's children (backends, walsenders...). */

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.ferretdboperator.coordinator.postgres.PostmasterPidFile;
 import org.ferretdboperator.harness.HaMember;
 import org.ferretdboperator.harness.Harness;
 import org.ferretdboperator.harness.PostgresOwnership;
-import org.ferretdboperator.harness.Postmaster;
 import org.ferretdboperator.testsupport.Command;
 import org.ferretdboperator.testsupport.SocketDirectory;
 
@@ -128,7 +128,7 @@ final class PatroniMember implements HaMember {
     /** The running postmaster of this member's data directory, from postmaster.pid. */
     @Override
     public Optional<Long> postmasterPid() {
-        return Postmaster.pid(pgdata());
+        return PostmasterPidFile.runningPostmaster(pgdata());
     }
 
     /** The process groups of the member: the agent's (its children: pg_rewind, pg_basebackup...) and the postmaster's. */
