@@ -73,7 +73,7 @@ public class CoordinatorRuntime {
                 config.distribution(), config.tlsDir());
         PgConnections connections = new PgConnections(settings);
         KnownPostmaster postmaster = new KnownPostmaster();
-        InstanceObserver observer = new InstanceObserver(settings, connections, runner, nanos, postmaster);
+        InstanceObserver observer = new InstanceObserver(settings, connections, nanos, postmaster);
         // the archiver's settings are not part of CoordinatorConfig: only the pod's environment carries them
         java.util.Optional<PgBackRestArchiver> archiver = ArchiveSettings.fromEnvironment(System.getenv())
                 .map(a -> new PgBackRestArchiver(a, config.postgresName(), config.pgdata(), config.socketDir(),

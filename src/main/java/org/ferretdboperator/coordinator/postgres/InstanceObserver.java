@@ -15,7 +15,6 @@ import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.SyncCommitOverride;
 import org.ferretdboperator.coordinator.decision.SyncSetting;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
-import org.ferretdboperator.coordinator.process.ProcessRunner;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,7 +27,6 @@ public final class InstanceObserver {
 
     private final InstanceSettings settings;
     private final PgConnections connections;
-    private final ProcessRunner runner;
     private final LongSupplier nanoClock;
     private final ReceiverWatch receiver;
     private final KnownPostmaster postmaster;
@@ -37,17 +35,12 @@ public final class InstanceObserver {
     private TimelineHistory history = TimelineHistory.EMPTY;
     private String notAcceptingReason;
 
-    public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock) {
-        this(settings, connections, runner, nanoClock, new KnownPostmaster());
-    }
-
     /** @param postmaster told of every postmaster seen running, for {@link InstanceController#fence} */
-    public InstanceObserver(InstanceSettings settings, PgConnections connections, ProcessRunner runner, LongSupplier nanoClock,
+    public InstanceObserver(InstanceSettings settings, PgConnections connections, LongSupplier nanoClock,
             KnownPostmaster postmaster) {
         this.postmaster = postmaster;
         this.settings = settings;
         this.connections = connections;
-        this.runner = runner;
         this.nanoClock = nanoClock;
         this.receiver = new ReceiverWatch(nanoClock.getAsLong());
     }
@@ -56,8 +49,8 @@ public final class InstanceObserver {
         Path pgdata = settings.pgdata();
         boolean initialised = Files.exists(pgdata.resolve("PG_VERSION"));
         boolean standbySignal = Files.exists(pgdata.resolve("standby.signal"));
-        Optional<Long> pid = PostmasterPidFile.runningPostmaster(pgdata);
-        boolean postmasterAlive = pid.map(runner::alive).orElse(false);
+        Optional<Long> pid = PostmasterPidFile.runningPostmaster(pgdata); // alive, and a postgres process
+        boolean postmasterAlive = pid.isPresent();
         if (postmasterAlive) {
             postmaster.seen(pid.get());
         }

@@ -25,7 +25,8 @@ public final class KnownPostmaster {
         if (p <= 0) {
             return Optional.empty();
         }
-        boolean postgres = Processes.alive(p) && Processes.programName(p).map("postgres"::equals).orElse(false);
+        // unlike the pid file's pid, an unknown program is not taken for the server: only seen pids are remembered
+        boolean postgres = Processes.alive(p) && Processes.programName(p).map(PostmasterPidFile::isPostgres).orElse(false);
         return postgres ? Optional.of(p) : Optional.empty();
     }
 }

@@ -65,7 +65,7 @@ public final class PostmasterPidFile {
         return alive && (self || program.map(p -> !isPostgres(p)).orElse(false));
     }
 
-    private static boolean isPostgres(String program) {
+    static boolean isPostgres(String program) {
         return program.equals("postgres") || program.equals("postmaster");
     }
 

@@ -9,7 +9,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,11 +38,6 @@ public final class Processes {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** When the process started, where the platform says; empty for a process that is gone. */
-    public static Optional<Instant> startInstant(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
     }
 
     /**

@@ -40,7 +40,7 @@ final class LocalPostgres {
         settings = new InstanceSettings(dir.resolve("data"), freePort(), dir.resolve("sock"), "127.0.0.1", name, SUPERUSER,
                 REPLICATION, dir.resolve("pgpass"), "1GB", distribution);
         connections = new PgConnections(settings);
-        observer = new InstanceObserver(settings, connections, runner, System::nanoTime, postmaster);
+        observer = new InstanceObserver(settings, connections, System::nanoTime, postmaster);
         controller = new InstanceController(settings, runner, connections, postmaster);
     }
 
