@@ -80,6 +80,15 @@ public final class PodContract {
     public static final int COORDINATOR_LIVENESS_PERIOD_SECONDS = 10;
     public static final int COORDINATOR_LIVENESS_TIMEOUT_SECONDS = 3;
     public static final int COORDINATOR_LIVENESS_FAILURE_THRESHOLD = 3;
+    /**
+     * The coordinator container's readiness probe, which gates the Services: checked every second so a new primary is
+     * routed to quickly. The answer is read from the loop's last judgement, so a slow answer means a starved process,
+     * not a slow check; a timeout of one second (the Kubernetes default) took every member out of the Services on a
+     * busy node while each was serving its role.
+     */
+    public static final int COORDINATOR_READINESS_PERIOD_SECONDS = 1;
+    public static final int COORDINATOR_READINESS_TIMEOUT_SECONDS = 3;
+    public static final int COORDINATOR_READINESS_FAILURE_THRESHOLD = 2;
     /** Annotation on its own pod where each coordinator publishes its member state (JSON) for its peers and the operator. */
     public static final String MEMBER_STATE_ANNOTATION = "kubedb.com/member-state";
     /**

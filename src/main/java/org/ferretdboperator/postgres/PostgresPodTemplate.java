@@ -157,8 +157,8 @@ final class PostgresPodTemplate {
                         mount(PodContract.TMP_VOLUME, PodContract.TMP_DIR, false))
                 .addAllToVolumeMounts(tlsMounts(pg))
                 .addAllToVolumeMounts(archiverMounts(pg))
-                // Readiness gates the Services: checked every second so a new primary is routed to quickly.
-                .withReadinessProbe(httpProbe(PodContract.COORDINATOR_READY_PATH, 1, 1, 2))
+                .withReadinessProbe(httpProbe(PodContract.COORDINATOR_READY_PATH, PodContract.COORDINATOR_READINESS_PERIOD_SECONDS,
+                        PodContract.COORDINATOR_READINESS_TIMEOUT_SECONDS, PodContract.COORDINATOR_READINESS_FAILURE_THRESHOLD))
                 .withLivenessProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, PodContract.COORDINATOR_LIVENESS_PERIOD_SECONDS,
                         PodContract.COORDINATOR_LIVENESS_TIMEOUT_SECONDS, PodContract.COORDINATOR_LIVENESS_FAILURE_THRESHOLD))
                 .withStartupProbe(httpProbe(PodContract.COORDINATOR_LIVE_PATH, 1, 1, 120))

@@ -403,7 +403,8 @@ final class Member implements HaMember {
         java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + spec.httpPort() + PodContract.COORDINATOR_READY_PATH);
         try {
             java.net.http.HttpResponse<String> r = HTTP.send(java.net.http.HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(PodContract.COORDINATOR_READINESS_TIMEOUT_SECONDS)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
         } catch (IOException e) {
             return "unreachable: " + e;

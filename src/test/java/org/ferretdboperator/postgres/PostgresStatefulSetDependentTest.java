@@ -224,6 +224,8 @@ class PostgresStatefulSetDependentTest {
             assertThat(p.getName()).isEqualTo("coordinator");
         });
         assertThat(coordinator.getReadinessProbe().getHttpGet().getPath()).isEqualTo(PodContract.COORDINATOR_READY_PATH);
+        assertThat(coordinator.getReadinessProbe().getTimeoutSeconds()).as("a starved coordinator still answers within it")
+                .isGreaterThan(coordinator.getReadinessProbe().getPeriodSeconds());
         assertThat(coordinator.getLivenessProbe().getHttpGet().getPath()).isEqualTo(PodContract.COORDINATOR_LIVE_PATH);
         assertThat(coordinator.getResources().getRequests()).containsEntry("cpu", new Quantity("100m"))
                 .containsEntry("memory", new Quantity("256Mi"));
