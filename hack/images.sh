@@ -423,10 +423,11 @@ OPERATOR_JAVA_HOME=/opt/java/openjdk
 # support, java.awt in pgjdbc's geometric types and Quarkus' GraalVM helpers) and jdk.compiler (vertx-codegen's
 # annotation processor), which nothing loads at run time. EC TLS is in java.base since JDK 22 (jdk.crypto.ec is empty).
 OPERATOR_JAVA_MODULES=java.base,java.logging,java.management,java.naming,java.security.jgss,java.sql,java.xml,jdk.management,jdk.security.auth,jdk.unsupported
-# Container JVM options; the coordinator sidecar's memory limit is 256Mi (PostgresPodTemplate.COORDINATOR_RESOURCES).
-# -XX:AOTCache: the cache the build's training run wrote (a JVM that cannot use it says so and starts without it).
-OPERATOR_JAVA_OPTS=(-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
-  -XX:AOTCache=/deployments/app.aot
+# Container JVM options: src/main/docker/jvm-options (shared with the tests that run the coordinator as a process; the
+# coordinator sidecar's memory limit is 256Mi, PostgresPodTemplate.COORDINATOR_RESOURCES), then -XX:AOTCache: the
+# cache the build's training run wrote (a JVM that cannot use it says so and starts without it).
+mapfile -t OPERATOR_JAVA_OPTS < <(grep -v -e '^#' -e '^[[:space:]]*$' "$ROOT_DIR/src/main/docker/jvm-options")
+OPERATOR_JAVA_OPTS+=(-XX:AOTCache=/deployments/app.aot
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dquarkus.http.host=0.0.0.0)
 
 operator_app() { printf '%s/target/quarkus-app' "$ROOT_DIR"; }

@@ -1,7 +1,6 @@
 package org.ferretdboperator.harness;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +9,10 @@ import org.ferretdboperator.api.common.StreamingMode;
 import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.contract.PodContract;
 import org.ferretdboperator.support.Names;
+import org.ferretdboperator.testsupport.CoordinatorJvm;
 
 /**
- * How a member's pg-coordinator is started: the packaged binary in coordinator mode, configured only through the
+ * How a member's pg-coordinator is started: the packaged binary in coordinator mode, as the image starts it, configured only through the
  * environment a pod gives it (PodContract), plus the local-process settings a pod would take from its volumes.
  */
 final class CoordinatorBinary {
@@ -21,16 +21,11 @@ final class CoordinatorBinary {
     }
 
     static Path jar(Path projectDir) {
-        return projectDir.resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+        return CoordinatorJvm.jar(projectDir);
     }
 
     static List<String> command(Path projectDir) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // small heaps: three of these share two cores with PostgreSQL, the control plane and the test JVM
-        command.addAll(List.of("-Xmx192m", "-XX:+UseSerialGC", "-jar", jar(projectDir).toString(),
-                PodContract.MODE_COORDINATOR));
-        return command;
+        return CoordinatorJvm.coordinatorCommand(projectDir);
     }
 
     /**

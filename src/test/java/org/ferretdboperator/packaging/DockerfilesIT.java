@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,6 +44,19 @@ class DockerfilesIT {
         assertThat(copies).isEqualTo(4);
         assertThat(dockerfile).contains("ENV JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"");
         assertThat(Path.of("target", "quarkus-app", "quarkus-run.jar")).exists();
+    }
+
+    @Test
+    void jvmImageEntrypointStartsWithTheSharedJvmOptions() throws IOException {
+        // hack/images.sh reads the same file; the harness starts its coordinators with it (testsupport/CoordinatorJvm)
+        List<String> options = Files.readAllLines(DOCKER.resolve("jvm-options")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$").matcher(Files.readString(DOCKER.resolve("Dockerfile.jvm")));
+        assertThat(entrypoint.find()).as("Dockerfile.jvm has an exec-form ENTRYPOINT").isTrue();
+        List<String> args = Pattern.compile("\"([^\"]*)\"").matcher(entrypoint.group(1)).results().map(m -> m.group(1)).toList();
+        assertThat(options).isNotEmpty();
+        assertThat(args.get(0)).isEqualTo("java");
+        assertThat(args.subList(1, 1 + options.size())).isEqualTo(options);
     }
 
     @Test

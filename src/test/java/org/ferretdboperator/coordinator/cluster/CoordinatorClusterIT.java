@@ -33,6 +33,7 @@ import org.ferretdboperator.contract.CoordinatorEnvironment;
 import org.ferretdboperator.coordinator.postgres.PostmasterPidFile;
 import org.ferretdboperator.coordinator.process.LocalProcessRunner;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.testsupport.CoordinatorJvm;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.ferretdboperator.testsupport.Prerequisite;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +50,6 @@ class CoordinatorClusterIT {
 
     static final String NS = "coordinator-cluster-it";
     static final String PG = "pg";
-    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final Path BIN = Path.of(System.getenv().getOrDefault("PG_BIN_DIR", LocalProcessRunner.DEFAULT_PG_BIN_DIR));
 
     static LocalControlPlane controlPlane;
@@ -107,8 +107,7 @@ class CoordinatorClusterIT {
 
     static void start(int i) throws IOException {
         Path dir = root.resolve("m" + i);
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx192m", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString(),
-                "coordinator").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(CoordinatorJvm.coordinatorCommand(controlPlane.projectDir())).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("coordinator.log").toFile()));
         // the same record the operator's pod template is made from, with what the kubelet and the volumes would provide
         Map<String, String> env = pb.environment();
         env.putAll(new CoordinatorEnvironment(PG + "-" + i, NS, "127.0.0.1", null, PG, null, 3, StreamingMode.SYNCHRONOUS,
