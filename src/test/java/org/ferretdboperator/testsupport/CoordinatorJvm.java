@@ -83,9 +83,23 @@ public final class CoordinatorJvm {
         return java.util.Optional.ofNullable(aotCache);
     }
 
+    /** Caches (50 MB each) and logs of test JVMs that have ended; those of a concurrent run stay. */
+    private static void removeThoseOfEndedRuns(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:coordinator|training)-(\\d+)\\.(?:aot|log)")
+                        .matcher(f.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     private static Path train(Path projectDir) throws IOException, InterruptedException {
         Path dir = projectDir.resolve("target").resolve("coordinator-jvm");
         Files.createDirectories(dir);
+        removeThoseOfEndedRuns(dir);
         Path cache = dir.resolve("coordinator-" + ProcessHandle.current().pid() + ".aot");
         Path log = dir.resolve("training-" + ProcessHandle.current().pid() + ".log");
         Files.deleteIfExists(cache);
