@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * changed), or a create when there is none. A 409 can also answer a request the client retried after it had already
  * been applied, so a 409 is re-read and counted as success when the Lease carries this write's unique id (as Patroni
  * does with its annotations). A 409 caused by an earlier write of this store that failed without an answer yet was
- * applied (same holder, same term) is built on: this write is sent again on top of it.
+ * applied (same holder, same term) is built on: this write is sent again on top of it. So is a 409 caused only by
+ * annotations outside the coordinators' prefix (the operator's requests, written by a merge patch).
  */
 public final class KubernetesLeaseStore implements LeaseStore {
 
@@ -92,11 +94,38 @@ public final class KubernetesLeaseStore implements LeaseStore {
                     base = now.get();
                     continue;
                 }
+                if (attempt < MAX_ATTEMPTS && base != null && now.isPresent() && onlyForeignAnnotationsChanged(base, now.get())) {
+                    // the operator wrote its request (member count, switchover) with a merge patch: no coordinator
+                    // wrote since this write's base, so its precondition still holds; it goes on top, keeping them
+                    LOG.debugf("Lease %s/%s: only annotations outside the coordinators' changed since resourceVersion %s; "
+                            + "writing again on top of %s", namespace, name, base.resourceVersion(), now.get().resourceVersion());
+                    base = now.get();
+                    continue;
+                }
                 throw new LeaseConflictException("Lease " + namespace + "/" + name + " changed since resourceVersion "
                         + (base == null ? "(absent)" : base.resourceVersion()) + "; now held by "
                         + now.map(LeaseSnapshot::holder).orElse("(deleted)"));
             }
         }
+    }
+
+    /**
+     * Between {@code base} and {@code now} nobody changed the Lease but its annotations outside the coordinators'
+     * prefix: the same holder, term, times and coordinator annotations (each coordinator write carries a new write id,
+     * so an unchanged one means no coordinator wrote). Before this, an OpsRequest's annotation landing between a
+     * primary's read and its renewal made the renewal a lost race: the primary fenced itself and a healthy cluster
+     * failed over.
+     */
+    static boolean onlyForeignAnnotationsChanged(LeaseSnapshot base, LeaseSnapshot now) {
+        return base.holder().equals(now.holder()) && base.transitions() == now.transitions()
+                && base.raw() != null && now.raw() != null && Objects.equals(base.raw().getSpec(), now.raw().getSpec())
+                && coordinatorAnnotations(base.annotations()).equals(coordinatorAnnotations(now.annotations()));
+    }
+
+    private static Map<String, String> coordinatorAnnotations(Map<String, String> annotations) {
+        Map<String, String> own = new HashMap<>(annotations);
+        own.keySet().removeAll(LeaseAnnotations.foreign(annotations).keySet());
+        return own;
     }
 
     /** The newest few are enough: writes sent during one outage share its precondition, so at most one applies. */

@@ -18,13 +18,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ferretdboperator.contract.LeaseAnnotations;
+import org.ferretdboperator.contract.MemberCount;
 import org.ferretdboperator.contract.PodContract;
+import org.ferretdboperator.contract.SwitchoverRequest;
 import org.ferretdboperator.coordinator.decision.LeaderRecord;
 import org.ferretdboperator.coordinator.decision.MemberState;
 import org.ferretdboperator.coordinator.decision.Role;
 import org.ferretdboperator.coordinator.decision.TimelineHistory;
 import org.ferretdboperator.coordinator.member.PodMemberDirectory;
+import org.ferretdboperator.ops.LeaseMemberCount;
+import org.ferretdboperator.ops.LeaseSwitchover;
 import org.ferretdboperator.support.Labels;
+import org.ferretdboperator.support.Names;
 import org.ferretdboperator.testsupport.LocalControlPlane;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,28 @@ class KubernetesLeaseStoreIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The operator writes its requests on the Lease with a merge patch and no precondition; a renewal based on the
+     * version before it must go through, keeping the request, and a coordinator's write in between must still win.
+     */
+    @Test
+    void aRenewalGoesOnTopOfTheOperatorsRequestButNotOfAnotherCoordinatorsWrite() throws Exception {
+        String postgres = "pgz";
+        KubernetesLeaseStore store = store(Names.lease(postgres));
+        LeaseSnapshot held = store.write(null, "pgz-0", 1, record("pgz-0"));
+        SwitchoverRequest request = new LeaseSwitchover(controlPlane.admin()).request(NS, postgres, "uid-1", "pgz-1").orElseThrow();
+        new LeaseMemberCount(controlPlane.admin()).announce(NS, postgres, new MemberCount("uid-2", 5));
+
+        LeaseSnapshot renewed = store.write(held, "pgz-0", 1, record("pgz-0"));
+        assertThat(renewed.holder()).isEqualTo("pgz-0");
+        assertThat(SwitchoverRequest.decode(renewed.annotations())).contains(request);
+        assertThat(MemberCount.decode(renewed.annotations())).contains(new MemberCount("uid-2", 5));
+
+        store.write(renewed, "pgz-0", 1, record("pgz-0"));
+        assertThatThrownBy(() -> store.write(renewed, "pgz-0", 1, record("pgz-0")))
+                .as("a coordinator wrote since").isInstanceOf(LeaseConflictException.class);
     }
 
     @Test
