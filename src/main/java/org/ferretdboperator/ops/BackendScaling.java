@@ -55,11 +55,13 @@ final class BackendScaling {
         int specReplicas = PostgresSpecs.replicas(postgres);
         LeaseSwitchover switchover = new LeaseSwitchover(client);
         LeaseMemberCount memberCount = new LeaseMemberCount(client);
+        // one reading of the Lease for every fact taken from it (see LeaseSwitchover.Reading)
         Lease lease = LeaseSwitchover.lease(client, namespace, name);
         Map<String, String> annotations = lease == null ? Map.of() : lease.getMetadata().getAnnotations();
-        Optional<String> holder = switchover.holder(namespace, name);
-        Optional<SwitchoverRequest> ownSwitchover = SwitchoverRequest.decode(annotations).filter(r -> r.uid().equals(uid));
-        boolean switchoverPending = ownSwitchover.map(r -> switchover.progress(namespace, name, r) == LeaseSwitchover.Progress.WAITING)
+        LeaseSwitchover.Reading reading = LeaseSwitchover.Reading.of(lease);
+        Optional<String> holder = reading.holder();
+        Optional<SwitchoverRequest> ownSwitchover = reading.own(uid);
+        boolean switchoverPending = ownSwitchover.map(r -> reading.progress(r) == LeaseSwitchover.Progress.WAITING)
                 .orElse(false);
         Set<String> recordedSync = LeaseAnnotations.decode(annotations).syncMembers();
         List<String> memberNames = new ArrayList<>();

@@ -52,32 +52,66 @@ public final class LeaseSwitchover {
         return Optional.of(request);
     }
 
-    public Progress progress(String namespace, String postgres, SwitchoverRequest request) {
-        Lease lease = lease(namespace, postgres);
-        if (lease == null || lease.getSpec() == null) {
-            return Progress.GONE;
+    /**
+     * One reading of the backend's Lease. A reconcile judges the holder, the term and the request from the same
+     * reading: read one after another, a handover between two reads made the operator see the Lease "handed over"
+     * and still held by the old holder, and fail a switchover that had succeeded.
+     *
+     * @param exists      the Lease exists
+     * @param holder      its holder, empty when vacant or absent
+     * @param transitions its leaseTransitions (the term)
+     * @param onLease     the switchover request on it, whoever wrote it
+     */
+    public record Reading(boolean exists, Optional<String> holder, int transitions, Optional<SwitchoverRequest> onLease) {
+
+        static Reading of(Lease lease) {
+            if (lease == null || lease.getSpec() == null) {
+                return new Reading(lease != null, Optional.empty(), 0,
+                        lease == null ? Optional.empty() : SwitchoverRequest.decode(lease.getMetadata().getAnnotations()));
+            }
+            String holder = lease.getSpec().getHolderIdentity();
+            Integer transitions = lease.getSpec().getLeaseTransitions();
+            return new Reading(true, blank(holder) ? Optional.empty() : Optional.of(holder),
+                    transitions == null ? 0 : transitions, SwitchoverRequest.decode(lease.getMetadata().getAnnotations()));
         }
-        String holder = lease.getSpec().getHolderIdentity();
-        int transitions = lease.getSpec().getLeaseTransitions() == null ? 0 : lease.getSpec().getLeaseTransitions();
-        if (!blank(holder) && !holder.equals(request.from()) && transitions > request.term()) {
-            return Progress.HANDED_OVER;
+
+        /** Where {@code request} stands in this reading. */
+        public Progress progress(SwitchoverRequest request) {
+            if (!exists) {
+                return Progress.GONE;
+            }
+            if (holder.isPresent() && !holder.get().equals(request.from()) && transitions > request.term()) {
+                return Progress.HANDED_OVER;
+            }
+            boolean ours = onLease.map(r -> r.uid().equals(request.uid())).orElse(false);
+            return ours && holder.filter(request.from()::equals).isPresent() && transitions == request.term()
+                    ? Progress.WAITING : Progress.GONE;
         }
-        Optional<SwitchoverRequest> onLease = SwitchoverRequest.decode(lease.getMetadata().getAnnotations());
-        boolean ours = onLease.map(r -> r.uid().equals(request.uid())).orElse(false);
-        return ours && request.from().equals(holder) && transitions == request.term() ? Progress.WAITING : Progress.GONE;
+
+        /** The request of {@code uid} on the Lease, if it is there. */
+        public Optional<SwitchoverRequest> own(String uid) {
+            return onLease.filter(r -> r.uid().equals(uid));
+        }
     }
 
-    /** The current holder, empty when the Lease is vacant or absent. */
-    public Optional<String> holder(String namespace, String postgres) {
-        Lease lease = lease(namespace, postgres);
-        return lease == null || lease.getSpec() == null || blank(lease.getSpec().getHolderIdentity()) ? Optional.empty()
-                : Optional.of(lease.getSpec().getHolderIdentity());
+    /** Reads the backend's Lease once. */
+    public Reading read(String namespace, String postgres) {
+        return Reading.of(lease(namespace, postgres));
     }
 
-    /** The request on the Lease, whoever wrote it. */
+    /** The request on the Lease, whoever wrote it (one fact: a judgement of several takes one {@link #read}). */
     public Optional<SwitchoverRequest> onLease(String namespace, String postgres) {
-        Lease lease = lease(namespace, postgres);
-        return lease == null ? Optional.empty() : SwitchoverRequest.decode(lease.getMetadata().getAnnotations());
+        return read(namespace, postgres).onLease();
+    }
+
+    /** The current holder, empty when the Lease is vacant or absent (one fact, as above). */
+    public Optional<String> holder(String namespace, String postgres) {
+        return read(namespace, postgres).holder();
+    }
+
+    /** Where {@code request} stands now (one fact, as above). */
+    public Progress progress(String namespace, String postgres, SwitchoverRequest request) {
+        return read(namespace, postgres).progress(request);
     }
 
     /** Removes the request of {@code uid} from the Lease, leaving another request alone. */

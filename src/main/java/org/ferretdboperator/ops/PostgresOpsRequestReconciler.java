@@ -140,8 +140,8 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
                 yield STEP_RECHECK;
             }
             case RollingRestart.HandOver h -> {
-                Optional<SwitchoverRequest> ours = lease.onLease(namespace, postgresName).filter(r -> r.uid().equals(uid));
-                if (ours.isEmpty() && lease.holder(namespace, postgresName).filter(h.primary()::equals).isPresent()) {
+                LeaseSwitchover.Reading now = lease.read(namespace, postgresName);
+                if (now.own(uid).isEmpty() && now.holder().filter(h.primary()::equals).isPresent()) {
                     lease.request(namespace, postgresName, uid, null).ifPresent(r -> status.step(OpsStatus.SWITCHOVER_REQUESTED,
                             "RequestedOnLease", "asked " + r.from() + " (Lease term " + r.term()
                                     + ") to hand over before its restart"));
@@ -186,10 +186,10 @@ public class PostgresOpsRequestReconciler implements Reconciler<PostgresOpsReque
         String uid = request.getMetadata().getUid();
         String target = request.getSpec().getSwitchover() == null ? null : request.getSpec().getSwitchover().getTarget();
         List<String> members = members(postgres);
-        Optional<SwitchoverRequest> onLease = lease.onLease(namespace, postgresName);
-        Optional<String> holder = lease.holder(namespace, postgresName);
-        LeaseSwitchover.Progress progress = onLease.filter(r -> r.uid().equals(uid))
-                .map(r -> lease.progress(namespace, postgresName, r)).orElse(LeaseSwitchover.Progress.GONE);
+        LeaseSwitchover.Reading now = lease.read(namespace, postgresName);
+        Optional<SwitchoverRequest> onLease = now.onLease();
+        Optional<String> holder = now.holder();
+        LeaseSwitchover.Progress progress = now.own(uid).map(now::progress).orElse(LeaseSwitchover.Progress.GONE);
         boolean requestedBefore = Conditions.find(status.previousConditions(), OpsStatus.SWITCHOVER_REQUESTED).isPresent();
         Map<String, String> roles = new HashMap<>();
         for (String member : members) {

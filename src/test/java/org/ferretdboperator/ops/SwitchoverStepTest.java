@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 class SwitchoverStepTest {
 
     static final List<String> MEMBERS = List.of("pg-0", "pg-1", "pg-2");
+    static final List<String> MEMBERS_OF_FIVE = List.of("pg-0", "pg-1", "pg-2", "pg-3", "pg-4");
     static final SwitchoverRequest OURS = new SwitchoverRequest("uid-1", "pg-0", 3, null);
 
     static SwitchoverStep.Facts facts(String target, Optional<String> holder, Optional<SwitchoverRequest> onLease, Progress progress,
