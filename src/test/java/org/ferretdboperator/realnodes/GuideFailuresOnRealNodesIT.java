@@ -706,6 +706,8 @@ class GuideFailuresOnRealNodesIT {
         for (int i = 0; i < 3; i++) {
             out.append(cluster.logs(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
             out.append(cluster.decisionLog(NAMESPACE, BACKEND + "-" + i, "pg-coordinator")).append('\n');
+            // PostgreSQL's own messages (the runner sends the server log to this container's log): why a start failed
+            out.append(cluster.logs(NAMESPACE, BACKEND + "-" + i, "postgres")).append('\n');
         }
         for (int i = 0; i < PRIMARY_SERVERS; i++) {
             out.append(cluster.logs(NAMESPACE, FERRETDB + "-" + i, "ferretdb")).append('\n');
