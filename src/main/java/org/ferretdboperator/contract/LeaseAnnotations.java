@@ -72,10 +72,19 @@ public final class LeaseAnnotations {
 
     /** Annotations that are not the coordinator's (kept on every write). */
     public static Map<String, String> foreign(Map<String, String> a) {
+        return withPrefix(a, false);
+    }
+
+    /** The coordinators' own annotations (the leader record and the write id). */
+    public static Map<String, String> coordinators(Map<String, String> a) {
+        return withPrefix(a, true);
+    }
+
+    private static Map<String, String> withPrefix(Map<String, String> a, boolean coordinators) {
         Map<String, String> out = new HashMap<>();
         if (a != null) {
             a.forEach((k, v) -> {
-                if (!k.startsWith(PREFIX)) {
+                if (k.startsWith(PREFIX) == coordinators) {
                     out.put(k, v);
                 }
             });

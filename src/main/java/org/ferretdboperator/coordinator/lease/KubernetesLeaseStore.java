@@ -119,13 +119,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
     static boolean onlyForeignAnnotationsChanged(LeaseSnapshot base, LeaseSnapshot now) {
         return base.holder().equals(now.holder()) && base.transitions() == now.transitions()
                 && base.raw() != null && now.raw() != null && Objects.equals(base.raw().getSpec(), now.raw().getSpec())
-                && coordinatorAnnotations(base.annotations()).equals(coordinatorAnnotations(now.annotations()));
-    }
-
-    private static Map<String, String> coordinatorAnnotations(Map<String, String> annotations) {
-        Map<String, String> own = new HashMap<>(annotations);
-        own.keySet().removeAll(LeaseAnnotations.foreign(annotations).keySet());
-        return own;
+                && LeaseAnnotations.coordinators(base.annotations()).equals(LeaseAnnotations.coordinators(now.annotations()));
     }
 
     /** The newest few are enough: writes sent during one outage share its precondition, so at most one applies. */
