@@ -194,6 +194,9 @@ class ControlFileIT {
         assertThat(read.state()).isEqualTo(STATES.get(expected.get("Database cluster state")));
         assertThat(read.checkpointLsn()).isEqualTo(Lsn.parse(expected.get("Latest checkpoint location")));
         assertThat(read.timeline()).isEqualTo(Integer.parseInt(expected.get("Latest checkpoint's TimeLineID")));
+        long minRecovery = Lsn.parse(expected.get("Minimum recovery ending location"));
+        assertThat(read.minRecoveryLsn()).isEqualTo(minRecovery == 0 ? Lsn.UNKNOWN : minRecovery);
+        assertThat(read.minRecoveryTimeline()).isEqualTo(Integer.parseInt(expected.get("Min recovery ending loc's timeline")));
         return read;
     }
 
@@ -227,6 +230,20 @@ class ControlFileIT {
             assertThat(stopped.systemIdentifier()).isEqualTo(fresh.systemIdentifier());
             // the shutdown checkpoint is a new record after the one initdb left
             assertThat(stopped.checkpointLsn()).isGreaterThan(fresh.checkpointLsn());
+
+            // run once as a standby (no upstream): a clean stop in recovery records a minimum recovery point
+            Files.createFile(data.resolve("standby.signal"));
+            run(pg.command("pg_ctl", "start", "-D", pg.inside(data), "-w", "-t", "60", "-l", log, "-o",
+                    "-c listen_addresses='' -c unix_socket_directories=" + pg.inside(pg.work())
+                            + " -c dynamic_shared_memory_type=mmap"));
+            run(pg.command("pg_ctl", "stop", "-D", pg.inside(data), "-m", "fast", "-w", "-t", "60"));
+            ControlFile inRecovery = assertMatchesControldata(pg, data);
+            assertThat(inRecovery.state()).isEqualTo(ControlFile.State.SHUT_DOWN_IN_RECOVERY);
+            assertThat(inRecovery.crashedAsPrimary()).isFalse();
+            assertThat(inRecovery.minRecoveryLsn()).isGreaterThanOrEqualTo(stopped.checkpointLsn());
+            assertThat(inRecovery.minRecoveryTimeline()).isEqualTo(1);
+            assertThat(running.crashedAsPrimary()).as("read while it ran as a primary").isTrue();
+            assertThat(stopped.minRecoveryLsn()).as("a primary records none").isEqualTo(Lsn.UNKNOWN);
 
             // another format is refused, naming the version found and the ones read
             byte[] bytes = Files.readAllBytes(data.resolve("global/pg_control"));
