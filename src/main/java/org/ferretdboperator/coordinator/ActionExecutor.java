@@ -64,6 +64,8 @@ final class ActionExecutor {
 
     private String rewindFailedAgainst;
     private int appUsersEnsuredTerm = -1;
+    private String standbyStartsAgainst;
+    private int standbyStartsNotRunning;
     /** This member fenced its PostgreSQL and has not started it since (reported as role "fenced"). */
     private volatile boolean fenced;
     /** Set by a start the image cannot serve, cleared by the next start that succeeds. */
@@ -106,6 +108,7 @@ final class ActionExecutor {
         });
         on(Action.StartStandby.class, (a, o) -> {
             fenced = false;
+            countStandbyStart(a, o);
             instance.startStandby(a.address());
         });
         on(Action.StartPrimary.class, (a, o) -> {
@@ -262,7 +265,7 @@ final class ActionExecutor {
         if (action instanceof Action.Rewind r && !(e instanceof RewindNotReadyException) && leaderAnswers.test(r.address())
                 && decidedOn != null) {
             // only a rewind against a reachable leader that still fails means the data cannot be rewound
-            rewindFailedAgainst = HaDecision.rewindKey(r.leader(), decidedOn.lease().transitions());
+            rewindFailedAgainst = HaDecision.leaderTermKey(r.leader(), decidedOn.lease().transitions());
         }
         LOG.debugf(e, "%s failed", action.kind());
         return action.kind() + " failed: " + e.getMessage();
@@ -287,7 +290,24 @@ final class ActionExecutor {
     }
 
     Memory memory() {
-        return new Memory(rewindFailedAgainst, appUsersEnsuredTerm);
+        return new Memory(rewindFailedAgainst, appUsersEnsuredTerm, standbyStartsAgainst, standbyStartsNotRunning);
+    }
+
+    /**
+     * Counts starts as a standby of one leader in one term until PostgreSQL is seen running: a data directory that
+     * PostgreSQL will not start on as that leader's standby (a timeline it refuses to follow) shows only as a postmaster
+     * that exits again, start after start.
+     */
+    private void countStandbyStart(Action.StartStandby start, Observation o) {
+        if (start.leader() == null) {
+            return;
+        }
+        String key = HaDecision.leaderTermKey(start.leader(), o.lease().transitions());
+        if (!key.equals(standbyStartsAgainst)) {
+            standbyStartsAgainst = key;
+            standbyStartsNotRunning = 0;
+        }
+        standbyStartsNotRunning++;
     }
 
     void heartbeat(PrimaryHeartbeat beat, BooleanSupplier primary) {
@@ -302,6 +322,10 @@ final class ActionExecutor {
 
     /** @return null when every action succeeded, else what failed */
     String execute(Decision decision, Observation o, long observedAtNanos) {
+        if (o.local().running()) {
+            standbyStartsAgainst = null;
+            standbyStartsNotRunning = 0;
+        }
         Optional<Skipped> skipped = longActionTick(decision, o);
         if (skipped.isPresent()) {
             return skipped.get().failure();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ferretdboperator.coordinator.decision.Action;
 import org.ferretdboperator.coordinator.decision.Decision;
+import org.ferretdboperator.coordinator.decision.HaDecision;
 import org.ferretdboperator.coordinator.decision.LocalInstance;
 import org.ferretdboperator.coordinator.decision.Observation;
 import org.ferretdboperator.coordinator.lease.LeaseTracker;
@@ -85,6 +86,39 @@ class ActionExecutorTest {
 
         assertThat(failure).startsWith("AcquireLease failed");
         assertThat(postgres.calls).containsExactly("initDb");
+    }
+
+    @Test
+    void standbyStartsOfOneLeaderAreCountedUntilPostgresIsSeenRunning() {
+        CoordinatorConfig config = config();
+        ActionExecutor executor = executor(config);
+        LocalInstance running = new LocalInstance(true, true, true, true, true, 2, 1, 100, 100, -1, true, "pg-1.pods:5432", 0,
+                java.util.Set.of(), null, java.util.Set.of(), false, null);
+        Decision start = Decision.of("start", new Action.StartStandby("pg-1", "pg-1.pods:5432"));
+
+        executor.execute(start, observation(config, LocalInstance.empty(), 2), clock.get());
+        executor.execute(start, observation(config, LocalInstance.empty(), 2), clock.get());
+        assertThat(executor.memory().failedStandbyStarts(HaDecision.leaderTermKey("pg-1", 2))).isEqualTo(2);
+        assertThat(executor.memory().failedStandbyStarts(HaDecision.leaderTermKey("pg-1", 3))).isZero();
+
+        executor.execute(start, observation(config, LocalInstance.empty(), 3), clock.get());
+        assertThat(executor.memory().failedStandbyStarts(HaDecision.leaderTermKey("pg-1", 2)))
+                .as("a new term starts a new count").isZero();
+        assertThat(executor.memory().failedStandbyStarts(HaDecision.leaderTermKey("pg-1", 3))).isEqualTo(1);
+
+        executor.execute(Decision.waiting("following"), observation(config, running, 3), clock.get());
+        assertThat(executor.memory().failedStandbyStarts(HaDecision.leaderTermKey("pg-1", 3))).isZero();
+
+        executor.execute(Decision.of("read-only", new Action.StartStandby(null, null)), observation(config,
+                LocalInstance.empty(), 3), clock.get());
+        assertThat(executor.memory().standbyStartsAgainst()).as("a start without a leader counts against nobody").isNull();
+    }
+
+    private static Observation observation(CoordinatorConfig config, LocalInstance local, int term) {
+        org.ferretdboperator.coordinator.decision.LeaseView lease = new org.ferretdboperator.coordinator.decision.LeaseView(
+                true, "pg-1", "7", term, 100, -1, true, org.ferretdboperator.coordinator.decision.LeaderRecord.EMPTY);
+        return new Observation("pg-0", "pg-0.pods:5432", config.cluster(), local, lease, Map.of(), null, null, null, false,
+                true);
     }
 
     @Test

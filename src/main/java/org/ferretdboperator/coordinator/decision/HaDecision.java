@@ -385,14 +385,12 @@ public final class HaDecision {
             if (address == null) {
                 return Decision.waiting("leader " + leader + " has not published its address yet");
             }
-            boolean diverged = local.formerPrimary()
-                    || rec.history().divergedAtCheckpoint(local.timeline(), local.flushLsn(), rec.timeline());
-            if (diverged) {
+            Optional<String> rewind = whyRewind(o, leader);
+            if (rewind.isPresent()) {
                 if (rewindFailed(o, leader)) {
                     return Decision.of("pg_rewind against " + leader + " failed: re-cloning", new Reclone(leader, address));
                 }
-                return Decision.of((local.formerPrimary() ? "former primary" : "diverged timeline")
-                        + ": rewinding against " + leader, new Rewind(leader, address));
+                return Decision.of(rewind.get() + ": rewinding against " + leader, new Rewind(leader, address));
             }
             return Decision.of("starting as standby of " + leader, new StartStandby(leader, address));
         }
@@ -405,6 +403,45 @@ public final class HaDecision {
         return Decision.of("no live leader: starting read-only to publish this member's position (never as primary)",
                 new StartStandby(null, null));
     }
+
+    /**
+     * Why a stopped member cannot simply start as the leader's standby, judged from its data directory alone (so the
+     * judgement survives a restart of this coordinator): it may hold WAL or data pages the leader never had, which
+     * PostgreSQL either refuses to start on ("requested timeline is not a child of this server's history", "does not
+     * contain minimum recovery point") or, worse, would start on with pages from another timeline.
+     */
+    private static Optional<String> whyRewind(Observation o, String leader) {
+        LocalInstance local = o.local();
+        LeaderRecord rec = o.lease().record();
+        LocalInstance.StoppedControl control = local.stoppedControl();
+        if (local.formerPrimary()) {
+            return Optional.of("former primary");
+        }
+        if (control.crashedAsPrimary()) {
+            // standby.signal was written after it crashed as a primary: its WAL ends past its checkpoint, nobody knows where
+            return Optional.of("last ran as a primary and stopped without a shutdown checkpoint");
+        }
+        if (rec.history().divergedAtCheckpoint(local.timeline(), local.flushLsn(), rec.timeline())) {
+            return Optional.of("diverged timeline");
+        }
+        if (Lsn.known(control.minRecoveryLsn())
+                && rec.history().diverged(control.minRecoveryTimeline(), control.minRecoveryLsn(), rec.timeline())) {
+            return Optional.of("replayed past " + leader + "'s history (minimum recovery point "
+                    + Lsn.format(control.minRecoveryLsn()) + " on timeline " + control.minRecoveryTimeline() + ")");
+        }
+        int failedStarts = o.memory().failedStandbyStarts(leaderTermKey(leader, o.lease().transitions()));
+        if (failedStarts >= STANDBY_STARTS_BEFORE_REWIND) {
+            return Optional.of("PostgreSQL did not come up as " + leader + "'s standby in " + failedStarts + " starts");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts as a standby of one leader that did not get PostgreSQL running before it rewinds instead, whatever the
+     * reason: a directory the judgement above missed must not loop on starts for ever; pg_rewind finds out, and a
+     * failed rewind re-clones.
+     */
+    static final int STANDBY_STARTS_BEFORE_REWIND = 3;
 
     /**
      * A Lease holder whose PostgreSQL crashed, or whose data directory is gone, lets go at once when the standbys can
@@ -441,11 +478,11 @@ public final class HaDecision {
     }
 
     private static boolean rewindFailed(Observation o, String leader) {
-        return rewindKey(leader, o.lease().transitions()).equals(o.memory().rewindFailedAgainst());
+        return leaderTermKey(leader, o.lease().transitions()).equals(o.memory().rewindFailedAgainst());
     }
 
-    /** Key the loop records in {@link Memory#rewindFailedAgainst()} when pg_rewind fails. */
-    public static String rewindKey(String leader, int term) {
+    /** A leader in one term, as the loop's {@link Memory} records what failed against it. */
+    public static String leaderTermKey(String leader, int term) {
         return leader + "@" + term;
     }
 

@@ -26,19 +26,40 @@ import java.util.Set;
  * @param cleanShutdown       stopped: pg_control says it was shut down cleanly (its checkpoint is the end of WAL)
  * @param history             primary: its timeline history (fork points of its ancestors)
  * @param syncCommitOverrides primary: stored per-database/per-role defaults of synchronous_commit
+ * @param stoppedControl      stopped: what pg_control says beyond the checkpoint, {@link StoppedControl#NONE} otherwise
  */
 public record LocalInstance(boolean dataDirInitialised, boolean standbySignal, boolean postmasterAlive, boolean running,
         boolean inRecovery, int timeline, long systemIdentifier, long receiveLsn, long replayLsn, long flushLsn,
         boolean walReceiverStreaming, String upstreamAddress, long receiverDownMillis, Set<String> streamingStandbys,
         SyncSetting syncSetting, Set<String> replicationSlots, boolean cleanShutdown, TimelineHistory history,
-        Set<SyncCommitOverride> syncCommitOverrides) {
+        Set<SyncCommitOverride> syncCommitOverrides, StoppedControl stoppedControl) {
+
+    /**
+     * What a stopped data directory's pg_control records beyond its last checkpoint: whether it last ran as a primary
+     * and stopped without a shutdown checkpoint, and its minimum recovery point (a standby's data pages hold no change
+     * past it; PostgreSQL refuses to follow a timeline that does not contain it).
+     */
+    public record StoppedControl(boolean crashedAsPrimary, int minRecoveryTimeline, long minRecoveryLsn) {
+        public static final StoppedControl NONE = new StoppedControl(false, 0, Lsn.UNKNOWN);
+    }
 
     public LocalInstance {
+        stoppedControl = stoppedControl == null ? StoppedControl.NONE : stoppedControl;
         syncCommitOverrides = syncCommitOverrides == null ? Set.of() : Set.copyOf(syncCommitOverrides);
         streamingStandbys = Set.copyOf(streamingStandbys);
         replicationSlots = Set.copyOf(replicationSlots);
         syncSetting = syncSetting == null ? SyncSetting.NONE : syncSetting;
         history = history == null ? TimelineHistory.EMPTY : history;
+    }
+
+    public LocalInstance(boolean dataDirInitialised, boolean standbySignal, boolean postmasterAlive, boolean running,
+            boolean inRecovery, int timeline, long systemIdentifier, long receiveLsn, long replayLsn, long flushLsn,
+            boolean walReceiverStreaming, String upstreamAddress, long receiverDownMillis, Set<String> streamingStandbys,
+            SyncSetting syncSetting, Set<String> replicationSlots, boolean cleanShutdown, TimelineHistory history,
+            Set<SyncCommitOverride> syncCommitOverrides) {
+        this(dataDirInitialised, standbySignal, postmasterAlive, running, inRecovery, timeline, systemIdentifier, receiveLsn,
+                replayLsn, flushLsn, walReceiverStreaming, upstreamAddress, receiverDownMillis, streamingStandbys, syncSetting,
+                replicationSlots, cleanShutdown, history, syncCommitOverrides, StoppedControl.NONE);
     }
 
     /** Without stored synchronous_commit defaults (a standby, a stopped member, or a primary that has none). */

@@ -75,7 +75,10 @@ public final class InstanceObserver {
                 // only a running standby has an upstream: a stopped one's file would read as following the leader
                 standbySignal && postmasterAlive ? upstreamAddress(PostgresFiles.configuredConninfo(pgdata)) : null,
                 receiverDownMillis(), Set.of(), SyncSetting.NONE, Set.of(), control.map(ControlFile::cleanShutdown).orElse(false),
-                TimelineHistory.EMPTY);
+                TimelineHistory.EMPTY, Set.of(), control.map(c -> new LocalInstance.StoppedControl(
+                        // a base backup's pg_control is the running source's; its backup_label says so
+                        c.crashedAsPrimary() && !Files.exists(pgdata.resolve("backup_label")),
+                        c.minRecoveryTimeline(), c.minRecoveryLsn())).orElse(LocalInstance.StoppedControl.NONE));
     }
 
     /**

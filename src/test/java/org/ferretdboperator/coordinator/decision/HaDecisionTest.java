@@ -378,7 +378,7 @@ class HaDecisionTest {
             LeaderRecord rec = new LeaderRecord(addr(P2), 9000, 3, TimelineHistory.decode("2:0/2000"), SYSID, Set.of(P0, P1),
                     1, null, -1);
             Obs o = following().standbyReceiverDown(0x2500, 2, addr(P2), LEASE).liveLease(P2, rec);
-            o.memory = new Memory(HaDecision.rewindKey(P2, 3), -1);
+            o.memory = new Memory(HaDecision.leaderTermKey(P2, 3), -1);
             assertThat(o.decide().first(Reclone.class).leader()).isEqualTo(P2);
         }
 
@@ -727,7 +727,7 @@ class HaDecisionTest {
         @Test
         void formerPrimaryReclonesWhenRewindFailed() {
             Obs o = Obs.of(P0).stopped(false, 5000, 2).liveLease(P1, record(P1, 6000, 3, Set.of(P0, P2), 1));
-            o.memory = new Memory(HaDecision.rewindKey(P1, 3), -1);
+            o.memory = new Memory(HaDecision.leaderTermKey(P1, 3), -1);
             assertThat(o.decide().kinds()).containsExactly("Reclone");
         }
 
@@ -762,6 +762,68 @@ class HaDecisionTest {
                     null, -1);
             Obs o = Obs.of(P2).stopped(true, 0x1F88, 2).liveLease(P1, rec);
             assertThat(o.decide().first(StartStandby.class).leader()).isEqualTo(P1);
+        }
+
+        @Test
+        void stoppedStandbyWhoseMinimumRecoveryPointIsPastTheForkPointRewinds() {
+            // it replayed its own former primary's WAL past where the leader's timeline forked: its checkpoint is from
+            // before the fork, but its pages are not (PostgreSQL: "requested timeline 3 does not contain minimum
+            // recovery point")
+            LeaderRecord rec = new LeaderRecord(addr(P1), 9000, 3, TimelineHistory.decode("2:0/2000"), SYSID, Set.of(P0, P2), 1,
+                    null, -1);
+            Obs o = Obs.of(P2).stopped(true, 0x1F88, 2).liveLease(P1, rec)
+                    .withStoppedControl(new LocalInstance.StoppedControl(false, 2, 0x2400));
+            Decision d = o.decide();
+            assertThat(d.first(Rewind.class).leader()).isEqualTo(P1);
+            assertThat(d.status()).contains("minimum recovery point 0/2400 on timeline 2");
+        }
+
+        @Test
+        void stoppedStandbyWhoseMinimumRecoveryPointIsAtTheForkPointFollows() {
+            LeaderRecord rec = new LeaderRecord(addr(P1), 9000, 3, TimelineHistory.decode("2:0/2000"), SYSID, Set.of(P0, P2), 1,
+                    null, -1);
+            Obs o = Obs.of(P2).stopped(true, 0x1F88, 2).liveLease(P1, rec)
+                    .withStoppedControl(new LocalInstance.StoppedControl(false, 2, 0x2000));
+            assertThat(o.decide().first(StartStandby.class).leader()).isEqualTo(P1);
+        }
+
+        @Test
+        void stoppedStandbyWhoseMinimumRecoveryPointIsOnTheLeadersTimelineFollows() {
+            LeaderRecord rec = new LeaderRecord(addr(P1), 9000, 3, TimelineHistory.decode("2:0/2000"), SYSID, Set.of(P0, P2), 1,
+                    null, -1);
+            Obs o = Obs.of(P2).stopped(true, 0x1F88, 2).liveLease(P1, rec)
+                    .withStoppedControl(new LocalInstance.StoppedControl(false, 3, 0x2800));
+            assertThat(o.decide().first(StartStandby.class).leader()).isEqualTo(P1);
+        }
+
+        @Test
+        void aDataDirectoryThatCrashedAsPrimaryRewindsEvenWithStandbySignal() {
+            // crashed as primary, then a standby start wrote standby.signal and failed before recovery began: its WAL
+            // goes past its checkpoint to a point nothing records
+            Obs o = Obs.of(P0).stopped(true, 0x1F88, 2).liveLease(P1, record(P1, 9000, 3, Set.of(P0, P2), 1))
+                    .withStoppedControl(new LocalInstance.StoppedControl(true, 0, Lsn.UNKNOWN));
+            Decision d = o.decide();
+            assertThat(d.first(Rewind.class).leader()).isEqualTo(P1);
+            assertThat(d.status()).contains("stopped without a shutdown checkpoint");
+        }
+
+        @Test
+        void rewindsAfterStandbyStartsAgainstTheSameLeaderNeverGotPostgresRunning() {
+            Obs o = Obs.of(P2).stopped(true, 4000, 2).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            String key = HaDecision.leaderTermKey(P0, o.lease.transitions());
+            o.memory = new Memory(null, -1, key, HaDecision.STANDBY_STARTS_BEFORE_REWIND - 1);
+            assertThat(o.decide().kinds()).containsExactly("StartStandby");
+            o.memory = new Memory(null, -1, key, HaDecision.STANDBY_STARTS_BEFORE_REWIND);
+            Decision d = o.decide();
+            assertThat(d.first(Rewind.class).leader()).isEqualTo(P0);
+            assertThat(d.status()).contains("did not come up as " + P0 + "'s standby in 3 starts");
+        }
+
+        @Test
+        void failedStandbyStartsAgainstAnEarlierTermDoNotCount() {
+            Obs o = Obs.of(P2).stopped(true, 4000, 2).liveLease(P0, record(P0, 5000, 2, Set.of(P1, P2), 1));
+            o.memory = new Memory(null, -1, HaDecision.leaderTermKey(P0, o.lease.transitions() - 1), 10);
+            assertThat(o.decide().kinds()).containsExactly("StartStandby");
         }
 
         @Test

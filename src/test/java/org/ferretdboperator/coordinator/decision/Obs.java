@@ -105,6 +105,16 @@ final class Obs {
         return this;
     }
 
+    /** What pg_control says of the stopped data directory beyond its checkpoint. */
+    Obs withStoppedControl(LocalInstance.StoppedControl control) {
+        LocalInstance l = local;
+        local = new LocalInstance(l.dataDirInitialised(), l.standbySignal(), l.postmasterAlive(), l.running(), l.inRecovery(),
+                l.timeline(), l.systemIdentifier(), l.receiveLsn(), l.replayLsn(), l.flushLsn(), l.walReceiverStreaming(),
+                l.upstreamAddress(), l.receiverDownMillis(), l.streamingStandbys(), l.syncSetting(), l.replicationSlots(),
+                l.cleanShutdown(), l.history(), l.syncCommitOverrides(), control);
+        return this;
+    }
+
     Obs withSyncCommitOverrides(Set<SyncCommitOverride> overrides) {
         LocalInstance l = local;
         local = new LocalInstance(l.dataDirInitialised(), l.standbySignal(), l.postmasterAlive(), l.running(), l.inRecovery(),
