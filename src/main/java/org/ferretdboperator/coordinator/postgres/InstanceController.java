@@ -301,6 +301,12 @@ public final class InstanceController implements PostgresControl {
         }
         files.writePassfile();
         removeStalePidFile(); // pg_rewind's crash recovery runs a single-user server, which takes the same lock file
+        if (ControlFile.read(settings.pgdata()).map(c -> !c.cleanShutdown()).orElse(false)) {
+            // a standby that crashed: pg_rewind first finishes its crash recovery in a single-user server, which
+            // refuses standby mode ("standby mode is not supported by single-user servers"); Patroni removes the
+            // signal files the same way. The start after the rewind writes standby.signal again.
+            files.removeRecoverySignals();
+        }
         ProcessResult result = runner.run("pg_rewind", List.of("-D", settings.pgdata().toString(), "--source-server="
                 + files.conninfo(leaderAddress, false)), LONG);
         check(result, "pg_rewind against " + leaderAddress);

@@ -152,9 +152,14 @@ public final class PostgresFiles {
 
     /** Primary: no standby.signal, no upstream (PostgreSQL stopped). */
     public void configurePrimary() throws IOException {
+        removeRecoverySignals();
+        setAutoConf(Map.of("primary_conninfo", "", "primary_slot_name", ""));
+    }
+
+    /** No standby.signal or recovery.signal: the next server of this directory, single-user ones too, recovers from a crash only. */
+    public void removeRecoverySignals() throws IOException {
         Files.deleteIfExists(settings.pgdata().resolve("standby.signal"));
         Files.deleteIfExists(settings.pgdata().resolve("recovery.signal"));
-        setAutoConf(Map.of("primary_conninfo", "", "primary_slot_name", ""));
     }
 
     /**

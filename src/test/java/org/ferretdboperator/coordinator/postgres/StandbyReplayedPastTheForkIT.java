@@ -24,7 +24,8 @@ import org.ferretdboperator.coordinator.decision.Lsn;
 import org.ferretdboperator.coordinator.decision.Memory;
 import org.ferretdboperator.coordinator.decision.Observation;
 import org.ferretdboperator.coordinator.decision.Slots;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A standby that replayed WAL past the point where the new leader's timeline forked, then stopped cleanly: its last
@@ -41,8 +42,10 @@ class StandbyReplayedPastTheForkIT {
     private static final String P1 = "pg-1";
     private static final String P2 = "pg-2";
 
-    @Test
-    void aStandbyWhoseMinimumRecoveryPointIsPastTheForkRewindsInsteadOfStartingForEver() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stopped cleanly", "crashed"})
+    void aStandbyWhoseMinimumRecoveryPointIsPastTheForkRewindsInsteadOfStartingForEver(String howItStopped) throws Exception {
+        boolean crashed = howItStopped.equals("crashed");
         LocalPostgres.requirePostgres();
         Path root = LocalPostgres.tempRoot();
         LocalPostgres oldLeader = new LocalPostgres(root, P0);
@@ -67,7 +70,15 @@ class StandbyReplayedPastTheForkIT {
             newLeader.controller.stopFast(Duration.ofSeconds(30));
             execute(oldLeader, "INSERT INTO t SELECT g FROM generate_series(1001, 3000) g");
             awaitReplayed(ahead, position(oldLeader));
-            ahead.controller.stopFast(Duration.ofSeconds(30));
+            if (crashed) {
+                // a restartpoint at the old CHECKPOINT writes the replayed pages out, so the minimum recovery point
+                // moves past the fork; then the standby dies without a shutdown restartpoint
+                execute(ahead, "CHECKPOINT");
+                ahead.connections.closeLocal();
+                ahead.controller.fence();
+            } else {
+                ahead.controller.stopFast(Duration.ofSeconds(30));
+            }
             oldLeader.controller.stopFast(Duration.ofSeconds(30));
 
             newLeader.controller.startStandby(null);
@@ -88,29 +99,17 @@ class StandbyReplayedPastTheForkIT {
             assertThat(stopped.stoppedControl().minRecoveryLsn()).as("minimum recovery point, past the fork at %s",
                     Lsn.format(forkedAt)).isGreaterThan(forkedAt);
 
-            // what PostgreSQL does with it: the first start as the new leader's standby fetches its history file, and
-            // every later start exits at once
-            ahead.controller.startStandby(newLeader.address());
-            Path history = ahead.settings.pgdata().resolve("pg_wal").resolve("00000002.history");
-            await("the WAL receiver fetches the new leader's history file").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(history));
-            ahead.controller.stopFast(Duration.ofSeconds(30));
-            long logBefore = Files.size(ahead.runner.serverLog());
-            try {
-                ahead.controller.startStandby(newLeader.address());
-            } catch (java.io.IOException e) {
-                // "did not start within 10 s": the postmaster exited before it wrote its pid file
+            assertThat(ControlFile.read(ahead.settings.pgdata()).orElseThrow().cleanShutdown()).isEqualTo(!crashed);
+            if (!crashed) {
+                assertPostgresRefusesToFollow(ahead, newLeader);
             }
-            await("PostgreSQL refuses the data directory").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> !ahead.observer.observe().postmasterAlive()
-                            && logSince(ahead, logBefore).contains("does not contain minimum recovery point"));
 
-            LocalInstance refused = ahead.observer.observe();
+            LocalInstance judged = ahead.observer.observe();
             LeaderRecord record = new LeaderRecord(newLeader.address(), leader.flushLsn(), leader.timeline(), leader.history(),
                     leader.systemIdentifier(), Set.of(P1), 1, null, Lsn.UNKNOWN);
             Observation o = new Observation(P1, ahead.address(),
                     new ClusterConfig(List.of(P0, P1, P2), true, 1 << 20, 2000, 1200, 200, 60_000),
-                    refused, new LeaseView(true, P2, "7", 2, 100, -1, true, record), Map.of(), null, LeaderProbe.NOT_PROBED,
+                    judged, new LeaseView(true, P2, "7", 2, 100, -1, true, record), Map.of(), null, LeaderProbe.NOT_PROBED,
                     Memory.NONE, false, true);
             Decision decision = new HaDecision().decide(o);
             assertThat(decision.status()).contains("minimum recovery point");
@@ -135,6 +134,27 @@ class StandbyReplayedPastTheForkIT {
             }
             InstanceController.deleteTree(root);
         }
+    }
+
+    /**
+     * What PostgreSQL does with such a directory: the first start as the new leader's standby fetches its history
+     * file, and every later start exits at once.
+     */
+    private static void assertPostgresRefusesToFollow(LocalPostgres ahead, LocalPostgres newLeader) throws Exception {
+        ahead.controller.startStandby(newLeader.address());
+        Path history = ahead.settings.pgdata().resolve("pg_wal").resolve("00000002.history");
+        await("the WAL receiver fetches the new leader's history file").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(history));
+        ahead.controller.stopFast(Duration.ofSeconds(30));
+        long logBefore = Files.size(ahead.runner.serverLog());
+        try {
+            ahead.controller.startStandby(newLeader.address());
+        } catch (java.io.IOException e) {
+            // "did not start within 10 s": the postmaster exited before it wrote its pid file
+        }
+        await("PostgreSQL refuses the data directory").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !ahead.observer.observe().postmasterAlive()
+                        && logSince(ahead, logBefore).contains("does not contain minimum recovery point"));
     }
 
     private static void execute(LocalPostgres pg, String sql) throws Exception {
