@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ferretdboperator.coordinator.decision.LocalInstance;
+import org.ferretdboperator.coordinator.decision.Slots;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,9 @@ class CancelledCloneIT {
         leader.controller.startPrimary();
         await().atMost(Duration.ofSeconds(30)).until(leader.observer::observe, LocalInstance::isPrimary);
         leader.controller.ensureRoles(List.of());
+        // as the coordinator's leader does for every member: a standby streams through its slot, and without one its
+        // WAL receiver fails at START_REPLICATION a moment after it reports "streaming"
+        leader.controller.ensureSlots(Set.of(Slots.nameFor("pg-1")), Set.of());
     }
 
     @AfterAll
