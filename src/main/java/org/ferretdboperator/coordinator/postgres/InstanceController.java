@@ -132,14 +132,22 @@ public final class InstanceController implements PostgresControl {
     }
 
     /**
-     * A postmaster.pid left by a server that died with its container or node may name a live program of the new pod
-     * (see {@link PostmasterPidFile}); PostgreSQL will not take the data directory while that program answers signals.
+     * A postmaster.pid, or the lock file beside the unix socket, left by a server that died with its container or node
+     * may name a live program of the new pod (see {@link PostmasterPidFile}); PostgreSQL will not take the data
+     * directory, or the socket, while that program answers signals. Seen on real nodes: after a lost node returned,
+     * every start of its member exited with "lock file .s.PGSQL.5432.lock already exists", re-clones included.
      */
     private void removeStalePidFile() throws IOException {
-        Optional<String> stale = PostmasterPidFile.removeIfBlockingStart(settings.pgdata());
-        if (stale.isPresent()) {
-            LOG.infof("removed a stale %s naming %s: PostgreSQL would not start while it answers signals",
-                    PostmasterPidFile.NAME, stale.get());
+        List<Path> lockFiles = new java.util.ArrayList<>(List.of(settings.pgdata().resolve(PostmasterPidFile.NAME)));
+        if (settings.socketDir() != null) {
+            lockFiles.add(PostmasterPidFile.socketLockFile(settings.socketDir(), settings.port()));
+        }
+        for (Path lockFile : lockFiles) {
+            Optional<String> stale = PostmasterPidFile.removeLockIfBlockingStart(lockFile);
+            if (stale.isPresent()) {
+                LOG.infof("removed a stale %s naming %s: PostgreSQL would not start while it answers signals", lockFile,
+                        stale.get());
+            }
         }
     }
 

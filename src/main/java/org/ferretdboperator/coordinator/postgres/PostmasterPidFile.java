@@ -25,9 +25,22 @@ public final class PostmasterPidFile {
 
     /** The pid in {@code pgdata}'s pid file; empty when there is none or it holds no positive pid. */
     static Optional<Long> pid(Path pgdata) {
+        return pidIn(pgdata.resolve(NAME));
+    }
+
+    /**
+     * The lock file PostgreSQL keeps beside its unix socket: the same format as {@code postmaster.pid}, the same check
+     * at start ("lock file .s.PGSQL.5432.lock already exists"), and it outlives a lost node in the pod's emptyDir the
+     * same way.
+     */
+    public static Path socketLockFile(Path socketDir, int port) {
+        return socketDir.resolve(".s.PGSQL." + port + ".lock");
+    }
+
+    private static Optional<Long> pidIn(Path lockFile) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(pgdata.resolve(NAME));
+            lines = Files.readAllLines(lockFile);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -79,7 +92,12 @@ public final class PostmasterPidFile {
      * empty when it was left.
      */
     public static Optional<String> removeIfBlockingStart(Path pgdata) throws IOException {
-        Optional<Long> pid = pid(pgdata);
+        return removeLockIfBlockingStart(pgdata.resolve(NAME));
+    }
+
+    /** The same for any of PostgreSQL's lock files ({@link #socketLockFile}). */
+    public static Optional<String> removeLockIfBlockingStart(Path lockFile) throws IOException {
+        Optional<Long> pid = pidIn(lockFile);
         if (pid.isEmpty()) {
             return Optional.empty();
         }
@@ -88,7 +106,7 @@ public final class PostmasterPidFile {
         if (!blocksStart(Processes.alive(p), self(p), program)) {
             return Optional.empty();
         }
-        Files.deleteIfExists(pgdata.resolve(NAME));
+        Files.deleteIfExists(lockFile);
         return Optional.of("pid " + p + " (now " + program.orElse("this coordinator") + ")");
     }
 

@@ -76,6 +76,54 @@ class StalePidFileIT {
         }
     }
 
+    /**
+     * The same for the lock file beside the unix socket, which lives in an emptyDir of the pod and outlives a lost node
+     * the same way (CI, node-lost: every start of the returned member, re-clones included, exited with "lock file
+     * .s.PGSQL.5432.lock already exists" naming a pid of the new pod).
+     */
+    @Test
+    void aSocketLockFileNamingAnotherProgramIsNoObstacleToStart() throws Exception {
+        LocalPostgres.requirePostgres();
+        Path root = LocalPostgres.tempRoot();
+        LocalPostgres pg = new LocalPostgres(root, "pg-0");
+        Path socketLock = PostmasterPidFile.socketLockFile(pg.settings.socketDir(), pg.settings.port());
+        Process other = null;
+        try {
+            pg.controller.initDb();
+            pg.controller.startPrimary();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(pg.observer::observe,
+                    LocalInstance::isPrimary);
+            List<String> lines = Files.readAllLines(socketLock);
+            pg.controller.stopFast(Duration.ofSeconds(20));
+            assertThat(socketLock).as("removed by a clean stop").doesNotExist();
+
+            other = startAsPostgresUser();
+            long otherPid = other.pid();
+            List<String> stale = new ArrayList<>(lines);
+            stale.set(0, Long.toString(otherPid));
+            Files.write(socketLock, stale);
+            pg.runner.handOver(socketLock);
+
+            ProcessResult refused = pg.runner.run("pg_ctl", List.of("start", "-D", pg.settings.pgdata().toString(),
+                    "-w", "-t", "10", "-l", pg.runner.serverLog().toString()), Duration.ofSeconds(20));
+            assertThat(refused.ok()).as("PostgreSQL itself refuses to start beside the stale socket lock: %s", refused.tail())
+                    .isFalse();
+            assertThat(Files.readString(pg.runner.serverLog())).contains(".s.PGSQL." + pg.settings.port() + ".lock");
+
+            pg.controller.startPrimary();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(pg.observer::observe,
+                    LocalInstance::isPrimary);
+            assertThat(Processes.alive(otherPid)).as("the program under the stale pid is never signalled").isTrue();
+        } finally {
+            if (other != null) {
+                other.destroyForcibly();
+            }
+            pg.close();
+            pg.connections.closeLocal();
+            InstanceController.deleteTree(root);
+        }
+    }
+
     /** A program of PostgreSQL's user (PostgreSQL ignores a pid it may not signal): setpriv execs, so the pid is its. */
     private static Process startAsPostgresUser() throws Exception {
         List<String> command = new ArrayList<>();
